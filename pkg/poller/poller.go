@@ -1,0 +1,171 @@
+package poller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi"
+	"github.com/serfwd/serfwd/pkg/state"
+)
+
+// Fetcher fetches one window's report; *serapi.Client is one.
+type Fetcher interface {
+	Report(ctx context.Context, w serapi.Window) (*serapi.Report, error)
+}
+
+// Observer receives the poller's figures; metrics implement it.
+type Observer interface {
+	// Committed is called after a window's events were queued.
+	Committed(input string, w serapi.Window, events int, cursorMoved bool)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Committed(string, serapi.Window, int, bool) {}
+
+// Poller polls one input.
+type Poller struct {
+	Input         config.Input // Name, Start, Lookback, Window, Interval, Delay, Concurrency, Sinks
+	Fetcher       Fetcher
+	Store         *state.Store
+	Logger        *zap.Logger
+	Observer      Observer         // optional
+	MaxQueueBytes int64            // pause while a routed sink's queue holds more; 0 = no limit
+	Now           func() time.Time // optional, for tests
+	// MaxAttempts bounds the fetches of one window before CatchUp gives up
+	// (for `once`); 0 retries forever (the daemon), blocking the cursor.
+	MaxAttempts int
+	RetryMin    time.Duration // first wait after a failed window (default 2s)
+	RetryMax    time.Duration // cap (default 5m)
+}
+
+func (p *Poller) init() {
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	if p.Observer == nil {
+		p.Observer = nopObserver{}
+	}
+	if p.Logger == nil {
+		p.Logger = zap.NewNop()
+	}
+	if p.RetryMin <= 0 {
+		p.RetryMin = 2 * time.Second
+	}
+	if p.RetryMax <= 0 {
+		p.RetryMax = 5 * time.Minute
+	}
+	if p.Input.Concurrency <= 0 {
+		p.Input.Concurrency = 1
+	}
+}
+
+// ErrStateWrite marks a failure to write the state file: polling stops, as
+// going on could not keep the guarantees.
+var ErrStateWrite = errors.New("state file write failed")
+
+// Run polls until ctx ends: it catches up, then sleeps until the next window
+// is due (at most Interval), and again. It returns nil when ctx ends and an
+// error only when the state file fails.
+func (p *Poller) Run(ctx context.Context) error {
+	p.init()
+	for {
+		if _, err := p.CatchUp(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		wait := p.Input.Interval
+		if next, err := p.nextDue(); err == nil {
+			wait = min(wait, max(next.Sub(p.Now()), 0))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// nextDue is when the window after the cursor may be fetched.
+func (p *Poller) nextDue() (time.Time, error) {
+	from, err := p.from()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return nextWindow(from, p.Input.Window).End.Add(p.Input.Delay), nil
+}
+
+// from is where the next window starts: the cursor, else the configured
+// start, else now - lookback, aligned down.
+func (p *Poller) from() (time.Time, error) {
+	cur, ok, err := p.Store.Cursor(p.Input.Name)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading cursor of input %q: %w", p.Input.Name, err)
+	}
+	if ok {
+		return cur, nil
+	}
+	if !p.Input.Start.IsZero() {
+		return alignDown(p.Input.Start, p.Input.Window), nil
+	}
+	return alignDown(p.Now().Add(-p.Input.Lookback), p.Input.Window), nil
+}
+
+// CatchUp fetches and commits every window from the cursor up to
+// now - delay and returns how many it committed.
+func (p *Poller) CatchUp(ctx context.Context) (int, error) {
+	p.init()
+	from, err := p.from()
+	if err != nil {
+		return 0, err
+	}
+	until := p.Now().Add(-p.Input.Delay)
+	n, events, err := p.process(ctx, from, until, true, nil)
+	if n > 0 || err != nil {
+		cur, _, _ := p.Store.Cursor(p.Input.Name)
+		p.Logger.Info("poll complete", zap.String("input", p.Input.Name), zap.Int("windows", n),
+			zap.Int("events", events), zap.String("cursor", event.FormatTime(cur)),
+			zap.Duration("lag", p.Now().Sub(cur).Round(time.Second)), zap.Error(err))
+	}
+	return n, err
+}
+
+// Backfill fetches and queues the aligned windows covering [from, to)
+// without moving the cursor; progress (optional) is told after each window.
+func (p *Poller) Backfill(ctx context.Context, from, to time.Time, progress func(done, total int)) (int, error) {
+	p.init()
+	from = alignDown(from, p.Input.Window)
+	if a := alignDown(to, p.Input.Window); !a.Equal(to) {
+		to = a.Add(p.Input.Window)
+	}
+	n, _, err := p.process(ctx, from, to, false, progress)
+	return n, err
+}
+
+// Windows lists the windows Backfill(from, to) covers.
+func Windows(from, to time.Time, size time.Duration) []serapi.Window {
+	from = alignDown(from, size)
+	if a := alignDown(to, size); !a.Equal(to) {
+		to = a.Add(size)
+	}
+	return plan(from, to, size)
+}
+
+func (p *Poller) backoff(attempt int) time.Duration {
+	d := p.RetryMin << min(attempt-1, 16)
+	if d <= 0 || d > p.RetryMax {
+		d = p.RetryMax
+	}
+	return d/2 + rand.N(d/2+1)
+}

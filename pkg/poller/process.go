@@ -1,0 +1,167 @@
+package poller
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi"
+	"github.com/serfwd/serfwd/pkg/state"
+)
+
+// result is one fetched and encoded window, waiting for its turn to commit.
+type result struct {
+	w       serapi.Window
+	batches []state.Batch
+	events  int
+	err     error
+}
+
+type pending struct {
+	w    serapi.Window
+	done chan result
+}
+
+// process fetches the windows in [from, until) with up to Concurrency in
+// flight and commits them strictly in order. Results that arrive early wait
+// in the order channel; the cursor (when moveCursor) never passes a window
+// whose events are not queued. It stops at the first window that cannot be
+// fetched (after MaxAttempts) or committed.
+func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor bool, progress func(done, total int)) (windows, events int, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait() // every fetch this call started has ended
+	}()
+	total := 0
+	if progress != nil {
+		total = len(plan(from, until, p.Input.Window))
+	}
+	order := make(chan *pending, p.Input.Concurrency-1)
+	wg.Go(func() { p.dispatch(ctx, from, until, order, &wg) })
+	for pd := range order {
+		r := <-pd.done
+		if r.err != nil {
+			return windows, events, r.err
+		}
+		c := state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Batches: r.batches}
+		if moveCursor {
+			c.Cursor = r.w.End
+		}
+		if err := p.Store.Commit(c); err != nil {
+			return windows, events, fmt.Errorf("%w: window %s of input %q: %w", ErrStateWrite, r.w, p.Input.Name, err)
+		}
+		windows++
+		events += r.events
+		p.Observer.Committed(p.Input.Name, r.w, r.events, moveCursor)
+		p.Logger.Debug("window committed", zap.String("input", p.Input.Name), zap.Stringer("window", r.w), zap.Int("events", r.events))
+		if progress != nil {
+			progress(windows, total)
+		}
+	}
+	return windows, events, ctx.Err()
+}
+
+// dispatch starts one fetch per window, in order, never more than the order
+// channel can hold ahead of the committer, pausing while a queue is full.
+func (p *Poller) dispatch(ctx context.Context, from, until time.Time, order chan<- *pending, wg *sync.WaitGroup) {
+	defer close(order)
+	for w := nextWindow(from, p.Input.Window); !w.End.After(until); w = nextWindow(w.End, p.Input.Window) {
+		if !p.waitForRoom(ctx) {
+			return
+		}
+		pd := &pending{w: w, done: make(chan result, 1)}
+		wg.Go(func() { pd.done <- p.fetch(ctx, pd.w) })
+		select {
+		case order <- pd:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// fetch gets one window, retrying with backoff, and encodes its events.
+func (p *Poller) fetch(ctx context.Context, w serapi.Window) result {
+	for attempt := 1; ; attempt++ {
+		rep, err := p.Fetcher.Report(ctx, w)
+		if err == nil {
+			return p.encode(w, rep)
+		}
+		if ctx.Err() != nil {
+			return result{w: w, err: ctx.Err()}
+		}
+		if p.MaxAttempts > 0 && attempt >= p.MaxAttempts {
+			return result{w: w, err: fmt.Errorf("fetching window %s of input %q (gave up after %d attempts): %w", w, p.Input.Name, attempt, err)}
+		}
+		wait := p.backoff(attempt)
+		p.Logger.Warn("window fetch failed; the cursor waits for it", zap.String("input", p.Input.Name),
+			zap.Stringer("window", w), zap.Int("attempt", attempt), zap.Duration("retry_in", wait), zap.Error(err))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return result{w: w, err: ctx.Err()}
+		case <-t.C:
+		}
+	}
+}
+
+// encode flattens a report into events and packs them into queue batches
+// one event at a time, so that the decoded events never all exist at once.
+func (p *Poller) encode(w serapi.Window, rep *serapi.Report) result {
+	enc := state.NewEncoder(0)
+	for i := range rep.Users {
+		ev := event.FromRecord(p.Input.Name, w, &rep.Users[i], &rep.Entitlement, 0)
+		if err := enc.Add(&ev); err != nil {
+			return result{w: w, err: err}
+		}
+	}
+	ev := event.FromWindow(p.Input.Name, w, rep.Users, &rep.Entitlement, 0)
+	if err := enc.Add(&ev); err != nil {
+		return result{w: w, err: err}
+	}
+	n := enc.Events()
+	batches, err := enc.Finish()
+	return result{w: w, batches: batches, events: n, err: err}
+}
+
+// waitForRoom blocks while any routed sink's queue is over MaxQueueBytes.
+func (p *Poller) waitForRoom(ctx context.Context) bool {
+	if p.MaxQueueBytes <= 0 {
+		return true
+	}
+	var tick *time.Ticker
+	logged := false
+	for {
+		full := ""
+		for _, s := range p.Input.Sinks {
+			if st, err := p.Store.Stat(s); err == nil && st.Bytes > p.MaxQueueBytes {
+				full = s
+				break
+			}
+		}
+		if full == "" {
+			if logged {
+				p.Logger.Info("queue drained; polling resumes", zap.String("input", p.Input.Name))
+			}
+			return true
+		}
+		if !logged {
+			logged = true
+			p.Logger.Warn("queue full; polling pauses until it drains", zap.String("input", p.Input.Name),
+				zap.String("sink", full), zap.Int64("max_bytes_per_sink", p.MaxQueueBytes))
+			tick = time.NewTicker(250 * time.Millisecond)
+			defer tick.Stop()
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick.C:
+		}
+	}
+}

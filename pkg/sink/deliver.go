@@ -1,0 +1,227 @@
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/state"
+)
+
+// Queue is the part of the state file a delivery loop uses.
+type Queue interface {
+	Peek(sink string, maxEvents int) ([]state.Entry, error)
+	Ack(sink string, entries []state.Entry) error
+	Notify(sink string) <-chan struct{}
+	Stat(sink string) (state.QueueStat, error)
+}
+
+// LoopObserver receives a delivery loop's figures; metrics implement it.
+type LoopObserver interface {
+	Sent(sink string, events int)
+	Failed(sink string)
+	QueueDepth(sink string, events, bytes int64)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Sent(string, int)                {}
+func (nopObserver) Failed(string)                   {}
+func (nopObserver) QueueDepth(string, int64, int64) {}
+
+// Loop delivers one sink's queue. Exactly one Loop runs per sink; it alone
+// removes entries from that queue, and only after Write confirmed them.
+type Loop struct {
+	Name         string
+	Sink         Sink
+	Queue        Queue
+	Logger       *zap.Logger
+	Observer     LoopObserver  // optional
+	MaxEvents    int           // events per Write (several queue entries are joined up to this)
+	BatchTimeout time.Duration // how long to wait for more events when fewer than MaxEvents are queued
+	MinBackoff   time.Duration // first retry wait (default 1s)
+	MaxBackoff   time.Duration // cap of the retry wait (default 60s; 5m for configuration problems)
+}
+
+func (l *Loop) defaults() {
+	if l.MaxEvents <= 0 {
+		l.MaxEvents = 1000
+	}
+	if l.MinBackoff <= 0 {
+		l.MinBackoff = time.Second
+	}
+	if l.MaxBackoff <= 0 {
+		l.MaxBackoff = time.Minute
+	}
+	if l.Observer == nil {
+		l.Observer = nopObserver{}
+	}
+	if l.Logger == nil {
+		l.Logger = zap.NewNop()
+	}
+}
+
+// Run delivers until the queue is empty after stop was closed, or until ctx
+// ends (what is left stays queued). It returns ctx's error in the latter case
+// and nil when it drained; a state file failure ends it with that error.
+func (l *Loop) Run(ctx context.Context, stop <-chan struct{}) error {
+	l.defaults()
+	notify := l.Queue.Notify(l.Name)
+	for {
+		entries, err := l.Queue.Peek(l.Name, l.MaxEvents)
+		if err != nil {
+			return fmt.Errorf("reading queue of sink %q: %w", l.Name, err)
+		}
+		if len(entries) == 0 {
+			l.reportDepth()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-stop:
+				// Drain: a commit may have landed between Peek and here.
+				if again, err := l.Queue.Peek(l.Name, 1); err == nil && len(again) == 0 {
+					return nil
+				}
+			case <-notify:
+			}
+			continue
+		}
+		if l.short(entries) && l.BatchTimeout > 0 && !closed(stop) {
+			waitFor(ctx, notify, l.BatchTimeout)
+			if entries, err = l.Queue.Peek(l.Name, l.MaxEvents); err != nil {
+				return fmt.Errorf("reading queue of sink %q: %w", l.Name, err)
+			}
+		}
+		if err := l.deliver(ctx, entries); err != nil {
+			return err
+		}
+	}
+}
+
+func (l *Loop) short(entries []state.Entry) bool {
+	n := 0
+	for _, e := range entries {
+		n += e.Events
+	}
+	return n < l.MaxEvents
+}
+
+// deliver writes entries until the sink confirms them, retrying with capped
+// backoff, then removes them from the queue.
+func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
+	events, err := decodeEntries(entries)
+	if err != nil {
+		// An entry the file holds but cannot decode is set aside, not retried
+		// forever: the state file's checksums make this all but impossible.
+		l.Logger.Error("undecodable queue entry removed", zap.String("sink", l.Name), zap.Error(err))
+		l.Observer.Failed(l.Name)
+		return l.Queue.Ack(l.Name, entries)
+	}
+	var lastLoud time.Time
+	for attempt := 1; ; attempt++ {
+		err := l.Sink.Write(ctx, events)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		l.Observer.Failed(l.Name)
+		wait := l.backoff(attempt, err)
+		fields := []zap.Field{zap.String("sink", l.Name), zap.Int("attempt", attempt), zap.Int("events", len(events)), zap.Duration("retry_in", wait), zap.Error(err)}
+		switch {
+		case IsPermanent(err) && time.Since(lastLoud) >= time.Minute:
+			lastLoud = time.Now()
+			l.Logger.Error("sink refuses delivery; events stay queued until its configuration is fixed", fields...)
+		case IsPermanent(err):
+		case attempt == 1 || attempt%10 == 0:
+			l.Logger.Warn("delivery failed; retrying", fields...)
+		default:
+			l.Logger.Debug("delivery failed; retrying", fields...)
+		}
+		if !sleep(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+	if err := l.Queue.Ack(l.Name, entries); err != nil {
+		return fmt.Errorf("removing delivered events of sink %q: %w", l.Name, err)
+	}
+	l.Observer.Sent(l.Name, len(events))
+	l.reportDepth()
+	return nil
+}
+
+func (l *Loop) reportDepth() {
+	if st, err := l.Queue.Stat(l.Name); err == nil {
+		l.Observer.QueueDepth(l.Name, st.Events, st.Bytes)
+	}
+}
+
+// backoff is capped exponential with full jitter in its upper half; a
+// destination's Retry-After wins when it asks for longer; configuration
+// problems are retried slowly.
+func (l *Loop) backoff(attempt int, err error) time.Duration {
+	maxWait := l.MaxBackoff
+	if IsPermanent(err) {
+		maxWait = max(maxWait, 5*time.Minute)
+	}
+	d := l.MinBackoff << min(attempt-1, 20)
+	if d <= 0 || d > maxWait {
+		d = maxWait
+	}
+	d = d/2 + rand.N(d/2+1)
+	if after, ok := RetryAfterDelay(err); ok && after > d {
+		d = min(after, 10*time.Minute)
+	}
+	return d
+}
+
+func decodeEntries(entries []state.Entry) ([]event.Event, error) {
+	var events []event.Event
+	for _, e := range entries {
+		evs, err := state.DecodeBatch(e.Data)
+		if err != nil {
+			return nil, fmt.Errorf("queue entry %d: %w", e.Seq, err)
+		}
+		events = append(events, evs...)
+	}
+	return events, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func waitFor(ctx context.Context, ch <-chan struct{}, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-ch:
+	case <-t.C:
+	}
+}
+
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// ErrUndelivered is returned by callers that give up on a non-empty queue.
+var ErrUndelivered = errors.New("events remain queued")

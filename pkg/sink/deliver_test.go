@@ -1,0 +1,185 @@
+package sink_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/state"
+)
+
+// recSink records delivered eventIds; failFor returns the error for a call
+// number (1-based), nil to succeed.
+type recSink struct {
+	mu      sync.Mutex
+	calls   int
+	ids     []string
+	failFor func(call int) error
+	times   []time.Time
+}
+
+func (s *recSink) Write(ctx context.Context, evs []event.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	s.times = append(s.times, time.Now())
+	if s.failFor != nil {
+		if err := s.failFor(s.calls); err != nil {
+			return err
+		}
+	}
+	for i := range evs {
+		s.ids = append(s.ids, evs[i].ID())
+	}
+	return nil
+}
+
+func (s *recSink) Close(context.Context) error { return nil }
+
+func (s *recSink) delivered() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.ids...)
+}
+
+func commitEvents(t *testing.T, st *state.Store, sinks []string, from, n int) {
+	t.Helper()
+	enc := state.NewEncoder(7) // several queue entries per commit
+	for i := from; i < from+n; i++ {
+		var e event.Event
+		e.AddString(event.KeyEventID, strconv.Itoa(i))
+		if err := enc.Add(&e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := enc.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(state.Commit{Input: "i", Sinks: sinks, Batches: b}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func openStore(t *testing.T) *state.Store {
+	t.Helper()
+	st, err := state.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func wantIDs(t *testing.T, got []string, n int) {
+	t.Helper()
+	if len(got) != n {
+		t.Fatalf("delivered %d events, want %d", len(got), n)
+	}
+	for i, id := range got {
+		if id != strconv.Itoa(i) {
+			t.Fatalf("event %d is %q: order or content wrong", i, id)
+		}
+	}
+}
+
+func newLoop(t *testing.T, st *state.Store, name string, s sink.Sink) *sink.Loop {
+	return &sink.Loop{Name: name, Sink: s, Queue: st, Logger: zaptest.NewLogger(t), MaxEvents: 20,
+		MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}
+}
+
+func TestLoopDeliversInOrderAndDrains(t *testing.T) {
+	st := openStore(t)
+	s := &recSink{failFor: func(call int) error {
+		if call%3 == 1 {
+			return errors.New("flaky destination")
+		}
+		return nil
+	}}
+	commitEvents(t, st, []string{"a"}, 0, 50)
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- newLoop(t, st, "a", s).Run(context.Background(), stop) }()
+	commitEvents(t, st, []string{"a"}, 50, 50)
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, s.delivered(), 100)
+	if stat, _ := st.Stat("a"); stat.Events != 0 || stat.Bytes != 0 {
+		t.Fatalf("queue after drain: %+v", stat)
+	}
+}
+
+func TestLoopKeepsDataOnPermanentErrorUntilContextEnds(t *testing.T) {
+	st := openStore(t)
+	s := &recSink{failFor: func(int) error { return sink.Permanent(errors.New("401 invalid token")) }}
+	commitEvents(t, st, []string{"a"}, 0, 10)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	l := newLoop(t, st, "a", s)
+	if err := l.Run(ctx, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Run: %v", err)
+	}
+	if stat, _ := st.Stat("a"); stat.Events != 10 {
+		t.Fatalf("queue holds %d events after a refusing sink, want all 10", stat.Events)
+	}
+}
+
+func TestLoopHonoursRetryAfter(t *testing.T) {
+	st := openStore(t)
+	const after = 150 * time.Millisecond
+	s := &recSink{failFor: func(call int) error {
+		if call == 1 {
+			return sink.RetryAfter(errors.New("503 busy"), after)
+		}
+		return nil
+	}}
+	commitEvents(t, st, []string{"a"}, 0, 5)
+	stop := make(chan struct{})
+	close(stop)
+	if err := newLoop(t, st, "a", s).Run(context.Background(), stop); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.times) != 2 || s.times[1].Sub(s.times[0]) < after {
+		t.Fatalf("retry came %v after the refusal, want at least %v", s.times[1].Sub(s.times[0]), after)
+	}
+	wantIDs(t, s.delivered(), 5)
+}
+
+func TestFailingSinkDoesNotBlockAnother(t *testing.T) {
+	st := openStore(t)
+	broken := &recSink{failFor: func(int) error { return errors.New("connection refused") }}
+	healthy := &recSink{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var healthyErr error
+	wg.Go(func() { newLoop(t, st, "broken", broken).Run(ctx, stop) })
+	wg.Go(func() { healthyErr = newLoop(t, st, "healthy", healthy).Run(ctx, stop) })
+	for i := 0; i < 5; i++ {
+		commitEvents(t, st, []string{"broken", "healthy"}, i*20, 20)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(healthy.delivered()) < 100 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	wantIDs(t, healthy.delivered(), 100)
+	if stat, _ := st.Stat("broken"); stat.Events != 100 {
+		t.Fatalf("broken sink's queue holds %d events, want 100", stat.Events)
+	}
+	cancel()
+	wg.Wait()
+	if !errors.Is(healthyErr, context.Canceled) {
+		t.Fatalf("healthy loop: %v", healthyErr)
+	}
+}

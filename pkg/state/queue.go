@@ -1,0 +1,213 @@
+package state
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Commit is one transaction's worth of work from a poller: a window's (or a
+// backfill's or a revisit's) encoded events for every routed sink, and where
+// the input's cursor moves.
+type Commit struct {
+	Input   string
+	Sinks   []string  // the sinks the input routes to
+	Batches []Batch   // written to the queue of every sink in Sinks
+	Cursor  time.Time // the input's new cursor; zero leaves it (backfill, revisit)
+	Revisit *Revisit  // optional: a revisit list entry to store (or replace)
+	Settled time.Time // optional: the window start of a revisit entry to drop
+}
+
+// Commit writes c in one transaction: either all of it is durable or none.
+func (s *Store) Commit(c Commit) error {
+	err := s.update("committing window", func(tx *bolt.Tx) error {
+		for _, sink := range c.Sinks {
+			if err := appendQueue(tx, sink, c.Batches); err != nil {
+				return err
+			}
+		}
+		if !c.Cursor.IsZero() {
+			if err := tx.Bucket(bucketCursors).Put([]byte(c.Input), timeKey(c.Cursor)); err != nil {
+				return err
+			}
+		}
+		if c.Revisit != nil {
+			if err := putRevisit(tx, c.Input, c.Revisit); err != nil {
+				return err
+			}
+		}
+		if !c.Settled.IsZero() {
+			if err := deleteRevisit(tx, c.Input, c.Settled); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(c.Batches) > 0 {
+		s.signal(c.Sinks)
+	}
+	return nil
+}
+
+func appendQueue(tx *bolt.Tx, sink string, batches []Batch) error {
+	if len(batches) == 0 {
+		return nil
+	}
+	q, err := tx.Bucket(bucketQueues).CreateBucketIfNotExists([]byte(sink))
+	if err != nil {
+		return err
+	}
+	q.FillPercent = 1.0 // keys only ever grow: pack pages full
+	var events, size int64
+	for _, b := range batches {
+		seq, err := q.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := q.Put(u64(seq), b.Data); err != nil {
+			return err
+		}
+		events += int64(b.Events)
+		size += int64(len(b.Data))
+	}
+	return addStat(tx, sink, events, size)
+}
+
+// QueueStat describes one sink's queue.
+type QueueStat struct {
+	Events int64
+	Bytes  int64     // stored (compressed) bytes
+	Oldest time.Time // commit time of the oldest entry; zero when empty
+}
+
+func addStat(tx *bolt.Tx, sink string, events, size int64) error {
+	b := tx.Bucket(bucketQueueStat)
+	var cur [16]byte
+	copy(cur[:], b.Get([]byte(sink)))
+	e := int64(binary.BigEndian.Uint64(cur[0:8])) + events
+	n := int64(binary.BigEndian.Uint64(cur[8:16])) + size
+	if e < 0 || n < 0 {
+		return fmt.Errorf("queue statistics of sink %q went negative", sink)
+	}
+	binary.BigEndian.PutUint64(cur[0:8], uint64(e))
+	binary.BigEndian.PutUint64(cur[8:16], uint64(n))
+	return b.Put([]byte(sink), cur[:])
+}
+
+// Stat returns sink's queue figures.
+func (s *Store) Stat(sink string) (QueueStat, error) {
+	var st QueueStat
+	err := s.db.View(func(tx *bolt.Tx) error {
+		st = readStat(tx, sink)
+		return nil
+	})
+	return st, err
+}
+
+// Stats returns the figures of every queue in the file, including those of
+// sinks no longer configured.
+func (s *Store) Stats() (map[string]QueueStat, error) {
+	out := map[string]QueueStat{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketQueues).ForEachBucket(func(k []byte) error {
+			out[string(k)] = readStat(tx, string(k))
+			return nil
+		})
+	})
+	return out, err
+}
+
+func readStat(tx *bolt.Tx, sink string) QueueStat {
+	var st QueueStat
+	if v := tx.Bucket(bucketQueueStat).Get([]byte(sink)); len(v) == 16 {
+		st.Events = int64(binary.BigEndian.Uint64(v[0:8]))
+		st.Bytes = int64(binary.BigEndian.Uint64(v[8:16]))
+	}
+	if q := tx.Bucket(bucketQueues).Bucket([]byte(sink)); q != nil {
+		if _, v := q.Cursor().First(); v != nil {
+			if h, err := parseBatchHeader(v); err == nil {
+				st.Oldest = h.committed
+			}
+		}
+	}
+	return st
+}
+
+// Entry is one queue entry read for delivery; Data is a copy owned by the caller.
+type Entry struct {
+	Seq    uint64
+	Events int
+	Data   []byte
+}
+
+// Peek returns the oldest entries of sink's queue, in order, until at least
+// maxEvents events are gathered (always at least one entry when any exists).
+func (s *Store) Peek(sink string, maxEvents int) ([]Entry, error) {
+	var out []Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		q := tx.Bucket(bucketQueues).Bucket([]byte(sink))
+		if q == nil {
+			return nil
+		}
+		n := 0
+		c := q.Cursor()
+		for k, v := c.First(); k != nil && (len(out) == 0 || n < maxEvents); k, v = c.Next() {
+			h, err := parseBatchHeader(v)
+			if err != nil {
+				return fmt.Errorf("queue of sink %q, entry %d: %w", sink, binary.BigEndian.Uint64(k), err)
+			}
+			if len(out) > 0 && n+h.events > maxEvents {
+				break
+			}
+			out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Events: h.events, Data: bytes.Clone(v)})
+			n += h.events
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Ack removes delivered entries from sink's queue and updates its figures.
+func (s *Store) Ack(sink string, entries []Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	return s.update("removing delivered events", func(tx *bolt.Tx) error {
+		q := tx.Bucket(bucketQueues).Bucket([]byte(sink))
+		if q == nil {
+			return nil
+		}
+		var events, size int64
+		for _, e := range entries {
+			k := u64(e.Seq)
+			v := q.Get(k)
+			if v == nil {
+				continue // already removed
+			}
+			size += int64(len(v))
+			events += int64(e.Events)
+			if err := q.Delete(k); err != nil {
+				return err
+			}
+		}
+		return addStat(tx, sink, -events, -size)
+	})
+}
+
+// DropQueue deletes sink's queue and figures (`checkpoint reset --sink`).
+func (s *Store) DropQueue(sink string) error {
+	return s.update("dropping queue", func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketQueues).DeleteBucket([]byte(sink)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+			return err
+		}
+		return tx.Bucket(bucketQueueStat).Delete([]byte(sink))
+	})
+}

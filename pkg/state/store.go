@@ -1,0 +1,165 @@
+package state
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// schemaVersion is the state file's format; a newer file is refused.
+const schemaVersion = 1
+
+var (
+	bucketMeta      = []byte("meta")
+	bucketCursors   = []byte("cursors")
+	bucketQueues    = []byte("queues")    // one nested bucket per sink
+	bucketQueueStat = []byte("queuestat") // sink → events, bytes
+	bucketRevisit   = []byte("revisit")   // one nested bucket per input
+	keySchema       = []byte("schema")
+)
+
+// ErrLocked means another process holds the state file.
+var ErrLocked = errors.New("state file is locked by another process")
+
+// ErrCorrupt means the state file cannot be read as a serfwd state file.
+var ErrCorrupt = errors.New("state file is corrupt")
+
+// Store is an open state file.
+type Store struct {
+	db   *bolt.DB
+	path string
+
+	mu      sync.Mutex
+	notify  map[string]chan struct{}
+	closed  bool
+	onWrite func(error)
+}
+
+// Open opens (creating if needed, mode 0600) the state file at path. A file
+// held by another process yields an error wrapping ErrLocked after one second;
+// an unreadable one an error wrapping ErrCorrupt that says how to recover.
+func Open(path string) (s *Store, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("creating state directory: %w", err)
+	}
+	defer func() {
+		// bbolt panics on some forms of corruption; turn that into an error.
+		if r := recover(); r != nil {
+			s, err = nil, corrupt(path, fmt.Errorf("%v", r))
+		}
+	}()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("%w: %s is in use (is `serfwd run` running? stop it, or read live figures from its /metrics)", ErrLocked, path)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+		return nil, corrupt(path, err)
+	case err != nil:
+		return nil, fmt.Errorf("opening state file %s: %w", path, err)
+	}
+	s = &Store{db: db, path: path, notify: map[string]chan struct{}{}}
+	if err := s.init(); err != nil {
+		db.Close()
+		if errors.Is(err, ErrCorrupt) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("initialising state file %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func corrupt(path string, cause error) error {
+	return fmt.Errorf("%w: %s (%v); move it aside (e.g. mv %s %s.broken) and start again: serfwd then begins at each input's start or lookback, and events that were queued but not delivered are lost unless you restore a backup", ErrCorrupt, path, cause, path, path)
+}
+
+func (s *Store) init() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketMeta, bucketCursors, bucketQueues, bucketQueueStat, bucketRevisit} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keySchema); v != nil {
+			if len(v) != 8 {
+				return corrupt(s.path, errors.New("bad schema record"))
+			}
+			if got := binary.BigEndian.Uint64(v); got > schemaVersion {
+				return fmt.Errorf("state file %s has format %d, newer than this serfwd understands (%d); upgrade serfwd", s.path, got, schemaVersion)
+			}
+			return nil
+		}
+		return meta.Put(keySchema, u64(schemaVersion))
+	})
+}
+
+// Path is the state file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the file; it is idempotent.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// Notify returns a channel that receives a value (non-blocking, capacity 1)
+// whenever a commit adds to sink's queue.
+func (s *Store) Notify(sink string) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notifyLocked(sink)
+}
+
+func (s *Store) notifyLocked(sink string) chan struct{} {
+	ch, ok := s.notify[sink]
+	if !ok {
+		ch = make(chan struct{}, 1)
+		s.notify[sink] = ch
+	}
+	return ch
+}
+
+func (s *Store) signal(sinks []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, name := range sinks {
+		select {
+		case s.notifyLocked(name) <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// update runs fn in a write transaction and wraps a failure with the file's
+// path, so that disk trouble is named clearly.
+func (s *Store) update(op string, fn func(tx *bolt.Tx) error) error {
+	if err := s.db.Update(fn); err != nil {
+		return fmt.Errorf("%s in state file %s: %w", op, s.path, err)
+	}
+	return nil
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func timeKey(t time.Time) []byte { return u64(uint64(t.UnixMilli())) }
+
+func keyTime(b []byte) time.Time {
+	return time.UnixMilli(int64(binary.BigEndian.Uint64(b))).UTC()
+}
