@@ -20,11 +20,11 @@ var t0 = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 // fakeFetcher answers each window with one record named after the window;
 // delay and fail let a test shape completion order and failures.
 type fakeFetcher struct {
-	mu      sync.Mutex
-	calls   []serapi.Window
-	delay   func(w serapi.Window) time.Duration
-	fail    func(w serapi.Window) bool
-	empty   func(w serapi.Window) bool
+	mu                    sync.Mutex
+	calls                 []serapi.Window
+	delay                 func(w serapi.Window) time.Duration
+	fail                  func(w serapi.Window) bool
+	empty                 func(w serapi.Window) bool
 	inFlight, maxInFlight int
 }
 
