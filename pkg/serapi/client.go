@@ -1,0 +1,163 @@
+// The Client: one per input, built from its config, serving Report and
+// Token to the poller and to `serfwd check`.
+
+package serapi
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/config"
+)
+
+// Defaults applied by New when the input leaves a value zero.
+const (
+	DefaultTokenURL     = "https://auth.proofpoint.com/v1/token"
+	DefaultAPIURL       = "https://ser-api.proofpoint.com"
+	DefaultMaxBodyBytes = 256 << 20
+	defaultConcurrency  = 4
+	defaultTimeout      = 30 * time.Second
+	defaultBodyRetries  = 3
+	reportPath          = "/v1/sercustomer/report/summary"
+)
+
+// Observer receives measurements for metrics. Request is called once per
+// HTTP attempt (token and report) with its status code, 0 for a network
+// error, and its duration; TokenRefresh once per token obtained.
+type Observer interface {
+	Request(code int, d time.Duration)
+	TokenRefresh()
+}
+
+// Options are the non-config inputs of New. Zero values mean defaults.
+type Options struct {
+	Logger       *zap.Logger // scoped by the caller (e.g. with the input name); nil = no logs
+	Observer     Observer    // nil = none
+	MaxBodyBytes int64       // answer size cap; default 256 MiB
+
+	// Retry tuning, mainly so that tests run fast. Defaults: 8 retries,
+	// backoff 1s..60s, 3 re-fetches of a 200 whose body is not a report.
+	RetryMax     int
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	BodyRetries  int
+}
+
+// Client talks to one SER account. It is safe for concurrent use.
+type Client struct {
+	log         *zap.Logger
+	reportURL   *url.URL
+	http        *retryablehttp.Client
+	tokens      *tokenSource
+	limiter     *Limiter
+	maxBody     int64
+	opts        Options
+	concurrency int
+}
+
+// New builds the client of one input: HTTP transport (TLS, proxy), the
+// input's rate limiter and concurrency cap, the retrying client and the
+// token source. It performs no network I/O.
+func New(in config.Input, opts Options) (*Client, error) {
+	in, opts = withDefaults(in, opts)
+	api, err := parseBase(in.APIURL, "api_url")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := parseBase(in.TokenURL, "token_url"); err != nil {
+		return nil, err
+	}
+	base, err := baseTransport(in, opts.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("building HTTP client: %w", err)
+	}
+	limiter := NewLimiter(in.RateLimit.N, in.RateLimit.Period)
+	rt := &limitedTransport{base: base, limiter: limiter, slots: make(chan struct{}, in.Concurrency),
+		timeout: in.Timeout, observer: opts.Observer}
+	hc := newRetryClient(rt, opts.Logger, opts)
+	api.Path = strings.TrimSuffix(api.Path, "/") + reportPath
+	return &Client{
+		log:       opts.Logger,
+		reportURL: api,
+		http:      hc,
+		tokens: &tokenSource{url: in.TokenURL, clientID: in.ClientID, clientSecret: in.ClientSecret.Reveal(),
+			http: hc, observer: opts.Observer, now: time.Now},
+		limiter:     limiter,
+		maxBody:     opts.MaxBodyBytes,
+		opts:        opts,
+		concurrency: in.Concurrency,
+	}, nil
+}
+
+// withDefaults fills zero values of the input and the options.
+func withDefaults(in config.Input, o Options) (config.Input, Options) {
+	if in.TokenURL == "" {
+		in.TokenURL = DefaultTokenURL
+	}
+	if in.APIURL == "" {
+		in.APIURL = DefaultAPIURL
+	}
+	if in.RateLimit.N == 0 {
+		in.RateLimit = config.RateLimit{N: 1000, Period: time.Minute}
+	}
+	if in.Concurrency <= 0 {
+		in.Concurrency = defaultConcurrency
+	}
+	if in.Timeout <= 0 {
+		in.Timeout = defaultTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = defaultRetryMax
+	}
+	if o.RetryWaitMin <= 0 {
+		o.RetryWaitMin = defaultRetryWaitMin
+	}
+	if o.RetryWaitMax <= 0 {
+		o.RetryWaitMax = max(defaultRetryWaitMax, o.RetryWaitMin)
+	}
+	if o.BodyRetries <= 0 {
+		o.BodyRetries = defaultBodyRetries
+	}
+	return in, o
+}
+
+// parseBase checks that a configured URL is absolute http(s).
+func parseBase(raw, key string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%s: not an absolute http(s) URL", key)
+	}
+	return u, nil
+}
+
+// Token obtains a token (or confirms the cached one), for `serfwd check`.
+func (c *Client) Token(ctx context.Context) error {
+	_, err := c.tokens.get(ctx, false, "")
+	return err
+}
+
+// Limiter returns the input's rate limiter, shared by all its requests.
+func (c *Client) Limiter() *Limiter { return c.limiter }
+
+// Concurrency returns how many requests the client keeps in flight at most.
+func (c *Client) Concurrency() int { return c.concurrency }
+
+type nopObserver struct{}
+
+func (nopObserver) Request(int, time.Duration) {}
+func (nopObserver) TokenRefresh()              {}

@@ -1,0 +1,11 @@
+// Package serapi is the client of the Proofpoint Secure Email Relay (SER)
+// reporting API: it owns the OAuth client-credentials token source, the
+// per-input rate limiter (a sliding log that counts a request from its start
+// until its answer arrived, shared by token requests, report requests and
+// every retry), the retrying HTTP transport (go-retryablehttp with capped
+// exponential backoff, jitter and Retry-After), the report/summary request
+// and the tolerant streaming decoder that turns an answer into a Report.
+//
+// The types Window, Report, Record and Entitlement are the package's data
+// model; the simulator lives in the sub-package sersim.
+package serapi

@@ -1,0 +1,95 @@
+// Construction of the per-input HTTP stack: TLS, proxy, transport, limiter
+// and the retryablehttp client on top.
+
+package serapi
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/config"
+)
+
+// tlsConfig builds the client TLS settings: TLS 1.2 or newer, the system
+// roots plus ca_file, and verification unless insecure_skip_verify.
+func tlsConfig(c config.TLS, log *zap.Logger) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading tls.ca_file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("reading tls.ca_file %s: no PEM certificates found", c.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	if c.InsecureSkipVerify {
+		log.Warn("TLS certificate verification is disabled (tls.insecure_skip_verify); the API's identity is not checked")
+		cfg.InsecureSkipVerify = true
+	}
+	return cfg, nil
+}
+
+// proxyFunc uses the configured proxy URL, else the environment.
+func proxyFunc(proxy string) (func(*http.Request) (*url.URL, error), error) {
+	if proxy == "" {
+		return http.ProxyFromEnvironment, nil
+	}
+	u, err := url.Parse(proxy)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("parsing proxy: not an absolute URL (want e.g. http://proxy.example.com:3128)")
+	}
+	return http.ProxyURL(u), nil
+}
+
+// baseTransport is the pooled HTTP transport under the limiter.
+func baseTransport(in config.Input, log *zap.Logger) (*http.Transport, error) {
+	tc, err := tlsConfig(in.TLS, log)
+	if err != nil {
+		return nil, err
+	}
+	proxy, err := proxyFunc(in.Proxy)
+	if err != nil {
+		return nil, err
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 proxy,
+		DialContext:           dialer.DialContext,
+		TLSClientConfig:       tc,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          in.Concurrency + 4,
+		MaxIdleConnsPerHost:   in.Concurrency + 2,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}, nil
+}
+
+// newRetryClient wraps the limited transport in retryablehttp.
+func newRetryClient(rt http.RoundTripper, log *zap.Logger, opts Options) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   &http.Client{Transport: rt}, // per-attempt timeout lives in the transport
+		Logger:       zapLeveled{log: log},
+		RetryWaitMin: opts.RetryWaitMin,
+		RetryWaitMax: opts.RetryWaitMax,
+		RetryMax:     opts.RetryMax,
+		CheckRetry:   checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: giveUp,
+	}
+}

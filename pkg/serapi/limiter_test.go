@@ -1,0 +1,196 @@
+package serapi
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+// span is one request: from its start until its answer arrived.
+type span struct{ start, end time.Time }
+
+// spanLog collects spans from many goroutines.
+type spanLog struct {
+	mu    sync.Mutex
+	spans []span
+}
+
+func (l *spanLog) add(s span) {
+	l.mu.Lock()
+	l.spans = append(l.spans, s)
+	l.mu.Unlock()
+}
+
+// checkSliding fails if any period-long interval [a, a+period) meets more
+// than n spans. The count is largest for some a equal to a span's end, so
+// checking those is checking every interval.
+func checkSliding(t *testing.T, spans []span, n int, period time.Duration) {
+	t.Helper()
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start.Before(spans[j].start) })
+	worst := 0
+	for _, a := range spans {
+		c := 0
+		for _, s := range spans {
+			if s.start.Before(a.end.Add(period)) && !s.end.Before(a.end) {
+				c++
+			}
+		}
+		worst = max(worst, c)
+		if c > n {
+			t.Fatalf("%d requests within the %v after %v, limit %d", c, period, a.end, n)
+		}
+	}
+	t.Logf("%d spans, at most %d in any %v (limit %d)", len(spans), worst, period, n)
+}
+
+func TestLimiterSlidingWindow(t *testing.T) {
+	tests := []struct {
+		name    string
+		n       int
+		period  time.Duration
+		workers int
+		total   int
+	}{
+		{"one", 1, 20 * time.Millisecond, 3, 8},
+		{"few workers", 4, 60 * time.Millisecond, 2, 20},
+		{"many workers", 5, 80 * time.Millisecond, 16, 40},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := NewLimiter(tt.n, tt.period)
+			var log spanLog
+			work := make(chan int, tt.total)
+			for i := 0; i < tt.total; i++ {
+				work <- i
+			}
+			close(work)
+			var wg sync.WaitGroup
+			for w := 0; w < tt.workers; w++ {
+				wg.Go(func() {
+					for range work {
+						release, err := l.Acquire(context.Background())
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						start := time.Now()
+						time.Sleep(time.Duration(rand.IntN(10)) * time.Millisecond)
+						end := time.Now()
+						release()
+						release() // extra calls are ignored
+						log.add(span{start, end})
+					}
+				})
+			}
+			wg.Wait()
+			if len(log.spans) != tt.total {
+				t.Fatalf("%d spans, want %d", len(log.spans), tt.total)
+			}
+			checkSliding(t, log.spans, tt.n, tt.period)
+		})
+	}
+}
+
+func TestLimiterCancel(t *testing.T) {
+	l := NewLimiter(2, time.Hour)
+	for i := 0; i < 2; i++ {
+		release, err := l.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			release() // a completed request still holds its slot for the period
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := l.Acquire(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Acquire on a full limiter = %v, want deadline exceeded", err)
+	}
+	cctx, ccancel := context.WithCancel(context.Background())
+	ccancel()
+	if _, err := NewLimiter(5, time.Second).Acquire(cctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Acquire with a cancelled context = %v", err)
+	}
+}
+
+// TestLimiterKeepsConcurrency shows that callers are not serialised: all
+// of them hold a slot at the same time when the limit allows it.
+func TestLimiterKeepsConcurrency(t *testing.T) {
+	const k = 8
+	l := NewLimiter(100, time.Minute)
+	all := make(chan struct{})
+	var mu sync.Mutex
+	held := 0
+	var wg sync.WaitGroup
+	for i := 0; i < k; i++ {
+		wg.Go(func() {
+			release, err := l.Acquire(context.Background())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer release()
+			mu.Lock()
+			if held++; held == k {
+				close(all)
+			}
+			mu.Unlock()
+			select {
+			case <-all:
+			case <-time.After(5 * time.Second):
+				t.Error("not every caller got a slot at once")
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestLimiterWaitsForCompletion checks the release-based accounting: with
+// every slot in flight, a waiter starts only after a release plus period.
+func TestLimiterWaitsForCompletion(t *testing.T) {
+	const period = 50 * time.Millisecond
+	l := NewLimiter(1, period)
+	release, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var released time.Time
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		released = time.Now()
+		release()
+	}()
+	r2, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2()
+	if got := time.Since(released); got < period {
+		t.Fatalf("second request started %v after the first answer, want at least %v", got, period)
+	}
+}
+
+func TestLimiterUnlimited(t *testing.T) {
+	l := NewLimiter(0, time.Minute)
+	for i := 0; i < 1000; i++ {
+		if _, err := l.Acquire(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLimiterAcquire(b *testing.B) {
+	l := NewLimiter(1<<20, time.Microsecond)
+	ctx := context.Background()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			release, _ := l.Acquire(ctx)
+			release()
+		}
+	})
+}

@@ -1,0 +1,103 @@
+// The report/summary request: token, GET with the window, 401 handling,
+// status checks and streaming decode under the body cap.
+
+package serapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"go.uber.org/zap"
+)
+
+// Report fetches and decodes the summary of window w. 429, 5xx and network
+// errors are retried by the transport; a 401 leads to one fresh token and
+// one more try; a 200 whose body is not a report (*BodyError) is fetched
+// again a few times. Other answers give a *StatusError, a record that
+// cannot be read a *FieldError; every error names the window.
+func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
+	refreshed := false
+	for attempt := 0; ; attempt++ {
+		rep, err := c.fetchReport(ctx, w, &refreshed)
+		var berr *BodyError
+		if err == nil || !errors.As(err, &berr) || attempt >= c.opts.BodyRetries || ctx.Err() != nil {
+			return rep, err
+		}
+		c.log.Warn("report body unusable, fetching the window again",
+			zap.Stringer("window", w), zap.Int("attempt", attempt+1), zap.Error(err))
+		if err := sleepOrWake(ctx, jitteredBackoff(c.opts.RetryWaitMin, c.opts.RetryWaitMax, attempt), nil); err != nil {
+			return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		}
+	}
+}
+
+// fetchReport makes one report request (two with a 401 refresh).
+func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool) (*Report, error) {
+	tok, err := c.tokens.get(ctx, false, "")
+	if err != nil {
+		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+	}
+	resp, err := c.get(ctx, w, tok)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusUnauthorized && !*refreshed {
+		drainClose(resp.Body)
+		*refreshed = true
+		c.log.Info("report request unauthorized; fetching a new token", zap.Stringer("window", w))
+		if tok, err = c.tokens.get(ctx, true, tok); err != nil {
+			return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		}
+		if resp, err = c.get(ctx, w, tok); err != nil {
+			return nil, err
+		}
+	}
+	defer drainClose(resp.Body)
+	switch code := resp.StatusCode; {
+	case code == http.StatusUnauthorized:
+		return nil, fmt.Errorf("fetching window %s: %w", w, ErrUnauthorized)
+	case code < 200 || code > 299:
+		serr := &StatusError{Code: code, Host: resp.Request.URL.Host, Prefix: sanitize(readPrefix(resp.Body), tok)}
+		return nil, fmt.Errorf("fetching window %s: %w", w, serr)
+	}
+	return c.decodeBody(resp.Body, w, tok)
+}
+
+// get sends the report request for w with the given token.
+func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response, error) {
+	u := *c.reportURL
+	u.RawQuery = "startTimeStamp=" + FormatTime(w.Start) + "&endTimeStamp=" + FormatTime(w.End)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+	}
+	req.Header.Set("Authorization", bearer(tok))
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+	}
+	return resp, nil
+}
+
+// decodeBody stream-decodes an answer under the size cap; tok is kept out
+// of the quoted body prefix.
+func (c *Client) decodeBody(body io.Reader, w Window, tok string) (*Report, error) {
+	rec := &prefixRecorder{r: &cappedReader{r: body, limit: c.maxBody}}
+	rep, err := Decode(rec)
+	if err == nil {
+		return rep, nil
+	}
+	var ferr *FieldError
+	switch {
+	case errors.Is(err, ErrBodyTooLarge):
+		return nil, fmt.Errorf("window %s: answer larger than %d bytes: %w", w, c.maxBody, ErrBodyTooLarge)
+	case errors.As(err, &ferr):
+		return nil, fmt.Errorf("window %s: %w", w, err)
+	}
+	return nil, &BodyError{Window: w, Prefix: sanitize(rec.prefix, tok), Err: err}
+}

@@ -1,0 +1,104 @@
+// Retry policy of the HTTP client: what is retried, how long to wait, and
+// the error returned when retrying gives up.
+
+package serapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+const (
+	defaultRetryMax     = 8
+	defaultRetryWaitMin = time.Second
+	defaultRetryWaitMax = 60 * time.Second
+	maxRetryAfter       = 10 * time.Minute // a longer Retry-After is capped
+)
+
+// checkRetry retries network errors (except those the library deems
+// permanent, such as certificate errors), 429 and 5xx other than 501.
+// Everything else, 401 included, goes back to the caller.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	switch c := resp.StatusCode; {
+	case c == http.StatusTooManyRequests:
+		return true, nil
+	case c >= 500 && c != http.StatusNotImplemented:
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff is capped exponential backoff with equal jitter: attempt a waits
+// between half and all of min·2^a (at most max). On 429 and 503 a
+// Retry-After header (seconds or an HTTP date) is honoured instead, up to
+// maxRetryAfter, and never undercut by the jitter.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return d
+		}
+	}
+	return jitteredBackoff(minWait, maxWait, attempt)
+}
+
+// jitteredBackoff is the exponential part of backoff.
+func jitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	d := maxWait
+	if attempt < 30 && minWait<<attempt < maxWait && minWait<<attempt > 0 {
+		d = minWait << attempt
+	}
+	if d <= 0 {
+		return 0
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		d = time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = max(t.Sub(now), 0)
+	} else {
+		return 0, false
+	}
+	return min(d, maxRetryAfter), true
+}
+
+// giveUp is the retryablehttp ErrorHandler: it closes the last body and
+// returns an error naming the attempts, the status and the host.
+func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
+	if resp == nil {
+		return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, err)
+	}
+	drainClose(resp.Body)
+	host := ""
+	if resp.Request != nil && resp.Request.URL != nil {
+		host = resp.Request.URL.Host
+	}
+	if err != nil && (resp.StatusCode < 400 || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, host, err)
+	}
+	return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, &StatusError{Code: resp.StatusCode, Host: host})
+}

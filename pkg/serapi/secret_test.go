@@ -1,0 +1,82 @@
+package serapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/serfwd/serfwd/pkg/config"
+)
+
+// TestSecretsNeverLeak drives successes and every kind of failure with a
+// server that echoes what it received, and checks that neither the client
+// secret nor a token appears in any error or log line.
+func TestSecretsNeverLeak(t *testing.T) {
+	scenarios := []struct {
+		name  string
+		token func(w http.ResponseWriter, r *http.Request) bool
+		rep   func(w http.ResponseWriter, r *http.Request, n int)
+	}{
+		{"token endpoint echoes the form with 401", func(w http.ResponseWriter, r *http.Request) bool {
+			r.ParseForm()
+			http.Error(w, "rejected "+r.PostForm.Encode()+" secret="+r.PostForm.Get("client_secret"), 401)
+			return true
+		}, nil},
+		{"token endpoint echoes with 500", func(w http.ResponseWriter, r *http.Request) bool {
+			r.ParseForm()
+			http.Error(w, r.PostForm.Get("client_secret"), 500)
+			return true
+		}, nil},
+		{"report echoes the bearer with 400", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			http.Error(w, r.Header.Get("Authorization"), 400)
+		}},
+		{"report echoes the bearer in a non-JSON 200", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			fmt.Fprint(w, "x"+r.Header.Get("Authorization"))
+		}},
+		{"report 401 twice", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			http.Error(w, r.Header.Get("Authorization"), 401)
+		}},
+		{"success", nil, nil},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			f := newFakeSER(t)
+			f.onToken = sc.token
+			if sc.rep != nil {
+				f.report = sc.rep
+			}
+			core, logs := observer.New(zapcore.DebugLevel)
+			c := f.client(func(_ *config.Input, o *Options) { o.Logger = zap.New(core); o.RetryMax = 2; o.BodyRetries = 1 })
+			_, err := c.Report(context.Background(), testWindow)
+			if sc.rep == nil && sc.token == nil && err != nil {
+				t.Fatal(err)
+			}
+			texts := []string{fmt.Sprint(err), fmt.Sprintf("%+v", err)}
+			for _, e := range logs.All() {
+				texts = append(texts, e.Message, fmt.Sprint(e.ContextMap()))
+			}
+			for _, txt := range texts {
+				for _, bad := range []string{testSecret, "tok-1", "tok-2"} {
+					if strings.Contains(txt, bad) {
+						t.Errorf("%q leaked in %q", bad, txt)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestInsecureSkipVerifyWarns(t *testing.T) {
+	f := newFakeSER(t)
+	core, logs := observer.New(zapcore.WarnLevel)
+	f.client(func(in *config.Input, o *Options) { in.TLS.InsecureSkipVerify = true; o.Logger = zap.New(core) })
+	if logs.FilterMessageSnippet("insecure_skip_verify").Len() != 1 {
+		t.Errorf("no warning about insecure_skip_verify: %v", logs.All())
+	}
+}

@@ -1,0 +1,167 @@
+// The OAuth client-credentials token source: one token per input, reused,
+// refreshed shortly before expiry, one refresh shared by all callers.
+
+package serapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+const (
+	defaultTokenLifetime = 12 * time.Hour // when expires_in is missing
+	maxRefreshMargin     = 5 * time.Minute
+	maxTokenBody         = 1 << 20
+)
+
+// tokenSource fetches and caches the bearer token.
+type tokenSource struct {
+	url          string
+	clientID     string
+	clientSecret string
+	http         *retryablehttp.Client
+	observer     Observer
+	now          func() time.Time
+
+	mu        sync.Mutex
+	token     string
+	refreshAt time.Time
+	call      *tokenCall // the refresh in progress, if any
+}
+
+// tokenCall is one token request that several callers may wait for.
+type tokenCall struct {
+	done  chan struct{}
+	token string
+	err   error
+}
+
+// get returns a token that is not yet due for refresh, fetching one if
+// needed. With force, a token equal to stale is not accepted (the API
+// rejected it); a different, newer token is.
+func (s *tokenSource) get(ctx context.Context, force bool, stale string) (string, error) {
+	for {
+		s.mu.Lock()
+		fresh := s.token != "" && s.now().Before(s.refreshAt)
+		if fresh && (!force || s.token != stale) {
+			tok := s.token
+			s.mu.Unlock()
+			return tok, nil
+		}
+		call, leader := s.call, false
+		if call == nil {
+			call, leader = &tokenCall{done: make(chan struct{})}, true
+			s.call = call
+		}
+		s.mu.Unlock()
+
+		if leader {
+			s.lead(ctx, call)
+		}
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		if call.err == nil {
+			return call.token, nil
+		}
+		// The leader's own context ended: ours is alive, so try again.
+		if !leader && ctx.Err() == nil && isContextErr(call.err) {
+			continue
+		}
+		return "", call.err
+	}
+}
+
+// lead performs the token request for call and publishes its result.
+func (s *tokenSource) lead(ctx context.Context, call *tokenCall) {
+	tok, lifetime, err := s.fetch(ctx)
+	s.mu.Lock()
+	if err == nil {
+		margin := min(maxRefreshMargin, lifetime/10)
+		s.token, s.refreshAt = tok, s.now().Add(lifetime-margin)
+	}
+	s.call = nil
+	s.mu.Unlock()
+	call.token, call.err = tok, err
+	close(call.done)
+	if err == nil {
+		s.observer.TokenRefresh()
+	}
+}
+
+// tokenAnswer is the token endpoint's JSON; expires_in may be a string.
+type tokenAnswer struct {
+	AccessToken string      `json:"access_token"`
+	TokenType   string      `json:"token_type"`
+	ExpiresIn   json.Number `json:"expires_in"`
+}
+
+// fetch posts the client credentials and parses the answer. Its errors
+// never contain the secret or a token.
+func (s *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) {
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {s.clientID},
+		"client_secret": {s.clientSecret},
+	}.Encode()
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, s.url, []byte(form))
+	if err != nil {
+		return "", 0, fmt.Errorf("requesting token: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return "", 0, fmt.Errorf("requesting token: %w", err)
+	}
+	defer drainClose(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return "", 0, s.statusError(resp)
+	}
+	var ans tokenAnswer
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxTokenBody)).Decode(&ans); err != nil {
+		return "", 0, fmt.Errorf("requesting token from %s: answer is not the expected JSON", resp.Request.URL.Host)
+	}
+	if ans.AccessToken == "" {
+		return "", 0, fmt.Errorf("requesting token from %s: answer has no access_token", resp.Request.URL.Host)
+	}
+	return ans.AccessToken, lifetime(ans.ExpiresIn), nil
+}
+
+// statusError describes a refused token request.
+func (s *tokenSource) statusError(resp *http.Response) error {
+	serr := &StatusError{Code: resp.StatusCode, Host: resp.Request.URL.Host,
+		Prefix: sanitize(readPrefix(resp.Body), s.clientSecret, s.clientID+":"+s.clientSecret)}
+	if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("requesting token: %w: check client_id/client_secret", serr)
+	}
+	return fmt.Errorf("requesting token: %w", serr)
+}
+
+// lifetime reads expires_in (seconds); missing or invalid means 12 h.
+func lifetime(n json.Number) time.Duration {
+	secs, err := n.Float64()
+	if err != nil || secs <= 0 {
+		return defaultTokenLifetime
+	}
+	return time.Duration(secs * float64(time.Second))
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// bearer renders the Authorization header value.
+func bearer(tok string) string { return "Bearer " + strings.TrimSpace(tok) }

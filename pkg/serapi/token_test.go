@@ -1,0 +1,208 @@
+package serapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/serfwd/serfwd/pkg/config"
+)
+
+func TestTokenReused(t *testing.T) {
+	f := newFakeSER(t)
+	obs := &countingObserver{}
+	c := f.client(func(_ *config.Input, o *Options) { o.Observer = obs })
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if _, err := c.Report(ctx, testWindow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Go(func() {
+			if _, err := c.Report(ctx, testWindow); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.tokenCalls.Load(); n != 1 {
+		t.Errorf("%d token requests for 25 reports, want 1", n)
+	}
+	if obs.refreshes != 1 || obs.codes[200] != 26 {
+		t.Errorf("observer saw %d refreshes and %v, want 1 and 26×200", obs.refreshes, obs.codes)
+	}
+}
+
+// TestTokenConcurrentFirstFetch: callers arriving while the token is being
+// fetched wait for that one request.
+func TestTokenConcurrentFirstFetch(t *testing.T) {
+	f := newFakeSER(t)
+	f.tokenDelay = 50 * time.Millisecond
+	c := f.client()
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Go(func() {
+			if _, err := c.Report(context.Background(), testWindow); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.tokenCalls.Load(); n != 1 {
+		t.Errorf("%d token requests, want 1", n)
+	}
+}
+
+// TestTokenRefreshMargin moves a fake clock across the refresh point:
+// min(5 min, 10 % of the lifetime) before expiry.
+func TestTokenRefreshMargin(t *testing.T) {
+	tests := []struct {
+		name      string
+		expiresIn int64
+		before    time.Duration // still reused at this age
+		after     time.Duration // refreshed at this age
+	}{
+		{"12h token, 5 min margin", 43200, 11*time.Hour + 54*time.Minute, 11*time.Hour + 55*time.Minute + time.Second},
+		{"20s token, 2s margin", 20, 17900 * time.Millisecond, 18100 * time.Millisecond},
+		{"1s token", 1, 850 * time.Millisecond, 950 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeSER(t)
+			f.expiresIn.Store(tt.expiresIn)
+			c := f.client()
+			base := time.Now()
+			clock := base
+			c.tokens.now = func() time.Time { return clock }
+			ctx := context.Background()
+			if err := c.Token(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock = base.Add(tt.before)
+			if err := c.Token(ctx); err != nil || f.tokenCalls.Load() != 1 {
+				t.Fatalf("at %v: %d token requests (err %v), want 1", tt.before, f.tokenCalls.Load(), err)
+			}
+			clock = base.Add(tt.after)
+			if _, err := c.Report(ctx, testWindow); err != nil || f.tokenCalls.Load() != 2 {
+				t.Fatalf("at %v: %d token requests (err %v), want 2", tt.after, f.tokenCalls.Load(), err)
+			}
+		})
+	}
+}
+
+func TestTokenRefreshOn401(t *testing.T) {
+	f := newFakeSER(t)
+	obs := &countingObserver{}
+	c := f.client(func(_ *config.Input, o *Options) { o.Observer = obs })
+	ctx := context.Background()
+	if _, err := c.Report(ctx, testWindow); err != nil {
+		t.Fatal(err)
+	}
+	f.revoke()
+	rep, err := c.Report(ctx, testWindow)
+	if err != nil {
+		t.Fatalf("Report after revocation: %v", err)
+	}
+	if len(rep.Users) != 1 || f.tokenCalls.Load() != 2 || f.reportCalls.Load() != 3 {
+		t.Errorf("users %d, token requests %d, report requests %d; want 1, 2, 3",
+			len(rep.Users), f.tokenCalls.Load(), f.reportCalls.Load())
+	}
+	if obs.codes[401] != 1 || obs.refreshes != 2 {
+		t.Errorf("observer: %v, %d refreshes", obs.codes, obs.refreshes)
+	}
+}
+
+func TestTokenPersistent401(t *testing.T) {
+	f := newFakeSER(t)
+	f.report = func(w http.ResponseWriter, _ *http.Request, _ int) { http.Error(w, "no", http.StatusUnauthorized) }
+	c := f.client()
+	_, err := c.Report(context.Background(), testWindow)
+	if !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), testWindow.String()) {
+		t.Fatalf("err = %v, want ErrUnauthorized naming the window", err)
+	}
+	if f.reportCalls.Load() != 2 || f.tokenCalls.Load() != 2 {
+		t.Errorf("report requests %d, token requests %d; want 2 and 2", f.reportCalls.Load(), f.tokenCalls.Load())
+	}
+}
+
+// TestTokenConcurrent401SharesRefresh: many callers rejected with the same
+// token cause one new token request.
+func TestTokenConcurrent401SharesRefresh(t *testing.T) {
+	f := newFakeSER(t)
+	f.tokenDelay = 20 * time.Millisecond
+	c := f.client(func(in *config.Input, _ *Options) { in.Concurrency = 16 })
+	ctx := context.Background()
+	if err := c.Token(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.revoke()
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Go(func() {
+			if _, err := c.Report(ctx, testWindow); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.tokenCalls.Load(); n != 2 {
+		t.Errorf("%d token requests, want 2 (initial + one shared refresh)", n)
+	}
+}
+
+func TestTokenErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   []string
+	}{
+		{"bad credentials 401", 401, `{"error":"invalid_client"}`, []string{"HTTP 401", "check client_id/client_secret", "invalid_client"}},
+		{"bad request 400", 400, `bad`, []string{"HTTP 400", "check client_id/client_secret"}},
+		{"forbidden", 403, ``, []string{"HTTP 403"}},
+		{"server error after retries", 500, `oops`, []string{"giving up after", "HTTP 500"}},
+		{"no token in answer", 200, `{"token_type":"Bearer"}`, []string{"no access_token"}},
+		{"not JSON", 200, `<html>`, []string{"not the expected JSON"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeSER(t)
+			f.onToken = func(w http.ResponseWriter, _ *http.Request) bool {
+				w.WriteHeader(tt.status)
+				w.Write([]byte(tt.body))
+				return true
+			}
+			c := f.client(func(_ *config.Input, o *Options) { o.RetryMax = 2 })
+			err := c.Token(context.Background())
+			if err == nil {
+				t.Fatal("Token succeeded")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), testSecret) {
+				t.Errorf("error %q contains the secret", err)
+			}
+		})
+	}
+}
+
+func TestTokenWrongCredentials(t *testing.T) {
+	f := newFakeSER(t)
+	c := f.client(func(in *config.Input, _ *Options) { in.ClientSecret = "wrong-secret-value" })
+	err := c.Token(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "check client_id/client_secret") {
+		t.Fatalf("err = %v", err)
+	}
+	if f.tokenCalls.Load() != 1 {
+		t.Errorf("a 401 from the token endpoint was retried: %d requests", f.tokenCalls.Load())
+	}
+}
