@@ -1,0 +1,25 @@
+// Expected: what the simulator serves for a window, decoded, for tests.
+
+package sersim
+
+import (
+	"time"
+
+	"github.com/serfwd/serfwd/pkg/serapi"
+)
+
+// Expected returns the report the server answers for window w when asked at
+// time at (which matters for windows not yet begun and for settling). Users
+// is nil for a window without records; bare-string address lists appear as
+// one-item lists, and Extra is nil, as a tolerant decoder yields them.
+func (s *Server) Expected(w serapi.Window, at time.Time) serapi.Report {
+	p := s.opts.newPlan(serapi.Window{Start: w.Start.UTC(), End: w.End.UTC()}, at)
+	rep := serapi.Report{Entitlement: s.entitlement()}
+	if p.count > 0 {
+		rep.Users = make([]serapi.Record, p.count)
+	}
+	for i := range rep.Users {
+		rep.Users[i] = p.record(i).Record
+	}
+	return rep
+}
