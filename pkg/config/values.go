@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -27,6 +28,18 @@ func (s Secret) String() string {
 
 // GoString implements fmt.GoStringer, so %#v does not leak it either.
 func (s Secret) GoString() string { return strconv.Quote(s.String()) }
+
+// Format implements fmt.Formatter for every verb: without it, a verb that
+// does not suit strings (%d) makes fmt print the raw value in its
+// "%!d(config.Secret=…)" complaint.
+func (s Secret) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'q' || (verb == 'v' && f.Flag('#')):
+		io.WriteString(f, s.GoString())
+	default:
+		io.WriteString(f, s.String())
+	}
+}
 
 // MarshalText implements encoding.TextMarshaler.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
@@ -106,3 +119,6 @@ func ParseRateLimit(s string) (RateLimit, error) {
 
 // String renders the limit as "N/period".
 func (r RateLimit) String() string { return strconv.Itoa(r.N) + "/" + r.Period.String() }
+
+// String renders the mode in octal ("0640").
+func (m FileMode) String() string { return fmt.Sprintf("%04o", uint32(m)) }

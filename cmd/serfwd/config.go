@@ -1,0 +1,58 @@
+// The --config flag and config loading shared by every command that reads
+// the configuration.
+
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/serfwd/serfwd/pkg/config"
+)
+
+// defaultConfigPath is used when neither --config nor $SERFWD_CONFIG is set.
+const defaultConfigPath = "/etc/serfwd/serfwd.yaml"
+
+// configPath registers --config on fs; its default is $SERFWD_CONFIG, else
+// /etc/serfwd/serfwd.yaml.
+func configPath(fs *flag.FlagSet) *string {
+	def := os.Getenv("SERFWD_CONFIG")
+	if def == "" {
+		def = defaultConfigPath
+	}
+	return fs.String("config", def, "config `FILE` ($SERFWD_CONFIG, else "+defaultConfigPath+")")
+}
+
+// loadConfig loads and validates the config at path. Warnings go to
+// stderr. On failure it prints a header naming the file and then each
+// problem as "path: problem", one per line, and returns exitUsage.
+func loadConfig(io stdio, path string) (*config.Config, int) {
+	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
+	cfg, err := config.Load(path, config.WithWarnings(warn))
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err == nil {
+		return cfg, exitOK
+	}
+	var ps config.Problems
+	if !errors.As(err, &ps) {
+		fmt.Fprintf(io.Stderr, "serfwd: %v\n", err)
+		return nil, exitUsage
+	}
+	fmt.Fprintf(io.Stderr, "serfwd: invalid config %s (%s):\n", path, configCount(len(ps), "problem"))
+	for _, p := range ps {
+		fmt.Fprintln(io.Stderr, p.Error())
+	}
+	return nil, exitUsage
+}
+
+// configCount renders "1 input" or "3 sinks".
+func configCount(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

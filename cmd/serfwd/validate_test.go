@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	validateSERSecret = "ser-secret-do-not-print"
+	validateHECToken  = "hec-token-do-not-print"
+)
+
+const validateGoodConfig = `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret: ${SER_CLIENT_SECRET}
+sinks:
+  - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}"}
+  - {name: archive, type: file, path: /tmp/serfwd-test.ndjson}
+`
+
+const validateBadConfig = `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret: ${SER_CLIENT_SECRET}
+    window: 7m
+    sinks: [splunk, qradar]
+sinks:
+  - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", compression: zip}
+`
+
+// setValidateSecrets puts the test's secrets into the environment.
+func setValidateSecrets(t *testing.T) {
+	t.Setenv("SER_CLIENT_ID", "client-id")
+	t.Setenv("SER_CLIENT_SECRET", validateSERSecret)
+	t.Setenv("SPLUNK_HEC_TOKEN", validateHECToken)
+}
+
+func writeValidateFile(t *testing.T, dir, name, text string, mode os.FileMode) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runValidate runs serfwd in-process and returns its exit status and output.
+func runValidate(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := dispatch(context.Background(), stdio{&out, &errOut}, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestValidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := writeValidateFile(t, dir, "good.yaml", validateGoodConfig, 0o600)
+	bad := writeValidateFile(t, dir, "bad.yaml", validateBadConfig, 0o600)
+	inline := writeValidateFile(t, dir, "inline.yaml", strings.ReplaceAll(validateGoodConfig, "${SER_CLIENT_SECRET}", validateSERSecret), 0o644)
+	missing := filepath.Join(dir, "missing.yaml")
+	tests := []struct {
+		name      string
+		env       string // $SERFWD_CONFIG
+		args      []string
+		code      int
+		stdout    string
+		stderr    []string // exact lines
+		stderrHas string
+	}{
+		{name: "valid", args: []string{"validate", "--config", good}, code: exitOK,
+			stdout: "config OK: 1 input, 2 sinks\n"},
+		{name: "valid via SERFWD_CONFIG", env: good, args: []string{"validate"}, code: exitOK,
+			stdout: "config OK: 1 input, 2 sinks\n"},
+		{name: "problems", args: []string{"validate", "--config=" + bad}, code: exitUsage, stderr: []string{
+			"serfwd: invalid config " + bad + " (3 problems):",
+			"inputs[0].window: 7m does not divide 24h evenly, so windows could not align to UTC days (use e.g. 5m, 15m, 30m, 1h, 2h, 3h, 4h, 6h, 12h or 24h)",
+			`inputs[0].sinks[1]: no sink named "qradar"`,
+			`sinks[0].compression: "zip" is not one of gzip, none`,
+		}},
+		{name: "missing file", args: []string{"validate", "--config", missing}, code: exitUsage,
+			stderr: []string{"serfwd: reading config: open " + missing + ": no such file or directory"}},
+		{name: "inline secret in a readable file", args: []string{"validate", "--config", inline}, code: exitOK,
+			stdout: "config OK: 1 input, 2 sinks\n", stderrHas: "serfwd: warning: " + inline + " is readable by group or others (mode 0644)"},
+		{name: "stray argument", args: []string{"validate", "--config", good, "extra"}, code: exitUsage,
+			stderr: []string{`serfwd validate: unexpected argument "extra"`}},
+		{name: "unknown flag", args: []string{"validate", "--nope"}, code: exitUsage, stderrHas: "flag provided but not defined: -nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setValidateSecrets(t)
+			t.Setenv("SERFWD_CONFIG", tt.env)
+			code, stdout, stderr := runValidate(tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
+			}
+			if stdout != tt.stdout {
+				t.Errorf("stdout %q, want %q", stdout, tt.stdout)
+			}
+			if tt.stderr != nil && stderr != strings.Join(tt.stderr, "\n")+"\n" {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr, strings.Join(tt.stderr, "\n"))
+			}
+			if tt.stderr == nil && tt.stderrHas == "" && stderr != "" {
+				t.Errorf("unexpected stderr: %s", stderr)
+			}
+			if !strings.Contains(stderr, tt.stderrHas) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderrHas, stderr)
+			}
+			for _, s := range []string{validateSERSecret, validateHECToken} {
+				if strings.Contains(stdout+stderr, s) {
+					t.Errorf("output shows a secret:\n%s%s", stdout, stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestValidateExampleConfig(t *testing.T) {
+	setValidateSecrets(t)
+	creds := t.TempDir()
+	writeValidateFile(t, creds, "acme.secret", validateSERSecret+"\n", 0o600)
+	t.Setenv("CREDENTIALS_DIRECTORY", creds)
+	code, stdout, stderr := runValidate("validate", "--config", "../../configs/serfwd.example.yaml")
+	if code != exitOK || stdout != "config OK: 1 input, 3 sinks\n" {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if strings.Contains(stderr, validateSERSecret) || strings.Contains(stderr, validateHECToken) {
+		t.Errorf("stderr shows a secret: %s", stderr)
+	}
+}

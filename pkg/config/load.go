@@ -1,0 +1,142 @@
+// Load reads a config file: YAML into a node tree, strict decoding over the
+// defaults, ${VAR} expansion, *_file secrets, and resolution of each input's
+// sink list.
+
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Option changes how Load and Parse work.
+type Option func(*options)
+
+type options struct {
+	lookup   LookupEnv
+	warn     func(msg string)
+	readFile func(string) ([]byte, error)
+	seen     map[reflect.Type]map[string]bool // for the example-file test
+}
+
+// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests).
+func WithLookupEnv(f LookupEnv) Option { return func(o *options) { o.lookup = f } }
+
+// WithWarnings receives warnings that are not errors, such as a config file
+// that holds inline secrets and is readable by group or others.
+func WithWarnings(f func(msg string)) Option { return func(o *options) { o.warn = f } }
+
+func newOptions(opts []Option) *options {
+	o := &options{lookup: os.LookupEnv, warn: func(string) {}, readFile: os.ReadFile}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o
+}
+
+// Load reads and decodes the config file at path. Problems with the content
+// come back as Problems; a file that cannot be read as a plain error naming
+// it. Load does not validate: call Validate on the result.
+func Load(path string, opts ...Option) (*Config, error) {
+	o := newOptions(opts)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	cfg, inline, err := parse(data, o)
+	if err != nil {
+		return nil, err
+	}
+	if len(inline) > 0 {
+		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o044 != 0 {
+			o.warn(fmt.Sprintf("%s is readable by group or others (mode %04o) and holds secrets inline (%s); "+
+				"chmod 600 it, or use ${VAR} or *_file keys", path, fi.Mode().Perm(), strings.Join(inline, ", ")))
+		}
+	}
+	return cfg, nil
+}
+
+// Parse decodes a config from YAML text, as Load does for a file.
+func Parse(data []byte, opts ...Option) (*Config, error) {
+	cfg, _, err := parse(data, newOptions(opts))
+	return cfg, err
+}
+
+// parse decodes data and also returns the paths of inline secrets.
+func parse(data []byte, o *options) (*Config, []string, error) {
+	root, err := parseYAML(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &decoder{lookup: o.lookup, readFile: o.readFile, seen: o.seen}
+	cfg := Default()
+	if doc := resolve(root); !isNull(doc) {
+		if doc.Kind != yaml.MappingNode {
+			return nil, nil, Problems{{Msg: fmt.Sprintf("line %d: the config must be a mapping of keys, got %s", doc.Line, kindName(doc))}}
+		}
+		d.decodeValue("", doc, reflect.ValueOf(&cfg).Elem())
+	}
+	if err := d.problems.err(); err != nil {
+		return nil, nil, err
+	}
+	cfg.resolveSinks()
+	return &cfg, d.inline, nil
+}
+
+// parseYAML parses one YAML document into a node tree (nil when empty).
+func parseYAML(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, Problems{{Msg: yamlMessage(err)}}
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, Problems{{Msg: fmt.Sprintf("line %d: a second YAML document; the config is one document", next.Line)}}
+	case !errors.Is(err, io.EOF):
+		return nil, Problems{{Msg: yamlMessage(err)}}
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// yamlMessage turns a yaml.v3 syntax error into "not valid YAML near line
+// N: what". yaml.v3 often names the line where the enclosing block starts,
+// or the one before, rather than the offending line: hence "near".
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		return "not valid YAML near line " + rest
+	}
+	return "not valid YAML: " + msg
+}
+
+// resolveSinks gives every input without a sink list the names of all sinks.
+func (c *Config) resolveSinks() {
+	for i := range c.Inputs {
+		if len(c.Inputs[i].Sinks) > 0 {
+			continue
+		}
+		names := make([]string, 0, len(c.Sinks))
+		for _, s := range c.Sinks {
+			if !slices.Contains(names, s.Name) {
+				names = append(names, s.Name)
+			}
+		}
+		c.Inputs[i].Sinks = names
+	}
+}
