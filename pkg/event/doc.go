@@ -1,5 +1,12 @@
-// Package event owns serfwd's event model: the flat, ordered Event that every
-// applicationUsers record and every window becomes (SPEC §4), its stable
-// eventId, its JSON form for sinks, and the compact binary form that the state
-// file's queues hold.
+// Package event owns serfwd's event model (SPEC §4): the flat, ordered Event
+// that every applicationUsers record (FromRecord, ser.applicationUser) and
+// every window (FromWindow, ser.window) becomes, its stable eventId
+// (RecordID, WindowID), the fingerprint of a record's counters that revisits
+// compare (CountersHash), its JSON form for sinks (AppendJSON), and the
+// compact binary form that the state file's queues hold (AppendBinary,
+// DecodeBinary).
+//
+// Events built here hold only valid UTF-8 (see Clean), have unique keys, and
+// never hold null lists. How unknown record fields are named and typed is
+// described in extra.go.
 package event

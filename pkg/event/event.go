@@ -1,3 +1,5 @@
+// event.go defines the Event model: ordered, typed fields and their accessors.
+
 package event
 
 import (
@@ -26,7 +28,10 @@ const (
 const TimeLayout = "2006-01-02T15:04:05.000Z"
 
 // FormatTime renders t in TimeLayout, in UTC.
-func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+func FormatTime(t time.Time) string {
+	var b [len(TimeLayout)]byte
+	return string(appendTime(b[:0], t))
+}
 
 // Kind says which member of a Field holds its value.
 type Kind uint8
@@ -123,8 +128,8 @@ func (f Field) Value() string {
 	return ""
 }
 
-// Builder appends fields to an event; it exists so that flattening code reads
-// as a list of keys.
+// AddString appends a string field. The Add methods exist so that
+// flattening code reads as a list of keys.
 func (e *Event) AddString(key, v string) {
 	e.Fields = append(e.Fields, Field{Key: key, Kind: String, Str: v})
 }

@@ -1,3 +1,5 @@
+// json.go writes events as JSON without reflection, for sinks and files.
+
 package event
 
 import (
@@ -51,6 +53,16 @@ func (f *Field) appendJSONValue(dst []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks the ASCII bytes that a JSON string holds unescaped (as
+// encoding/json writes them: control characters, quote, backslash and the
+// HTML-sensitive <, > and & are escaped).
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // AppendJSONString appends s as a quoted JSON string.
 func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
@@ -58,7 +70,7 @@ func AppendJSONString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if plainASCII[c] {
 				i++
 				continue
 			}
