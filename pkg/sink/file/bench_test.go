@@ -1,0 +1,39 @@
+// Benchmark of Write for a 500-event batch: encoding, one write, one fsync.
+package file
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	"github.com/serfwd/serfwd/pkg/config"
+)
+
+func BenchmarkWrite500(b *testing.B) {
+	const n = 500
+	s, err := New(testSettings(), config.Sink{Name: "bench", Type: Type,
+		File: &config.File{Path: b.TempDir() + "/events.ndjson", MaxSize: 64 << 20, MaxBackups: 1}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	evs := batch(0, n)
+	ctx := context.Background()
+	if err := s.Write(ctx, evs); err != nil { // open the file and size the buffer
+		b.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := s.Write(ctx, evs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	events := float64(b.N) * n
+	b.ReportMetric(events/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/events, "allocs/event")
+}
