@@ -1,0 +1,29 @@
+package hec
+
+import (
+	"testing"
+)
+
+// BenchmarkEncodeGzip500 measures encoding and gzipping a 500-event batch,
+// the CPU work of one HEC request.
+func BenchmarkEncodeGzip500(b *testing.B) {
+	evs := mkEvents(500)
+	opt := options{host: "loghost", source: "serfwd", sourcetype: DefaultSourcetype, index: "proofpoint"}
+	meta := envelopeMeta(opt)
+	req := make([]int, len(evs))
+	for i := range req {
+		req[i] = i
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		bt := encodeBatch(evs, meta)
+		body := buildBody(bt, req, true)
+		_ = body.Close()
+	}
+	n := float64(b.N * len(evs))
+	b.ReportMetric(n/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(testing.AllocsPerRun(10, func() {
+		_ = buildBody(encodeBatch(evs, meta), req, true).Close()
+	}))/float64(len(evs)), "allocs/event")
+}

@@ -1,0 +1,150 @@
+// encode.go turns events into HEC envelopes, cuts a batch into requests
+// within the size limits and builds (gzipped) request bodies from pooled
+// buffers.
+package hec
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/serfwd/serfwd/pkg/event"
+)
+
+// batch is one Write's events, each encoded once as a HEC envelope.
+type batch struct {
+	events []event.Event
+	buf    []byte
+	off    []int  // envelope i is buf[off[i]:off[i+1]]
+	done   []bool // event i was delivered or dead-lettered
+}
+
+// envelope returns event i's encoded envelope.
+func (b *batch) envelope(i int) []byte { return b.buf[b.off[i]:b.off[i+1]] }
+
+// encodeBatch encodes every event with the sink's fixed envelope keys.
+func encodeBatch(events []event.Event, meta []byte) *batch {
+	b := &batch{events: events, off: make([]int, 1, len(events)+1)}
+	b.buf = make([]byte, 0, len(events)*(len(meta)+640))
+	for i := range events {
+		b.buf = appendEnvelope(b.buf, &events[i], meta)
+		b.off = append(b.off, len(b.buf))
+	}
+	return b
+}
+
+// envelopeMeta renders the keys every envelope shares, ending with "event":.
+func envelopeMeta(o options) []byte {
+	var m []byte
+	m = append(m, `"host":`...)
+	m = event.AppendJSONString(m, o.host)
+	m = append(m, `,"source":`...)
+	m = event.AppendJSONString(m, o.source)
+	m = append(m, `,"sourcetype":`...)
+	m = event.AppendJSONString(m, o.sourcetype)
+	if o.index != "" {
+		m = append(m, `,"index":`...)
+		m = event.AppendJSONString(m, o.index)
+	}
+	return append(m, `,"event":`...)
+}
+
+// appendEnvelope appends one envelope. An event without a valid windowStart
+// gets no "time", so Splunk stamps it with its arrival time.
+func appendEnvelope(dst []byte, ev *event.Event, meta []byte) []byte {
+	dst = append(dst, '{')
+	if t := ev.WindowStart(); !t.IsZero() {
+		dst = append(dst, `"time":`...)
+		dst = appendEpoch(dst, t)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, meta...)
+	dst = ev.AppendJSON(dst)
+	return append(dst, '}')
+}
+
+// appendEpoch appends t as epoch seconds with three decimals (1764158400.000).
+func appendEpoch(dst []byte, t time.Time) []byte {
+	ms := t.UnixMilli()
+	sec, frac := ms/1000, ms%1000
+	if frac < 0 {
+		sec, frac = sec-1, frac+1000
+	}
+	dst = strconv.AppendInt(dst, sec, 10)
+	return append(dst, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+}
+
+// split cuts the events listed in todo into requests of at most maxEvents
+// events and maxBytes envelope bytes; an event larger than maxBytes goes alone.
+func split(b *batch, todo []int, maxEvents, maxBytes int) [][]int {
+	var reqs [][]int
+	start, size := 0, 0
+	for k, i := range todo {
+		n := b.off[i+1] - b.off[i]
+		if k > start && (k-start >= maxEvents || size+n > maxBytes) {
+			reqs = append(reqs, todo[start:k])
+			start, size = k, 0
+		}
+		size += n
+	}
+	if start < len(todo) {
+		reqs = append(reqs, todo[start:])
+	}
+	return reqs
+}
+
+var (
+	bufPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	gzipPool = sync.Pool{New: func() any {
+		w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		return w
+	}}
+)
+
+// buildBody writes the envelopes of req into a pooled buffer, gzipped when
+// compress is set. The buffer returns to the pool when the body is closed.
+func buildBody(b *batch, req []int, compress bool) *pooledBody {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	var w io.Writer = buf
+	var zw *gzip.Writer
+	if compress {
+		zw = gzipPool.Get().(*gzip.Writer)
+		zw.Reset(buf)
+		w = zw
+	}
+	for _, i := range req {
+		_, _ = w.Write(b.envelope(i)) // writes to a bytes.Buffer do not fail
+	}
+	if zw != nil {
+		_ = zw.Close()
+		gzipPool.Put(zw)
+	}
+	return &pooledBody{buf: buf, r: bytes.NewReader(buf.Bytes())}
+}
+
+// pooledBody is a request body whose buffer goes back to the pool once the
+// HTTP transport closed it (the transport may read it after Do returned).
+type pooledBody struct {
+	buf  *bytes.Buffer
+	r    *bytes.Reader
+	once sync.Once
+}
+
+func (p *pooledBody) Read(q []byte) (int, error) { return p.r.Read(q) }
+
+// Len is the body's length in bytes.
+func (p *pooledBody) Len() int { return p.buf.Len() }
+
+// Close returns the buffer to the pool; it is idempotent.
+func (p *pooledBody) Close() error {
+	p.once.Do(func() {
+		if p.buf.Cap() <= 8<<20 {
+			bufPool.Put(p.buf)
+		}
+	})
+	return nil
+}

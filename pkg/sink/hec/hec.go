@@ -1,0 +1,85 @@
+// hec.go defines the splunk_hec sink, its constructor and factory.
+package hec
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink"
+)
+
+// Type is the sink type in the config (SPEC §3).
+const Type = config.SinkSplunkHEC
+
+// Factory registers the splunk_hec sink.
+func Factory() sink.Factory { return sink.Factory{Type: Type, New: New} }
+
+// Sink delivers events to one Splunk HTTP Event Collector.
+type Sink struct {
+	set      sink.Settings
+	opt      options
+	log      *zap.Logger
+	client   *http.Client
+	meta     []byte // envelope keys shared by every event
+	channel  string // X-Splunk-Request-Channel when ack is on
+	deadPath string
+	done     doneSet
+	problems problemReporter
+
+	pollMin, pollMax time.Duration // ack polling interval, growing
+	closeOnce        sync.Once
+}
+
+// New builds a splunk_hec sink from c.HEC; host defaults to s.Hostname.
+func New(s sink.Settings, c config.Sink) (sink.Sink, error) {
+	return newSink(s, c)
+}
+
+func newSink(s sink.Settings, c config.Sink) (*Sink, error) {
+	opt, err := resolve(c.HEC, s.Hostname)
+	if err != nil {
+		return nil, fmt.Errorf("sink %q: %w", c.Name, err)
+	}
+	client, err := newClient(opt.tls)
+	if err != nil {
+		return nil, fmt.Errorf("sink %q: %w", c.Name, err)
+	}
+	if s.Name == "" {
+		s.Name = c.Name
+	}
+	if s.Logger == nil {
+		s.Logger = zap.NewNop()
+	}
+	if s.Metrics == nil {
+		s.Metrics = sink.NopMetrics{}
+	}
+	k := &Sink{
+		set: s, opt: opt, log: s.Logger, client: client,
+		meta:     envelopeMeta(opt),
+		deadPath: deadLetterPath(s.StateDir, s.Name),
+		pollMin:  500 * time.Millisecond,
+		pollMax:  4 * time.Second,
+	}
+	if opt.ack {
+		if k.channel, err = newChannel(); err != nil {
+			return nil, fmt.Errorf("sink %q: creating ack channel: %w", c.Name, err)
+		}
+	}
+	if opt.tls.InsecureSkipVerify {
+		k.log.Warn("tls.insecure_skip_verify is set: the Splunk server's certificate is not verified",
+			zap.String("url", opt.base))
+	}
+	return k, nil
+}
+
+// Close drops idle connections; it is idempotent.
+func (s *Sink) Close(context.Context) error {
+	s.closeOnce.Do(s.client.CloseIdleConnections)
+	return nil
+}

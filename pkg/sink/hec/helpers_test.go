@@ -1,0 +1,106 @@
+// helpers_test.go builds test events, sinks and a metrics recorder.
+package hec
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink"
+)
+
+// testStart is the first test window: 2025-11-26T12:00:00Z.
+var testStart = time.Date(2025, 11, 26, 12, 0, 0, 0, time.UTC)
+
+// mkEvent builds an event whose keys are in alphabetical order, so that
+// encoding/json's rendering of the same data as a map is byte-identical.
+func mkEvent(i int, name string) event.Event {
+	var e event.Event
+	e.AddString("applicationName", name)
+	e.AddString("eventId", fmt.Sprintf("%064x", i+1))
+	e.AddString("eventType", event.TypeApplicationUser)
+	e.AddList("fromEnvelope", []string{"bounces@example.com", fmt.Sprintf("u%d@example.com", i)})
+	e.AddString("input", "acme")
+	e.AddInt("revision", 0)
+	e.AddInt("success", int64(1000+i))
+	e.AddString("windowStart", event.FormatTime(testStart.Add(time.Duration(i)*time.Hour+250*time.Millisecond*time.Duration(i%4))))
+	return e
+}
+
+// mkEvents builds n events named app-0 … app-(n-1).
+func mkEvents(n int) []event.Event {
+	evs := make([]event.Event, n)
+	for i := range evs {
+		evs[i] = mkEvent(i, fmt.Sprintf("app-%d", i))
+	}
+	return evs
+}
+
+// recMetrics records what a sink reports.
+type recMetrics struct {
+	mu       sync.Mutex
+	dead     int
+	problems []error
+}
+
+func (m *recMetrics) DeadLetter(_ string, n int) { m.mu.Lock(); m.dead += n; m.mu.Unlock() }
+func (m *recMetrics) Truncated(string, int)      {}
+func (m *recMetrics) ConfigProblem(_ string, err error) {
+	m.mu.Lock()
+	m.problems = append(m.problems, err)
+	m.mu.Unlock()
+}
+
+func (m *recMetrics) counts() (dead, problems int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.dead, len(m.problems)
+}
+
+// harness is a sink under test with what it reports.
+type harness struct {
+	sink    *Sink
+	metrics *recMetrics
+	logs    *observer.ObservedLogs
+	dir     string
+}
+
+// newHarness builds a sink for url with mod applied to a default HEC config.
+func newHarness(t *testing.T, url string, mod func(*config.HEC)) *harness {
+	t.Helper()
+	c := &config.HEC{URL: url, Token: testToken, BatchMaxEvents: 500, BatchMaxBytes: 1 << 20,
+		Compression: "gzip", AckTimeout: time.Minute}
+	if mod != nil {
+		mod(c)
+	}
+	core, logs := observer.New(zapcore.DebugLevel)
+	h := &harness{metrics: &recMetrics{}, logs: logs, dir: t.TempDir()}
+	s, err := newSink(sink.Settings{Name: "splunk", Logger: zap.New(core), StateDir: h.dir,
+		Version: "test", Hostname: "loghost", Metrics: h.metrics},
+		config.Sink{Name: "splunk", Type: Type, HEC: c})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	s.pollMin, s.pollMax = 5*time.Millisecond, 20*time.Millisecond
+	t.Cleanup(func() { _ = s.Close(t.Context()) })
+	h.sink = s
+	return h
+}
+
+// eventNames lists the applicationName of each envelope's event.
+func eventNames(envs []map[string]any) []string {
+	var names []string
+	for _, env := range envs {
+		ev, _ := env["event"].(map[string]any)
+		name, _ := ev["applicationName"].(string)
+		names = append(names, name)
+	}
+	return names
+}
