@@ -1,0 +1,428 @@
+package syslog
+
+// encode_test.go: golden files for headers and payloads, round-trip
+// properties of LEEF and CEF, and the size limit.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink"
+)
+
+func testFormatter(protocol, format string) *formatter {
+	o := options{protocol: protocol, format: format, facility: 16, appName: "serfwd",
+		hostname: "loghost", maxBytes: 1 << 20}
+	f := newFormatter(o, testVersion)
+	f.now = func() time.Time { return time.Date(2026, 11, 26, 9, 8, 7, 0, time.UTC) }
+	return f
+}
+
+func TestGoldenMessages(t *testing.T) {
+	cases := []struct {
+		name, protocol, format string
+		event                  event.Event
+	}{
+		{"rfc5424_leef_user", "rfc5424", "leef", userEvent("e1", 0)},
+		{"rfc5424_leef_failure", "rfc5424", "leef", userEvent("e2", 3)},
+		{"rfc5424_leef_window", "rfc5424", "leef", windowEvent()},
+		{"rfc5424_leef_nasty", "rfc5424", "leef", nastyEvent()},
+		{"rfc3164_leef_user", "rfc3164", "leef", userEvent("e1", 0)},
+		{"rfc3164_cef_failure", "rfc3164", "cef", userEvent("e2", 3)},
+		{"rfc5424_cef_user", "rfc5424", "cef", userEvent("e1", 0)},
+		{"rfc5424_cef_window", "rfc5424", "cef", windowEvent()},
+		{"rfc5424_cef_nasty", "rfc5424", "cef", nastyEvent()},
+		{"rfc5424_json_user", "rfc5424", "json", userEvent("e1", 0)},
+		{"rfc5424_json_nasty", "rfc5424", "json", nastyEvent()},
+		{"rfc5424_leef_no_windowstart", "rfc5424", "leef", func() event.Event {
+			var e event.Event
+			e.AddString("eventType", "custom|type with spaces and a very long name that exceeds 32")
+			e.AddString("eventId", "x")
+			return e
+		}()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := testFormatter(c.protocol, c.format)
+			msg, _, short := f.appendMessage(nil, &c.event)
+			if short {
+				t.Fatal("unexpectedly shortened")
+			}
+			if strings.ContainsAny(string(msg), "\r\n") {
+				t.Errorf("message contains CR or LF: %q", msg)
+			}
+			golden(t, c.name+".golden", msg)
+		})
+	}
+}
+
+func TestGoldenHeaderFields(t *testing.T) {
+	o := options{protocol: "rfc5424", format: "json", facility: 23, maxBytes: 1 << 20,
+		appName:  "app name with spaces, ünïcode and more than forty-eight characters in it",
+		hostname: "host name\twith\x00controls.example.com"}
+	f := newFormatter(o, testVersion)
+	e := userEvent("h", 0)
+	msg, _, _ := f.appendMessage(nil, &e)
+	p, err := parseRFC5424(string(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "rfc5424_header_fields.golden", []byte(p.pri+" "+p.ts+" "+p.host+" "+p.app+" "+p.msgID+"\n"))
+
+	o.protocol = "rfc3164"
+	o.appName = "tag:with[brackets]"
+	f = newFormatter(o, testVersion)
+	e.Set(event.Field{Key: "windowStart", Kind: event.String, Str: "2026-02-03T04:05:06.789Z"})
+	msg, _, _ = f.appendMessage(nil, &e)
+	head, _, _ := strings.Cut(string(msg), "{")
+	golden(t, "rfc3164_header_fields.golden", []byte(head+"\n"))
+}
+
+func TestPRI(t *testing.T) {
+	for _, c := range []struct {
+		facility string
+		failure  int64
+		want     string
+	}{
+		{"local0", 0, "<134>"}, {"local0", 1, "<132>"}, {"kern", 0, "<6>"},
+		{"user", 5, "<12>"}, {"local7", 0, "<190>"}, {"authpriv", 0, "<86>"},
+	} {
+		t.Run(fmt.Sprintf("%s_%d", c.facility, c.failure), func(t *testing.T) {
+			o, err := resolveOptions(config.Syslog{Address: "h:1", Facility: c.facility}, "h")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := newFormatter(o, testVersion)
+			e := userEvent("p", c.failure)
+			msg, _, _ := f.appendMessage(nil, &e)
+			if !strings.HasPrefix(string(msg), c.want) {
+				t.Errorf("got %q, want prefix %q", msg[:8], c.want)
+			}
+		})
+	}
+}
+
+// expectedLEEFKey mirrors the documented key rules independently.
+func expectedLEEFKey(k string) string {
+	if k == "devTime" || k == "devTimeFormat" || k == "cat" {
+		k = "ser_" + k
+	}
+	k = strings.Map(func(r rune) rune {
+		if r == '^' || r == '=' || r == ' ' || r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, k)
+	if k == "ser_" || k == "" {
+		return k + "_"
+	}
+	return k
+}
+
+func expectedLEEFValue(f event.Field) string {
+	return strings.Map(func(r rune) rune {
+		if r == '^' || r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, f.Value())
+}
+
+// randomEvent builds an event with awkward keys and values (valid UTF-8).
+func randomEvent(r *rand.Rand) event.Event {
+	const alphabet = "abcXYZ019 ^|=\\\t\r\n,.:_-\"'üß✓€\x01\x7f"
+	word := func(n int) string {
+		runes := []rune(alphabet)
+		var b strings.Builder
+		for range r.IntN(n) {
+			b.WriteRune(runes[r.IntN(len(runes))])
+		}
+		return b.String()
+	}
+	e := userEvent(word(10), int64(r.IntN(3)))
+	for i := range r.IntN(6) {
+		key := word(8) + "k" + strconv.Itoa(i) // unique, never empty
+		switch r.IntN(3) {
+		case 0:
+			e.AddString(key, word(30))
+		case 1:
+			e.AddInt(key, r.Int64()-r.Int64())
+		default:
+			e.AddList(key, []string{word(5), word(5)})
+		}
+	}
+	e.Set(event.Field{Key: "applicationName", Kind: event.String, Str: word(40)})
+	return e
+}
+
+func TestLEEFRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	f := testFormatter("rfc5424", "leef")
+	for i := range 500 {
+		e := randomEvent(r)
+		msg, _, _ := f.appendMessage(nil, &e)
+		p, err := parseRFC5424(string(msg))
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		header, attrs, err := parseLEEF(p.msg)
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		if header[4] != e.Type() || header[3] != testVersion {
+			t.Fatalf("event %d: header %q", i, header)
+		}
+		want := []kv{{"devTime", "1795687200000"}, {"cat", e.Type()}}
+		for _, fl := range e.Fields {
+			want = append(want, kv{expectedLEEFKey(fl.Key), expectedLEEFValue(fl)})
+		}
+		if fmt.Sprint(attrs) != fmt.Sprint(want) {
+			t.Fatalf("event %d:\n got %q\nwant %q", i, attrs, want)
+		}
+	}
+}
+
+// cefBack maps parsed CEF pairs back to event keys and values.
+func cefBack(t *testing.T, pairs []kv) []kv {
+	t.Helper()
+	reverse := map[string]string{}
+	for k, tg := range cefMapping {
+		if tg.label == "" {
+			reverse[tg.key] = k
+		}
+	}
+	labels := map[string]string{}
+	var out []kv
+	for _, p := range pairs {
+		switch {
+		case p.k == "rt":
+		case strings.HasSuffix(p.k, "Label") && (strings.HasPrefix(p.k, "cs") || strings.HasPrefix(p.k, "cn")):
+			labels[strings.TrimSuffix(p.k, "Label")] = p.v
+		case labels[p.k] != "":
+			out = append(out, kv{labels[p.k], p.v})
+		case reverse[p.k] != "":
+			out = append(out, kv{reverse[p.k], p.v})
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func expectedCEF(e event.Event) []kv {
+	var want []kv
+	for _, fl := range e.Fields {
+		k := fl.Key
+		if _, mapped := cefMapping[k]; !mapped {
+			k = strings.Map(func(r rune) rune {
+				if cefKeyChar(byte(r)) && r < 0x80 {
+					return r
+				}
+				return '_'
+			}, k)
+			if cefReserved[k] {
+				k = "ser_" + k
+			}
+		}
+		v := strings.Map(func(r rune) rune {
+			if (r < 0x20 && r != '\n' && r != '\r') || r == 0x7f {
+				return -1
+			}
+			return r
+		}, fl.Value())
+		if k == "windowStart" || k == "windowEnd" {
+			ts, _ := time.Parse(event.TimeLayout, v)
+			v = strconv.FormatInt(ts.UnixMilli(), 10)
+		}
+		want = append(want, kv{k, v})
+	}
+	return want
+}
+
+func TestCEFRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	f := testFormatter("rfc5424", "cef")
+	for i := range 500 {
+		e := randomEvent(r)
+		msg, _, _ := f.appendMessage(nil, &e)
+		p, err := parseRFC5424(string(msg))
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		header, pairs, err := parseCEF(p.msg)
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		wantSev := "3"
+		if e.IntValue("failure") > 0 {
+			wantSev = "6"
+		}
+		if header[4] != e.Type() || header[6] != wantSev {
+			t.Fatalf("event %d: header %q", i, header)
+		}
+		got, want := cefBack(t, pairs), expectedCEF(e)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("event %d:\n got %q\nwant %q", i, got, want)
+		}
+	}
+}
+
+func TestSizeLimit(t *testing.T) {
+	big := func() event.Event {
+		e := userEvent("big-1", 0)
+		e.AddString("extraA", strings.Repeat("a", 300))
+		e.AddString("extraB", strings.Repeat("b", 300))
+		e.Set(event.Field{Key: "fromHeader", Kind: event.List, List: []string{strings.Repeat("h", 300)}})
+		e.Set(event.Field{Key: "fromEnvelope", Kind: event.List, List: []string{strings.Repeat("e", 300)}})
+		return e
+	}
+	base := big()
+	full, _, _ := testFormatter("rfc5424", "leef").appendMessage(nil, &base)
+	cases := []struct {
+		name     string
+		format   string
+		max      int
+		event    event.Event
+		dropped  []string
+		truncate bool
+	}{
+		{"fits", "leef", len(full), big(), nil, false},
+		{"drop last extra", "leef", len(full) - 1, big(), []string{"extraB"}, false},
+		{"drop extras", "leef", len(full) - 310, big(), []string{"extraB", "extraA"}, false},
+		{"drop lists", "leef", len(full) - 1000, big(), []string{"extraB", "extraA", "fromHeader", "fromEnvelope"}, false},
+		{"truncate", "leef", 400, big(), []string{"extraB", "extraA", "fromHeader", "fromEnvelope"}, true},
+		{"truncate json", "json", 300, big(), []string{"extraB", "extraA", "fromHeader", "fromEnvelope"}, true},
+		{"truncate utf8", "leef", 500, func() event.Event {
+			e := userEvent("utf8", 0)
+			e.Set(event.Field{Key: "applicationName", Kind: event.String, Str: strings.Repeat("€", 400)})
+			return e
+		}(), []string{"fromHeader", "fromEnvelope"}, true},
+		{"truncate cef escapes", "cef", 450, func() event.Event {
+			e := userEvent("cef", 0)
+			e.Set(event.Field{Key: "applicationName", Kind: event.String, Str: strings.Repeat("\\", 400)})
+			return e
+		}(), []string{"fromHeader", "fromEnvelope"}, true},
+		{"truncate cef escapes, other parity", "cef", 451, func() event.Event {
+			e := userEvent("cef", 0)
+			e.Set(event.Field{Key: "applicationName", Kind: event.String, Str: strings.Repeat("\\", 400)})
+			return e
+		}(), []string{"fromHeader", "fromEnvelope"}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			checkShortened(t, c.format, c.max, c.event, c.dropped, c.truncate)
+		})
+	}
+}
+
+// checkShortened encodes e with a limit and checks size, metric, warning and
+// the keys dropped.
+func checkShortened(t *testing.T, format string, limit int, e event.Event, dropped []string, truncate bool) {
+	t.Helper()
+	core, logs := observer.New(zap.WarnLevel)
+	m := &countingMetrics{}
+	s := settings(t)
+	s.Logger, s.Metrics = zap.New(core), m
+	cfg := syslogConfig("127.0.0.1:1", "tcp")
+	cfg.Syslog.Format, cfg.Syslog.MaxMessageBytes = format, limit
+	sk := newSink(t, s, cfg)
+	sk.encode([]event.Event{e})
+	msg := sk.out.buf[strings.IndexByte(string(sk.out.buf), ' ')+1:]
+	if len(msg) > limit {
+		t.Fatalf("message is %d bytes, limit %d", len(msg), limit)
+	}
+	if !utf8.Valid(msg) {
+		t.Fatalf("message is not valid UTF-8 after the cut: %q", msg[len(msg)-8:])
+	}
+	shortened := dropped != nil || truncate
+	if got := m.count(); got != map[bool]int{true: 1}[shortened] {
+		t.Errorf("Truncated counted %d", got)
+	}
+	for _, k := range dropped {
+		if strings.Contains(string(msg), k+"=") || strings.Contains(string(msg), `"`+k+`"`) {
+			t.Errorf("key %s was not dropped", k)
+		}
+	}
+	if !shortened {
+		return
+	}
+	if logs.Len() != 1 {
+		t.Fatalf("%d warnings, want 1", logs.Len())
+	}
+	ctx := logs.All()[0].ContextMap()
+	if ctx["eventId"] != e.ID() || ctx["truncated"] != truncate {
+		t.Errorf("warning context %v", ctx)
+	}
+	if fmt.Sprint(ctx["dropped_keys"]) != fmt.Sprint(dropped) {
+		t.Errorf("dropped %v, want %v", ctx["dropped_keys"], dropped)
+	}
+	if format == "cef" {
+		p, _ := parseRFC5424(string(msg))
+		if _, _, err := parseCEF(p.msg); err != nil {
+			t.Errorf("truncated CEF does not parse: %v", err)
+		}
+	}
+}
+
+func TestResolveOptions(t *testing.T) {
+	cases := []struct {
+		name    string
+		in      config.Syslog
+		wantErr string
+		check   func(options) bool
+	}{
+		{"defaults", config.Syslog{Address: "q:6514"}, "", func(o options) bool {
+			return o.network == "tls" && o.framing == "octet-counting" && o.protocol == "rfc5424" &&
+				o.format == "leef" && o.facility == 16 && o.appName == "serfwd" && o.maxBytes == 8192 && o.hostname == "machine"
+		}},
+		{"udp default size", config.Syslog{Address: "q:514", Network: "udp"}, "", func(o options) bool { return o.maxBytes == 2048 }},
+		{"hostname kept", config.Syslog{Address: "q:514", Hostname: "id"}, "", func(o options) bool { return o.hostname == "id" }},
+		{"bad network", config.Syslog{Address: "q:514", Network: "sctp"}, `network "sctp"`, nil},
+		{"bad facility", config.Syslog{Address: "q:514", Facility: "local9"}, `facility "local9"`, nil},
+		{"bad format", config.Syslog{Address: "q:514", Format: "xml"}, `format "xml"`, nil},
+		{"bad address", config.Syslog{Address: "nohost"}, `address "nohost"`, nil},
+		{"tiny limit", config.Syslog{Address: "q:1", MaxMessageBytes: 10}, "at least 128", nil},
+		{"udp limit", config.Syslog{Address: "q:1", Network: "udp", MaxMessageBytes: 70000}, "at most 65507", nil},
+		{"cert without key", config.Syslog{Address: "q:1", TLS: config.TLS{CertFile: "c"}}, "go together", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o, err := resolveOptions(c.in, "machine")
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || !c.check(o) {
+				t.Fatalf("options %+v, error %v", o, err)
+			}
+		})
+	}
+}
+
+func BenchmarkEncodeLEEF(b *testing.B) {
+	cfg := syslogConfig("127.0.0.1:1", "tcp")
+	sk, err := New(sink.Settings{Name: "bench", Logger: zap.NewNop(), Version: testVersion, Metrics: sink.NopMetrics{}}, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := sk.(*Sink)
+	batch := manyEvents("bench", 500, 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		s.encode(batch)
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "events/s")
+}
