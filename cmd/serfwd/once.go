@@ -3,9 +3,85 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/poller"
+	"github.com/serfwd/serfwd/pkg/sink"
 )
 
+// onceMaxAttempts bounds the fetches of one failing window in `once`, on top
+// of the client's own retries: a one-shot job reports failure, the cursor
+// stays before the window, and the next run tries again.
+const onceMaxAttempts = 3
+
 func cmdOnce(ctx context.Context, io stdio, args []string) int {
-	fmt.Fprintln(io.Stderr, "serfwd once: not implemented yet")
-	return exitFailure
+	fs := newFlagSet("once", io)
+	cfgPath := configPath(fs)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	cfg, code := loadConfig(io, *cfgPath)
+	if code != exitOK {
+		return code
+	}
+	log, err := newLogger(cfg.Log, io.Stderr)
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd once: %v\n", err)
+		return exitUsage
+	}
+	defer log.Sync()
+	res := runOnce(ctx, cfg, log, nil)
+	return res.report(io, "once")
+}
+
+// onceResult is what a one-shot pass achieved.
+type onceResult struct {
+	setupErr error
+	pollErr  error
+	windows  int
+	left     map[string]int64
+}
+
+func (r onceResult) report(io stdio, cmd string) int {
+	if r.setupErr != nil {
+		return setupFailed(io, cmd, r.setupErr)
+	}
+	code := exitOK
+	if r.pollErr != nil {
+		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, r.pollErr)
+		code = exitFailure
+	}
+	for _, line := range describeLeft(r.left) {
+		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, line)
+		code = exitFailure
+	}
+	return code
+}
+
+// runOnce catches every input up to now - delay while the sinks deliver,
+// then gives the sinks shutdown_timeout to empty their queues.
+func runOnce(ctx context.Context, cfg *config.Config, log *zap.Logger, extra map[string]sink.Sink) onceResult {
+	a, err := newAgent(cfg, log, extra)
+	if err != nil {
+		return onceResult{setupErr: err}
+	}
+	defer a.close(context.Background())
+	p := startPipeline(a)
+	var res onceResult
+	var windows atomic.Int64
+	res.pollErr = p.poll(ctx, func(ctx context.Context, pl *poller.Poller) error {
+		pl.MaxAttempts = onceMaxAttempts
+		n, err := pl.CatchUp(ctx)
+		windows.Add(int64(n))
+		return err
+	})
+	if ctx.Err() != nil && res.pollErr == nil {
+		res.pollErr = fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	res.windows = int(windows.Load())
+	res.left = p.drain(cfg.ShutdownTimeout)
+	return res
 }

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/poller"
+	"github.com/serfwd/serfwd/pkg/serapi"
+	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/sink/file"
+	"github.com/serfwd/serfwd/pkg/sink/hec"
+	"github.com/serfwd/serfwd/pkg/state"
+)
+
+// sinkRegistry is the explicit table of sink types.
+func sinkRegistry() (sink.Registry, error) {
+	return sink.NewRegistry(file.Factory(), hec.Factory())
+}
+
+// agent is serfwd's assembled pipeline: the state file, one delivery loop per
+// sink and one poller per input. Built downstream first, stopped upstream first.
+type agent struct {
+	cfg     *config.Config
+	log     *zap.Logger
+	store   *state.Store
+	sinks   map[string]sink.Sink
+	loops   []*sink.Loop
+	pollers []*poller.Poller
+
+	// extra sinks added by a command (the demo's stdout), by name.
+	extra map[string]sink.Sink
+}
+
+// setupError marks failures that are the operator's to fix (exit 2): the
+// state file held by another process, a sink that cannot be built from its
+// config.
+type setupError struct{ err error }
+
+func (e *setupError) Error() string { return e.err.Error() }
+func (e *setupError) Unwrap() error { return e.err }
+
+// newAgent opens the state file and builds sinks, loops and pollers.
+func newAgent(cfg *config.Config, log *zap.Logger, extra map[string]sink.Sink) (*agent, error) {
+	a := &agent{cfg: cfg, log: log, sinks: map[string]sink.Sink{}, extra: extra}
+	st, err := state.Open(cfg.StatePath)
+	if err != nil {
+		if errors.Is(err, state.ErrLocked) || errors.Is(err, state.ErrCorrupt) {
+			return nil, &setupError{err}
+		}
+		return nil, err
+	}
+	a.store = st
+	if err := a.buildSinks(); err != nil {
+		a.close(context.Background())
+		return nil, &setupError{err}
+	}
+	if err := a.buildPollers(); err != nil {
+		a.close(context.Background())
+		return nil, &setupError{err}
+	}
+	return a, nil
+}
+
+func (a *agent) buildSinks() error {
+	reg, err := sinkRegistry()
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	ver, _ := buildVersion()
+	for _, sc := range a.cfg.Sinks {
+		s, ok := a.extra[sc.Name]
+		if !ok {
+			set := sink.Settings{Name: sc.Name, Logger: a.log.With(zap.String("sink", sc.Name)),
+				StateDir: filepath.Dir(a.cfg.StatePath), Version: ver, Hostname: host, Metrics: sink.NopMetrics{}}
+			if s, err = reg.New(set, sc); err != nil {
+				return fmt.Errorf("sinks[%s]: %w", sc.Name, err)
+			}
+		}
+		a.sinks[sc.Name] = s
+		a.loops = append(a.loops, &sink.Loop{Name: sc.Name, Sink: s, Queue: a.store,
+			Logger: a.log.With(zap.String("sink", sc.Name)), MaxEvents: maxEvents(sc), BatchTimeout: batchTimeout(sc)})
+	}
+	return nil
+}
+
+// maxEvents is how many events one Write gets.
+func maxEvents(sc config.Sink) int {
+	if sc.HEC != nil {
+		return max(sc.HEC.BatchMaxEvents, 1)
+	}
+	return 1000
+}
+
+func batchTimeout(sc config.Sink) time.Duration {
+	if sc.HEC != nil {
+		return sc.HEC.BatchTimeout
+	}
+	return 0
+}
+
+func (a *agent) buildPollers() error {
+	for _, in := range a.cfg.Inputs {
+		log := a.log.With(zap.String("input", in.Name))
+		client, err := serapi.New(in, serapi.Options{Logger: log})
+		if err != nil {
+			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
+		}
+		a.pollers = append(a.pollers, &poller.Poller{Input: in, Fetcher: client, Store: a.store, Logger: log,
+			MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
+	}
+	return nil
+}
+
+// deliveries runs every delivery loop until they drain after stop is closed
+// or ctx ends. The returned wait reports, per sink, why it did not drain.
+func (a *agent) deliveries(ctx context.Context, stop <-chan struct{}, onFatal func(error)) (wait func() map[string]error) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failed := map[string]error{}
+	for _, l := range a.loops {
+		wg.Go(func() {
+			if err := l.Run(ctx, stop); err != nil {
+				if ctx.Err() == nil {
+					onFatal(err)
+				}
+				mu.Lock()
+				failed[l.Name] = err
+				mu.Unlock()
+			}
+		})
+	}
+	return func() map[string]error {
+		wg.Wait()
+		return failed
+	}
+}
+
+// remaining reports the queued events of every sink that has some.
+func (a *agent) remaining() map[string]int64 {
+	out := map[string]int64{}
+	for name := range a.sinks {
+		if st, err := a.store.Stat(name); err == nil && st.Events > 0 {
+			out[name] = st.Events
+		}
+	}
+	return out
+}
+
+// close closes sinks, then the state file.
+func (a *agent) close(ctx context.Context) {
+	for name, s := range a.sinks {
+		if err := s.Close(ctx); err != nil {
+			a.log.Warn("closing sink", zap.String("sink", name), zap.Error(err))
+		}
+	}
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			a.log.Warn("closing state file", zap.Error(err))
+		}
+	}
+}
+
+// reopen asks every sink that holds files to reopen them (SIGHUP).
+func (a *agent) reopen() {
+	for name, s := range a.sinks {
+		if r, ok := s.(sink.Reopener); ok {
+			if err := r.Reopen(); err != nil {
+				a.log.Error("reopening sink", zap.String("sink", name), zap.Error(err))
+			}
+		}
+	}
+}
