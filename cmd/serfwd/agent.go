@@ -12,17 +12,19 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/metrics"
 	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/sink/file"
 	"github.com/serfwd/serfwd/pkg/sink/hec"
+	"github.com/serfwd/serfwd/pkg/sink/syslog"
 	"github.com/serfwd/serfwd/pkg/state"
 )
 
 // sinkRegistry is the explicit table of sink types.
 func sinkRegistry() (sink.Registry, error) {
-	return sink.NewRegistry(file.Factory(), hec.Factory())
+	return sink.NewRegistry(file.Factory(), hec.Factory(), syslog.Factory())
 }
 
 // agent is serfwd's assembled pipeline: the state file, one delivery loop per
@@ -31,6 +33,7 @@ type agent struct {
 	cfg     *config.Config
 	log     *zap.Logger
 	store   *state.Store
+	metrics *metrics.Metrics
 	sinks   map[string]sink.Sink
 	loops   []*sink.Loop
 	pollers []*poller.Poller
@@ -50,6 +53,7 @@ func (e *setupError) Unwrap() error { return e.err }
 // newAgent opens the state file and builds sinks, loops and pollers.
 func newAgent(cfg *config.Config, log *zap.Logger, extra map[string]sink.Sink) (*agent, error) {
 	a := &agent{cfg: cfg, log: log, sinks: map[string]sink.Sink{}, extra: extra}
+	a.metrics = newMetrics(cfg)
 	st, err := state.Open(cfg.StatePath)
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) || errors.Is(err, state.ErrCorrupt) {
@@ -58,6 +62,7 @@ func newAgent(cfg *config.Config, log *zap.Logger, extra map[string]sink.Sink) (
 		return nil, err
 	}
 	a.store = st
+	a.metrics.SetReady(true)
 	if err := a.buildSinks(); err != nil {
 		a.close(context.Background())
 		return nil, &setupError{err}
@@ -80,14 +85,14 @@ func (a *agent) buildSinks() error {
 		s, ok := a.extra[sc.Name]
 		if !ok {
 			set := sink.Settings{Name: sc.Name, Logger: a.log.With(zap.String("sink", sc.Name)),
-				StateDir: filepath.Dir(a.cfg.StatePath), Version: ver, Hostname: host, Metrics: sink.NopMetrics{}}
+				StateDir: filepath.Dir(a.cfg.StatePath), Version: ver, Hostname: host, Metrics: a.metrics}
 			if s, err = reg.New(set, sc); err != nil {
 				return fmt.Errorf("sinks[%s]: %w", sc.Name, err)
 			}
 		}
 		a.sinks[sc.Name] = s
 		a.loops = append(a.loops, &sink.Loop{Name: sc.Name, Sink: s, Queue: a.store,
-			Logger: a.log.With(zap.String("sink", sc.Name)), MaxEvents: maxEvents(sc), BatchTimeout: batchTimeout(sc)})
+			Logger: a.log.With(zap.String("sink", sc.Name)), Observer: a.metrics, MaxEvents: maxEvents(sc), BatchTimeout: batchTimeout(sc)})
 	}
 	return nil
 }
@@ -110,12 +115,15 @@ func batchTimeout(sc config.Sink) time.Duration {
 func (a *agent) buildPollers() error {
 	for _, in := range a.cfg.Inputs {
 		log := a.log.With(zap.String("input", in.Name))
-		client, err := serapi.New(in, serapi.Options{Logger: log})
+		client, err := serapi.New(in, serapi.Options{Logger: log, Observer: a.metrics.Input(in.Name)})
 		if err != nil {
 			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
 		}
+		if cur, ok, err := a.store.Cursor(in.Name); err == nil && ok {
+			a.metrics.SetCursor(in.Name, cur)
+		}
 		a.pollers = append(a.pollers, &poller.Poller{Input: in, Fetcher: client, Store: a.store, Logger: log,
-			MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
+			Observer: a.metrics, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
 	}
 	return nil
 }
@@ -155,6 +163,20 @@ func (a *agent) remaining() map[string]int64 {
 	return out
 }
 
+// newMetrics builds the metrics of every configured input and sink.
+func newMetrics(cfg *config.Config) *metrics.Metrics {
+	inputs := make([]string, 0, len(cfg.Inputs))
+	for _, in := range cfg.Inputs {
+		inputs = append(inputs, in.Name)
+	}
+	sinks := make([]string, 0, len(cfg.Sinks))
+	for _, s := range cfg.Sinks {
+		sinks = append(sinks, s.Name)
+	}
+	ver, _ := buildVersion()
+	return metrics.New(inputs, sinks, metrics.WithVersion(ver))
+}
+
 // close closes sinks, then the state file.
 func (a *agent) close(ctx context.Context) {
 	for name, s := range a.sinks {
@@ -163,6 +185,7 @@ func (a *agent) close(ctx context.Context) {
 		}
 	}
 	if a.store != nil {
+		a.metrics.SetReady(false)
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("closing state file", zap.Error(err))
 		}

@@ -43,7 +43,23 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 		return setupFailed(io, "run", err)
 	}
 	defer a.close(context.Background())
+	if cfg.Metrics.Listen != "" {
+		srv, err := a.metrics.Start(cfg.Metrics.Listen, log)
+		if err != nil {
+			fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
+			return exitFailure
+		}
+		defer srv.Close(context.Background())
+		log.Info("metrics listening", zap.String("address", srv.Addr()))
+	}
+	for _, in := range cfg.Inputs {
+		a.metrics.SetInterval(in.Name, in.Interval)
+	}
 	p := startPipeline(a)
+	sd := newNotifier(log)
+	sd.send("READY=1")
+	watchdog, stopWatchdog := sd.ticker()
+	defer stopWatchdog()
 	log.Info("serfwd started", zap.Int("inputs", len(a.pollers)), zap.Int("sinks", len(a.loops)), zap.String("state", cfg.StatePath))
 
 	hup := make(chan os.Signal, 1)
@@ -67,8 +83,13 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 		case <-hup:
 			log.Info("SIGHUP: reopening files")
 			a.reopen()
+		case <-watchdog:
+			sd.send("WATCHDOG=1")
 		}
 	}
+	sd.send("STOPPING=1")
+	stopWatchdog()
+	defer sd.keepAlive()()
 	stopPolling()
 	wg.Wait()
 	log.Info("stopping: polling stopped, draining queues", zap.Duration("shutdown_timeout", cfg.ShutdownTimeout))

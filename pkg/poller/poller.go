@@ -24,11 +24,14 @@ type Fetcher interface {
 type Observer interface {
 	// Committed is called after a window's events were queued.
 	Committed(input string, w serapi.Window, events int, cursorMoved bool)
+	// PollDone is called after a pass of Run caught the input up.
+	PollDone(input string)
 }
 
 type nopObserver struct{}
 
 func (nopObserver) Committed(string, serapi.Window, int, bool) {}
+func (nopObserver) PollDone(string)                            {}
 
 // Poller polls one input.
 type Poller struct {
@@ -83,6 +86,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			}
 			return err
 		}
+		p.Observer.PollDone(p.Input.Name)
 		wait := p.Input.Interval
 		if next, err := p.nextDue(); err == nil {
 			wait = min(wait, max(next.Sub(p.Now()), 0))

@@ -69,6 +69,8 @@ func (c *commitLog) Committed(_ string, w serapi.Window, _ int, _ bool) {
 	c.mu.Unlock()
 }
 
+func (c *commitLog) PollDone(string) {}
+
 func newPoller(t *testing.T, st *state.Store, f Fetcher, now time.Time) (*Poller, *commitLog) {
 	t.Helper()
 	in := config.DefaultInput()
