@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -78,49 +79,77 @@ func TestE2ESecondProcessOnStateFileExits2(t *testing.T) {
 }
 
 func TestE2ECrashLosesNothing(t *testing.T) {
-	const hours = 120
-	e := newE2E(t, sersim.Options{Latency: 3 * time.Millisecond, RecordsPerWindow: 40}, hours, "    concurrency: 4\n", "")
+	const hours = 400
+	hec := newHECReceiver(t)
+	e := newE2E(t, sersim.Options{Latency: 15 * time.Millisecond, RecordsPerWindow: 30}, hours, "    concurrency: 4\n", hecSinkYAML(hec.srv.URL))
+	want := e.expected(time.Now().UTC().Truncate(time.Hour))
+	size := func() int64 {
+		info, err := os.Stat(e.out)
+		if err != nil {
+			return 0
+		}
+		return info.Size()
+	}
 	kills := 0
-	for i := 0; i < 5; i++ {
+	for i := 0; i < 8; i++ {
+		before := size()
 		daemon := exec.Command(serfwdBin, "run", "--config", e.cfg)
 		if err := daemon.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(150+rand.IntN(400)) * time.Millisecond)
+		// Kill it at a random moment once it has made progress, while
+		// windows are still being fetched, committed and delivered.
+		waitFor(t, 30*time.Second, func() bool { return size() > before })
+		time.Sleep(time.Duration(rand.IntN(250)) * time.Millisecond)
 		daemon.Process.Signal(syscall.SIGKILL)
 		daemon.Wait()
 		kills++
+		if len(hec.received()) >= len(want) && len(e.outputLines()) >= len(want) {
+			break // it finished before the kill: more kills prove nothing
+		}
+	}
+	if kills < 3 {
+		t.Fatalf("only %d kills landed before the backfill finished; slow the scenario down", kills)
 	}
 	code, _, stderr := e.run("once")
 	if code != exitOK {
 		t.Fatalf("once after %d kills exited %d:\n%s", kills, code, stderr)
 	}
-	end := time.Now().UTC().Truncate(time.Hour)
-	want := e.expected(end)
-	got := e.outputLines()
-	seen := map[string]int{}
-	for _, l := range got {
-		seen[l]++
-	}
-	missing := 0
-	for _, l := range want {
-		if seen[l] == 0 {
-			missing++
+	want = e.expected(time.Now().UTC().Truncate(time.Hour))
+	for _, out := range []struct {
+		name string
+		got  []string
+	}{{"file", e.outputLines()}, {"HEC", hec.received()}} {
+		seen := map[string]int{}
+		for _, l := range out.got {
+			seen[normJSON(t, l)]++
 		}
+		for _, l := range want {
+			if seen[normJSON(t, l)] == 0 {
+				t.Fatalf("%s: event missing after %d SIGKILLs: %s", out.name, kills, l)
+			}
+		}
+		dups := len(out.got) - len(seen)
+		// At most the batches in flight at each kill are repeated: one
+		// Write (≤ 1000 events) per kill.
+		if dups > kills*1000 {
+			t.Fatalf("%s: %d duplicate events after %d kills, more than the batches in flight", out.name, dups, kills)
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("%s: %d distinct events, want %d", out.name, len(seen), len(want))
+		}
+		t.Logf("%s: %d events, %d duplicates after %d kills", out.name, len(out.got), dups, kills)
 	}
-	if missing > 0 {
-		t.Fatalf("%d of %d expected events missing after %d SIGKILLs", missing, len(want), kills)
+}
+
+func normJSON(t *testing.T, s string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("event is not JSON: %v: %s", err, s)
 	}
-	dups := len(got) - len(seen)
-	// At most the batches in flight at each kill are repeated: one Write
-	// (≤ 1000 events) per kill for the file sink.
-	if dups > kills*1000 {
-		t.Fatalf("%d duplicate events after %d kills, more than the batches in flight", dups, kills)
-	}
-	if len(seen) > len(want)+41 { // the hour may have turned: one more window at most
-		t.Fatalf("%d distinct events, want %d", len(seen), len(want))
-	}
-	t.Logf("%d events, %d duplicates after %d kills", len(got), dups, kills)
+	b, _ := json.Marshal(m)
+	return string(b)
 }
 
 func waitFor(t *testing.T, d time.Duration, cond func() bool) {
