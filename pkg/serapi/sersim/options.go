@@ -76,6 +76,11 @@ type Options struct {
 	// reused keep-alive connection fails this way, so a client may see the
 	// next answer instead of an error.)
 	ResetEvery int
+	// SlowEvery N: every Nth report request waits SlowLatency (on top of
+	// Latency) before it is answered, e.g. to exceed a client's timeout.
+	// A client that gives up meanwhile gets no answer (logged as FaultSlow).
+	SlowEvery   int
+	SlowLatency time.Duration
 
 	// Now is the clock for token expiry, the rate limit, settling and an
 	// omitted endTimeStamp; default time.Now.

@@ -41,7 +41,7 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request, req *Reque
 		return
 	}
 	req.Window = win
-	if s.injectFault(w, req) {
+	if s.injectFault(w, r, req) {
 		return
 	}
 	p := s.opts.newPlan(win, req.At)
@@ -129,12 +129,17 @@ const badGateway = `<!DOCTYPE html>
 
 // injectFault counts a report request that would be served and answers it
 // with a fault when one is due; true if it did.
-func (s *Server) injectFault(w http.ResponseWriter, req *Request) bool {
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, req *Request) bool {
 	s.mu.Lock()
 	s.reportSeq++
 	n := s.reportSeq
 	s.mu.Unlock()
 	o := &s.opts
+	if o.SlowEvery > 0 && n%o.SlowEvery == 0 && !wait(r.Context(), o.SlowLatency) {
+		req.Fault = FaultSlow
+		s.finish(req)
+		return true
+	}
 	switch {
 	case o.ResetEvery > 0 && n%o.ResetEvery == 0:
 		req.Fault = FaultReset

@@ -143,11 +143,14 @@ func (s *Server) leave(isReport bool) {
 }
 
 // delay waits Options.Latency; false if ctx ended first.
-func (s *Server) delay(ctx context.Context) bool {
-	if s.opts.Latency <= 0 {
+func (s *Server) delay(ctx context.Context) bool { return wait(ctx, s.opts.Latency) }
+
+// wait waits d; false if ctx ended first.
+func wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
 		return true
 	}
-	t := time.NewTimer(s.opts.Latency)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

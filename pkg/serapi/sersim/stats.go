@@ -13,6 +13,7 @@ const (
 	FaultServerError = "5xx"
 	FaultBadJSON     = "bad-json"
 	FaultReset       = "reset"
+	FaultSlow        = "slow" // a SlowEvery request the client gave up on
 )
 
 // Request is one entry of the request log.
@@ -23,7 +24,7 @@ type Request struct {
 	Client string        // client_id, when known
 	Window serapi.Window // the report window; zero for tokens and bad requests
 	Status int           // HTTP status answered; 0 = connection reset, no answer
-	Fault  string        // "" or one of FaultServerError, FaultBadJSON, FaultReset
+	Fault  string        // "" or one of FaultServerError, FaultBadJSON, FaultReset, FaultSlow
 }
 
 // Stats is a snapshot of what the simulator has seen.
