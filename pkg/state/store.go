@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -49,8 +50,13 @@ func Open(path string) (s *Store, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
+	if err := precheck(path); err != nil {
+		return nil, err
+	}
+	// bbolt panics on some forms of corruption, and a damaged mapping can
+	// fault; turn both into an error rather than a crash loop.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
-		// bbolt panics on some forms of corruption; turn that into an error.
 		if r := recover(); r != nil {
 			s, err = nil, corrupt(path, fmt.Errorf("%v", r))
 		}
