@@ -4,4 +4,12 @@
 // commits the windows strictly in order, each window's events and the cursor
 // in one state transaction. A window that keeps failing blocks the cursor; it
 // is never skipped.
+//
+// It also keeps each input's revisit list (SPEC §3 revisit): a committed
+// window with tempFailure or inProgress counts goes on it in the same
+// transaction, with a hash per record of what was sent; after each catch-up
+// the due windows are fetched again, and records whose counts changed are
+// re-sent with the same eventId and a higher revision, until the window
+// settles or grows older than revisit. The README's "Revisits" section
+// tells the whole story.
 package poller

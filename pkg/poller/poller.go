@@ -47,6 +47,12 @@ type Poller struct {
 	MaxAttempts int
 	RetryMin    time.Duration // first wait after a failed window (default 2s)
 	RetryMax    time.Duration // cap (default 5m)
+	// RevisitsPerPass bounds the due revisits fetched after each catch-up
+	// (default DefaultRevisitsPerPass), so that a long revisit list never
+	// holds back new windows; the rest wait for the next pass.
+	RevisitsPerPass int
+
+	nextRevisit time.Time // when the earliest revisit is due; zero for none
 }
 
 func (p *Poller) init() {
@@ -67,6 +73,9 @@ func (p *Poller) init() {
 	}
 	if p.Input.Concurrency <= 0 {
 		p.Input.Concurrency = 1
+	}
+	if p.RevisitsPerPass <= 0 {
+		p.RevisitsPerPass = DefaultRevisitsPerPass
 	}
 }
 
@@ -90,6 +99,11 @@ func (p *Poller) Run(ctx context.Context) error {
 		wait := p.Input.Interval
 		if next, err := p.nextDue(); err == nil {
 			wait = min(wait, max(next.Sub(p.Now()), 0))
+		}
+		if !p.nextRevisit.IsZero() {
+			// At least a second apart, so that a backlog of due revisits
+			// is worked off in bounded passes, new windows first each time.
+			wait = min(wait, max(p.nextRevisit.Sub(p.Now()), time.Second))
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -127,7 +141,10 @@ func (p *Poller) from() (time.Time, error) {
 }
 
 // CatchUp fetches and commits every window from the cursor up to
-// now - delay and returns how many it committed.
+// now - delay and returns how many it committed; then, when revisit is on,
+// it revisits the windows on the revisit list that are due (see
+// revisitPass). A failing revisit never fails CatchUp; a state file
+// failure does.
 func (p *Poller) CatchUp(ctx context.Context) (int, error) {
 	p.init()
 	from, err := p.from()
@@ -142,7 +159,10 @@ func (p *Poller) CatchUp(ctx context.Context) (int, error) {
 			zap.Int("events", events), zap.String("cursor", event.FormatTime(cur)),
 			zap.Duration("lag", p.Now().Sub(cur).Round(time.Second)), zap.Error(err))
 	}
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, p.revisitPass(ctx)
 }
 
 // Backfill fetches and queues the aligned windows covering [from, to)

@@ -18,6 +18,7 @@ type result struct {
 	w       serapi.Window
 	batches []state.Batch
 	events  int
+	revisit *state.Revisit // to put on the revisit list with the commit
 	err     error
 }
 
@@ -43,7 +44,7 @@ func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor 
 		total = len(plan(from, until, p.Input.Window))
 	}
 	order := make(chan *pending, p.Input.Concurrency-1)
-	wg.Go(func() { p.dispatch(ctx, from, until, order, &wg) })
+	wg.Go(func() { p.dispatch(ctx, from, until, moveCursor, order, &wg) })
 	for pd := range order {
 		r := <-pd.done
 		if r.err != nil {
@@ -51,7 +52,7 @@ func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor 
 		}
 		c := state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Batches: r.batches}
 		if moveCursor {
-			c.Cursor = r.w.End
+			c.Cursor, c.Revisit = r.w.End, r.revisit
 		}
 		if err := p.Store.Commit(c); err != nil {
 			return windows, events, fmt.Errorf("%w: window %s of input %q: %w", ErrStateWrite, r.w, p.Input.Name, err)
@@ -69,14 +70,15 @@ func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor 
 
 // dispatch starts one fetch per window, in order, never more than the order
 // channel can hold ahead of the committer, pausing while a queue is full.
-func (p *Poller) dispatch(ctx context.Context, from, until time.Time, order chan<- *pending, wg *sync.WaitGroup) {
+// track asks for revisit list entries of unsettled windows.
+func (p *Poller) dispatch(ctx context.Context, from, until time.Time, track bool, order chan<- *pending, wg *sync.WaitGroup) {
 	defer close(order)
 	for w := nextWindow(from, p.Input.Window); !w.End.After(until); w = nextWindow(w.End, p.Input.Window) {
 		if !p.waitForRoom(ctx) {
 			return
 		}
 		pd := &pending{w: w, done: make(chan result, 1)}
-		wg.Go(func() { pd.done <- p.fetch(ctx, pd.w) })
+		wg.Go(func() { pd.done <- p.fetch(ctx, pd.w, track) })
 		select {
 		case order <- pd:
 		case <-ctx.Done():
@@ -86,11 +88,11 @@ func (p *Poller) dispatch(ctx context.Context, from, until time.Time, order chan
 }
 
 // fetch gets one window, retrying with backoff, and encodes its events.
-func (p *Poller) fetch(ctx context.Context, w serapi.Window) result {
+func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result {
 	for attempt := 1; ; attempt++ {
 		rep, err := p.Fetcher.Report(ctx, w)
 		if err == nil {
-			return p.encode(w, rep)
+			return p.encode(w, rep, track)
 		}
 		if ctx.Err() != nil {
 			return result{w: w, err: ctx.Err()}
@@ -113,10 +115,20 @@ func (p *Poller) fetch(ctx context.Context, w serapi.Window) result {
 
 // encode flattens a report into events and packs them into queue batches
 // one event at a time, so that the decoded events never all exist at once.
-func (p *Poller) encode(w serapi.Window, rep *serapi.Report) result {
+// With track, an unsettled window also yields its revisit list entry.
+func (p *Poller) encode(w serapi.Window, rep *serapi.Report, track bool) result {
+	var fp *fingerprints
+	if track && p.Input.Revisit > 0 {
+		fp = &fingerprints{}
+	}
+	fetched := p.Now()
 	enc := state.NewEncoder(0)
 	for i := range rep.Users {
 		ev := event.FromRecord(p.Input.Name, w, &rep.Users[i], &rep.Entitlement, 0)
+		if fp != nil {
+			id, _ := state.ParseEventID(ev.ID())
+			fp.add(id, &rep.Users[i])
+		}
 		if err := enc.Add(&ev); err != nil {
 			return result{w: w, err: err}
 		}
@@ -127,7 +139,7 @@ func (p *Poller) encode(w serapi.Window, rep *serapi.Report) result {
 	}
 	n := enc.Events()
 	batches, err := enc.Finish()
-	return result{w: w, batches: batches, events: n, err: err}
+	return result{w: w, batches: batches, events: n, err: err, revisit: p.newRevisit(w, fp, windowHash(&ev), fetched)}
 }
 
 // waitForRoom blocks while any routed sink's queue is over MaxQueueBytes.

@@ -1,28 +1,73 @@
+// revisit.go keeps each input's revisit list: windows whose counts may still
+// change, with a compact fingerprint of what was sent for each of them.
+
 package state
 
 import (
-	"encoding/binary"
+	"bytes"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// Revisit is one window on an input's revisit list: fetched again until its
-// counts settle, with what was sent so far, compactly.
-type Revisit struct {
-	Start, End time.Time
-	First      time.Time         // when the window was first fetched
-	Due        time.Time         // when it is next due
-	Attempts   int               // revisits done so far
-	Records    map[string]Record // eventId → what was last sent
-	Window     Record            // the ser.window event's last state
+// EventID is an eventId in binary: the 32 bytes of its SHA-256.
+type EventID [32]byte
+
+// ParseEventID reads an eventId's lowercase hex form.
+func ParseEventID(s string) (EventID, bool) {
+	var id EventID
+	if len(s) != 2*len(id) {
+		return id, false
+	}
+	_, err := hex.Decode(id[:], []byte(s))
+	return id, err == nil
 }
 
-// Record is what was last sent for one eventId.
+// String is the eventId's hex form, as events carry it.
+func (id EventID) String() string { return hex.EncodeToString(id[:]) }
+
+// Record is what was last sent for one eventId: a fingerprint of its
+// counters and its revision.
 type Record struct {
+	ID       EventID // unused for Revisit.Window
 	Hash     uint64
 	Revision int64
+}
+
+// Revisit is one window on an input's revisit list: fetched again until its
+// counts settle, with what was sent so far.
+type Revisit struct {
+	Start, End time.Time
+	First      time.Time // when the window was first fetched
+	Due        time.Time // when it is next due
+	Attempts   int       // revisits done (or failed) so far
+	Window     Record    // the ser.window event's last state
+	Records    []Record  // sorted by ID, IDs unique (see SortRecords)
+}
+
+// Find returns the index of id in r.Records, and whether it is there.
+func (r *Revisit) Find(id EventID) (int, bool) {
+	return slices.BinarySearchFunc(r.Records, id, func(a Record, id EventID) int {
+		return compareID(a.ID, id)
+	})
+}
+
+// SortRecords sorts recs by ID, as Revisit.Records must be.
+func SortRecords(recs []Record) {
+	slices.SortFunc(recs, func(a, b Record) int { return compareID(a.ID, b.ID) })
+}
+
+func compareID(a, b EventID) int { return bytes.Compare(a[:], b[:]) }
+
+// RevisitInfo is a revisit list entry without its records: cheap to list
+// (for `checkpoint show` and for planning a revisit pass).
+type RevisitInfo struct {
+	Start, End, First, Due time.Time
+	Attempts               int
+	Records                int
 }
 
 func putRevisit(tx *bolt.Tx, input string, r *Revisit) error {
@@ -41,95 +86,94 @@ func deleteRevisit(tx *bolt.Tx, input string, start time.Time) error {
 	return b.Delete(timeKey(start))
 }
 
-// Revisits returns input's revisit list, oldest window first.
+// Revisits returns input's revisit list with every record, oldest window
+// first. Prefer RevisitInfos and Revisit for long lists.
 func (s *Store) Revisits(input string) ([]Revisit, error) {
 	var out []Revisit
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.forEachRevisit(input, func(k, v []byte) error {
+		r, err := decodeRevisit(v)
+		if err != nil {
+			return fmt.Errorf("revisit entry of input %q at %s: %w", input, keyTime(k), err)
+		}
+		r.Start = keyTime(k)
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// RevisitInfos lists input's revisit list without the records, oldest
+// window first.
+func (s *Store) RevisitInfos(input string) ([]RevisitInfo, error) {
+	var out []RevisitInfo
+	err := s.forEachRevisit(input, func(k, v []byte) error {
+		info, _, err := decodeRevisitHead(v)
+		if err != nil {
+			return fmt.Errorf("revisit entry of input %q at %s: %w", input, keyTime(k), err)
+		}
+		info.Start = keyTime(k)
+		out = append(out, info)
+		return nil
+	})
+	return out, err
+}
+
+// Revisit returns the entry of input's window starting at start.
+func (s *Store) Revisit(input string, start time.Time) (r Revisit, ok bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRevisit).Bucket([]byte(input))
 		if b == nil {
 			return nil
 		}
-		return b.ForEach(func(k, v []byte) error {
-			r, err := decodeRevisit(v)
-			if err != nil {
-				return fmt.Errorf("revisit entry of input %q at %s: %w", input, keyTime(k), err)
+		v := b.Get(timeKey(start))
+		if v == nil {
+			return nil
+		}
+		if r, err = decodeRevisit(v); err != nil {
+			return fmt.Errorf("revisit entry of input %q at %s: %w", input, start.UTC().Format(time.RFC3339), err)
+		}
+		r.Start, ok = start.UTC(), true
+		return nil
+	})
+	return r, ok, err
+}
+
+// RevisitInputs lists the inputs whose revisit list is not empty.
+func (s *Store) RevisitInputs() ([]string, error) {
+	var out []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		top := tx.Bucket(bucketRevisit)
+		return top.ForEachBucket(func(k []byte) error {
+			if first, _ := top.Bucket(k).Cursor().First(); first != nil {
+				out = append(out, string(k))
 			}
-			r.Start = keyTime(k)
-			out = append(out, r)
 			return nil
 		})
 	})
 	return out, err
 }
 
-// value: end, first, due (8 bytes each), attempts, window hash+rev, n records: id len+id, hash, rev
-func encodeRevisit(r *Revisit) []byte {
-	b := make([]byte, 0, 48+len(r.Records)*90)
-	b = binary.BigEndian.AppendUint64(b, uint64(r.End.UnixMilli()))
-	b = binary.BigEndian.AppendUint64(b, uint64(r.First.UnixMilli()))
-	b = binary.BigEndian.AppendUint64(b, uint64(r.Due.UnixMilli()))
-	b = binary.AppendUvarint(b, uint64(r.Attempts))
-	b = binary.BigEndian.AppendUint64(b, r.Window.Hash)
-	b = binary.AppendUvarint(b, uint64(r.Window.Revision))
-	b = binary.AppendUvarint(b, uint64(len(r.Records)))
-	for id, rec := range r.Records {
-		b = binary.AppendUvarint(b, uint64(len(id)))
-		b = append(b, id...)
-		b = binary.BigEndian.AppendUint64(b, rec.Hash)
-		b = binary.AppendUvarint(b, uint64(rec.Revision))
+// DropRevisits removes the entries of input's windows starting at starts.
+func (s *Store) DropRevisits(input string, starts []time.Time) error {
+	if len(starts) == 0 {
+		return nil
 	}
-	return b
+	return s.update("dropping revisit entries", func(tx *bolt.Tx) error {
+		for _, t := range starts {
+			if err := deleteRevisit(tx, input, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
-func decodeRevisit(v []byte) (Revisit, error) {
-	var r Revisit
-	if len(v) < 24 {
-		return r, errBadBatch
-	}
-	r.End = time.UnixMilli(int64(binary.BigEndian.Uint64(v[0:8]))).UTC()
-	r.First = time.UnixMilli(int64(binary.BigEndian.Uint64(v[8:16]))).UTC()
-	r.Due = time.UnixMilli(int64(binary.BigEndian.Uint64(v[16:24]))).UTC()
-	v = v[24:]
-	var err error
-	var x uint64
-	if x, v, err = readUv(v); err != nil {
-		return r, err
-	}
-	r.Attempts = int(x)
-	if len(v) < 8 {
-		return r, errBadBatch
-	}
-	r.Window.Hash, v = binary.BigEndian.Uint64(v[:8]), v[8:]
-	if x, v, err = readUv(v); err != nil {
-		return r, err
-	}
-	r.Window.Revision = int64(x)
-	var n uint64
-	if n, v, err = readUv(v); err != nil {
-		return r, err
-	}
-	r.Records = make(map[string]Record, min(n, 1<<16))
-	for i := uint64(0); i < n; i++ {
-		var l uint64
-		if l, v, err = readUv(v); err != nil || uint64(len(v)) < l+8 {
-			return r, errBadBatch
+func (s *Store) forEachRevisit(input string, fn func(k, v []byte) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRevisit).Bucket([]byte(input))
+		if b == nil {
+			return nil
 		}
-		id := string(v[:l])
-		v = v[l:]
-		rec := Record{Hash: binary.BigEndian.Uint64(v[:8])}
-		if x, v, err = readUv(v[8:]); err != nil {
-			return r, err
-		}
-		rec.Revision = int64(x)
-		r.Records[id] = rec
-	}
-	return r, nil
-}
-
-func readUv(v []byte) (uint64, []byte, error) {
-	x, k := binary.Uvarint(v)
-	if k <= 0 {
-		return 0, nil, errBadBatch
-	}
-	return x, v[k:], nil
+		return b.ForEach(fn)
+	})
 }

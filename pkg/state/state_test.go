@@ -173,29 +173,3 @@ func TestNotifyOnCommit(t *testing.T) {
 		t.Fatal("a commit without a cursor moved it")
 	}
 }
-
-func TestRevisitRoundTrip(t *testing.T) {
-	s, _ := openTemp(t)
-	start := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	r := &Revisit{Start: start, End: start.Add(time.Hour), First: start.Add(2 * time.Hour), Due: start.Add(3 * time.Hour),
-		Attempts: 2, Window: Record{Hash: 7, Revision: 1},
-		Records: map[string]Record{"abc": {Hash: 1, Revision: 0}, "def": {Hash: 1 << 63, Revision: 3}}}
-	if err := s.Commit(Commit{Input: "i", Revisit: r}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Revisits("i")
-	if err != nil || len(got) != 1 {
-		t.Fatalf("revisits: %v %v", got, err)
-	}
-	g := got[0]
-	if !g.Start.Equal(r.Start) || !g.End.Equal(r.End) || !g.Due.Equal(r.Due) || g.Attempts != 2 || g.Window != r.Window ||
-		len(g.Records) != 2 || g.Records["def"] != r.Records["def"] {
-		t.Fatalf("revisit round trip: got %+v", g)
-	}
-	if err := s.Commit(Commit{Input: "i", Settled: start}); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := s.Revisits("i"); len(got) != 0 {
-		t.Fatalf("settled window still listed: %+v", got)
-	}
-}

@@ -1,0 +1,104 @@
+// fingerprint.go records, compactly, what a fetch of a window sent: per
+// record its eventId and a hash of its counters, and a hash of the window
+// event's sums. Revisits compare a new fetch against it (SPEC §4).
+
+package poller
+
+import (
+	"bytes"
+	"slices"
+	"time"
+
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi"
+	"github.com/serfwd/serfwd/pkg/state"
+)
+
+// MaxRevisitEntries caps an input's revisit list whatever revisit/window
+// allows; the oldest windows leave first, with a warning.
+const MaxRevisitEntries = 10_000
+
+// DefaultRevisitsPerPass is how many due revisits one pass fetches at most.
+const DefaultRevisitsPerPass = 100
+
+// maxRevisitSpacing caps the doubling spacing between revisits (SPEC §3).
+const maxRevisitSpacing = 6 * time.Hour
+
+// fingerprints collects the records of one fetch in body order.
+type fingerprints struct {
+	recs      []state.Record
+	unsettled bool // some record has tempFailure or inProgress > 0
+}
+
+func (f *fingerprints) add(id state.EventID, r *serapi.Record) {
+	f.recs = append(f.recs, state.Record{ID: id, Hash: event.CountersHash(r)})
+	f.unsettled = f.unsettled || r.Unsettled()
+}
+
+// sorted returns the records sorted by eventId with duplicates merged: two
+// records of one window with the same eventId (the API should not send
+// them, but might) count as one whose hash covers both, in body order.
+func (f *fingerprints) sorted() []state.Record {
+	recs := f.recs
+	slices.SortStableFunc(recs, func(a, b state.Record) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	out := recs[:0]
+	for _, r := range recs {
+		if n := len(out); n > 0 && out[n-1].ID == r.ID {
+			out[n-1].Hash = combineHash(out[n-1].Hash, r.Hash)
+			continue
+		}
+		out = append(out, r)
+	}
+	f.recs = nil
+	return slices.Clip(out)
+}
+
+func combineHash(a, b uint64) uint64 {
+	const prime = 1099511628211
+	return (a*prime ^ b) * prime
+}
+
+// windowHash fingerprints a ser.window event's figures: every integer key
+// but revision and annualThroughput (the record count and the sums).
+func windowHash(ev *event.Event) uint64 {
+	h := uint64(14695981039346656037)
+	for _, f := range ev.Fields {
+		if f.Kind != event.Int || f.Key == event.KeyRevision || f.Key == event.KeyAnnualThroughput {
+			continue
+		}
+		for i := 0; i < len(f.Key); i++ {
+			h = combineHash(h, uint64(f.Key[i]))
+		}
+		h = combineHash(h, uint64(f.Int))
+	}
+	return h
+}
+
+// revisitSpacing is the wait before the next revisit of a window that has
+// been revisited attempts times: interval, then 2×, 4×, … capped at 6h.
+func revisitSpacing(interval time.Duration, attempts int) time.Duration {
+	if attempts <= 0 {
+		return interval
+	}
+	d := interval << min(attempts, 30)
+	if d <= 0 || d > maxRevisitSpacing {
+		return max(maxRevisitSpacing, interval)
+	}
+	return d
+}
+
+// agedOut reports whether a window ending at end is too old to revisit.
+func (p *Poller) agedOut(now, end time.Time) bool {
+	return now.Sub(end) >= p.Input.Revisit
+}
+
+// newRevisit is the revisit list entry for a window first fetched at now,
+// or nil when the window needs none: revisits are off, every record is
+// settled, or the window is already older than revisit.
+func (p *Poller) newRevisit(w serapi.Window, fp *fingerprints, window uint64, now time.Time) *state.Revisit {
+	if fp == nil || !fp.unsettled || p.Input.Revisit <= 0 || p.agedOut(now, w.End) {
+		return nil
+	}
+	return &state.Revisit{Start: w.Start, End: w.End, First: now, Due: now.Add(revisitSpacing(p.Input.Interval, 0)),
+		Window: state.Record{Hash: window}, Records: fp.sorted()}
+}
