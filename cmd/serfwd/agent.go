@@ -79,22 +79,32 @@ func (a *agent) buildSinks() error {
 	if err != nil {
 		return err
 	}
-	host, _ := os.Hostname()
-	ver, _ := buildVersion()
 	for _, sc := range a.cfg.Sinks {
 		s, ok := a.extra[sc.Name]
 		if !ok {
-			set := sink.Settings{Name: sc.Name, Logger: a.log.With(zap.String("sink", sc.Name)),
-				StateDir: filepath.Dir(a.cfg.StatePath), Version: ver, Hostname: host, Metrics: a.metrics}
-			if s, err = reg.New(set, sc); err != nil {
-				return fmt.Errorf("sinks[%s]: %w", sc.Name, err)
+			if s, err = newSink(reg, a.cfg, sc, a.log, a.metrics); err != nil {
+				return err
 			}
 		}
 		a.sinks[sc.Name] = s
 		a.loops = append(a.loops, &sink.Loop{Name: sc.Name, Sink: s, Queue: a.store,
-			Logger: a.log.With(zap.String("sink", sc.Name)), Observer: a.metrics, MaxEvents: maxEvents(sc), BatchTimeout: batchTimeout(sc)})
+			Logger: a.log, Observer: a.metrics, MaxEvents: maxEvents(sc), BatchTimeout: batchTimeout(sc)})
 	}
 	return nil
+}
+
+// newSink builds the sink of config entry sc through the registry; `run`,
+// `once` and `check` all build their sinks here.
+func newSink(reg sink.Registry, cfg *config.Config, sc config.Sink, log *zap.Logger, m sink.Metrics) (sink.Sink, error) {
+	host, _ := os.Hostname()
+	ver, _ := buildVersion()
+	set := sink.Settings{Name: sc.Name, Logger: log.With(zap.String("sink", sc.Name)),
+		StateDir: filepath.Dir(cfg.StatePath), Version: ver, Hostname: host, Metrics: m}
+	s, err := reg.New(set, sc)
+	if err != nil {
+		return nil, fmt.Errorf("sinks[%s]: %w", sc.Name, err)
+	}
+	return s, nil
 }
 
 // maxEvents is how many events one Write gets.
@@ -114,15 +124,15 @@ func batchTimeout(sc config.Sink) time.Duration {
 
 func (a *agent) buildPollers() error {
 	for _, in := range a.cfg.Inputs {
-		log := a.log.With(zap.String("input", in.Name))
-		client, err := serapi.New(in, serapi.Options{Logger: log, Observer: a.metrics.Input(in.Name)})
+		// The poller names the input in each line; the client's lines need it added.
+		client, err := serapi.New(in, serapi.Options{Logger: a.log.With(zap.String("input", in.Name)), Observer: a.metrics.Input(in.Name)})
 		if err != nil {
 			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
 		}
 		if cur, ok, err := a.store.Cursor(in.Name); err == nil && ok {
 			a.metrics.SetCursor(in.Name, cur)
 		}
-		a.pollers = append(a.pollers, &poller.Poller{Input: in, Fetcher: client, Store: a.store, Logger: log,
+		a.pollers = append(a.pollers, &poller.Poller{Input: in, Fetcher: client, Store: a.store, Logger: a.log,
 			Observer: a.metrics, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
 	}
 	return nil

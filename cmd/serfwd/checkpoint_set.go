@@ -1,0 +1,159 @@
+// `serfwd checkpoint set` and `reset`: move or forget an input's cursor.
+
+package main
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi"
+)
+
+func checkpointSet(io stdio, args []string, now time.Time) int {
+	fs := newFlagSet("checkpoint set", io)
+	cfgPath := configPath(fs)
+	name := fs.String("input", "", "the input whose cursor moves")
+	ts := fs.String("time", "", "the new cursor, `TS` (YYYY-MM-DDTHH:mm:ss.SSSZ), aligned down to the window")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if *name == "" || *ts == "" {
+		fmt.Fprintln(io.Stderr, "serfwd checkpoint set: --input and --time are required")
+		return exitUsage
+	}
+	cfg, code := loadConfig(io, *cfgPath)
+	if code != exitOK {
+		return code
+	}
+	in, ok := findInput(cfg, *name)
+	if !ok {
+		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: unknown input %q (configured: %s)\n", *name, inputNames(cfg))
+		return exitUsage
+	}
+	t, err := parseTS("--time", *ts, now)
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: %v\n", err)
+		return exitUsage
+	}
+	aligned := t.Truncate(in.Window).UTC()
+	st, code := openState(io, "checkpoint set", cfg)
+	if code != exitOK {
+		return code
+	}
+	defer st.Close()
+	old, had, err := st.Cursor(in.Name)
+	if err == nil {
+		err = st.SetCursor(in.Name, aligned)
+	}
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: %v\n", err)
+		return exitFailure
+	}
+	was := "none"
+	if had {
+		was = event.FormatTime(old)
+	}
+	fmt.Fprintf(io.Stdout, "input %s: cursor set to %s (%s aligned down to the %s window); it was %s\n",
+		in.Name, event.FormatTime(aligned), event.FormatTime(t), in.Window, was)
+	fmt.Fprintf(io.Stdout, "input %s: the next run fetches windows from %s on\n", in.Name, event.FormatTime(aligned))
+	return exitOK
+}
+
+// parseTS parses a timestamp flag; times after now are refused.
+func parseTS(flagName, s string, now time.Time) (time.Time, error) {
+	t, err := serapi.ParseTime(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w (UTC, e.g. %s)", flagName, err, event.FormatTime(now.Truncate(time.Hour)))
+	}
+	if t.After(now) {
+		return time.Time{}, fmt.Errorf("%s %s is in the future (now is %s)", flagName, event.FormatTime(t), event.FormatTime(now))
+	}
+	return t.UTC(), nil
+}
+
+func checkpointReset(io stdio, args []string, now time.Time) int {
+	fs := newFlagSet("checkpoint reset", io)
+	cfgPath := configPath(fs)
+	name := fs.String("input", "", "the input whose cursor is forgotten")
+	all := fs.Bool("all", false, "forget every cursor in the state file")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if (*name == "") == !*all {
+		fmt.Fprintln(io.Stderr, "serfwd checkpoint reset: give either --input NAME or --all")
+		return exitUsage
+	}
+	cfg, code := loadConfig(io, *cfgPath)
+	if code != exitOK {
+		return code
+	}
+	if !stateExists(cfg) {
+		if _, ok := findInput(cfg, *name); *name != "" && !ok {
+			fmt.Fprintf(io.Stderr, "serfwd checkpoint reset: unknown input %q (configured: %s)\n", *name, inputNames(cfg))
+			return exitUsage
+		}
+		fmt.Fprintf(io.Stdout, "no state file at %s yet: no cursor to reset\n", cfg.StatePath)
+		return exitOK
+	}
+	st, code := openState(io, "checkpoint reset", cfg)
+	if code != exitOK {
+		return code
+	}
+	defer st.Close()
+	cursors, err := st.Cursors()
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd checkpoint reset: %v\n", err)
+		return exitFailure
+	}
+	targets, code := resetTargets(io, cfg, cursors, *name)
+	if code != exitOK {
+		return code
+	}
+	for _, n := range targets {
+		if err := st.ResetCursor(n); err != nil {
+			fmt.Fprintf(io.Stderr, "serfwd checkpoint reset: %v\n", err)
+			return exitFailure
+		}
+		fmt.Fprintln(io.Stdout, describeReset(cfg, n, cursors, now))
+	}
+	return exitOK
+}
+
+// resetTargets lists the inputs to reset: the named one (configured, or with
+// a cursor left in the file), else every cursor in the file.
+func resetTargets(io stdio, cfg *config.Config, cursors map[string]time.Time, name string) ([]string, int) {
+	if name != "" {
+		_, configured := findInput(cfg, name)
+		if _, inFile := cursors[name]; !configured && !inFile {
+			fmt.Fprintf(io.Stderr, "serfwd checkpoint reset: unknown input %q (configured: %s)\n", name, inputNames(cfg))
+			return nil, exitUsage
+		}
+		return []string{name}, exitOK
+	}
+	names := make([]string, 0, len(cursors))
+	for n := range cursors {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		fmt.Fprintln(io.Stdout, "no cursor in the state file: nothing to reset")
+	}
+	return names, exitOK
+}
+
+// describeReset says what forgetting input's cursor did.
+func describeReset(cfg *config.Config, name string, cursors map[string]time.Time, now time.Time) string {
+	old, had := cursors[name]
+	if !had {
+		return fmt.Sprintf("input %s: had no cursor; nothing changed", name)
+	}
+	msg := fmt.Sprintf("input %s: cursor %s forgotten", name, event.FormatTime(old))
+	if in, ok := findInput(cfg, name); ok {
+		at, why := nextStart(in, now)
+		msg += fmt.Sprintf("; the next run starts at %s (%s)", event.FormatTime(at), why)
+	}
+	return msg
+}
