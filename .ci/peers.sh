@@ -3,6 +3,8 @@
 # tests start themselves: rsyslog with the gtls netstream driver, syslog-ng
 # and the openssl CLI. It is idempotent: when everything is present it does
 # nothing. CI runs it as root; as another user it only reports what is missing.
+# It also installs the tools packaging/'s tests use: systemd-analyze (systemd),
+# dpkg-deb (dpkg), rpm and strace.
 #
 # Debian's rsyslog and syslog-ng-core packages conflict (both provide
 # system-log-daemon), so they cannot both be installed with apt. rsyslog is
@@ -28,6 +30,30 @@ have_gtls() {
 	done
 	return 1
 }
+
+# apt_update runs apt-get update at most once for the whole script.
+apt_updated=""
+apt_update() {
+	[ -n "$apt_updated" ] && return 0
+	apt-get update
+	apt_updated=1
+}
+
+# Tools for packaging/'s tests (none of them starts a service on install).
+pkg_missing=""
+have_cmd systemd-analyze || pkg_missing="$pkg_missing systemd"
+have_cmd dpkg-deb || pkg_missing="$pkg_missing dpkg"
+have_cmd rpm || pkg_missing="$pkg_missing rpm"
+have_cmd strace || pkg_missing="$pkg_missing strace"
+if [ -z "$pkg_missing" ]; then
+	echo "peers.sh: systemd-analyze, dpkg-deb, rpm and strace are present"
+elif [ "$(id -u)" != 0 ]; then
+	echo "peers.sh: missing:$pkg_missing (not root: not installing; the packaging tests skip, or fail when CI=true)" >&2
+else
+	echo "peers.sh: installing:$pkg_missing"
+	apt_update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkg_missing
+fi
 
 missing=""
 have_cmd rsyslogd || missing="$missing rsyslog"
@@ -61,7 +87,7 @@ if [ ! -e "$policy" ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update
+apt_update
 apt-get install -y --no-install-recommends rsyslog rsyslog-gnutls openssl $SNG_DEPS
 
 if ! have_cmd syslog-ng; then
