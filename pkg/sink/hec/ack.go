@@ -110,7 +110,7 @@ func (s *Sink) queryAcks(ctx context.Context, waits []waiting) (map[int64]bool, 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, s.ackRefused(readAnswer(resp))
+		return nil, s.ackRefused(s.readAnswer(resp))
 	}
 	return decodeAcks(resp.Body)
 }

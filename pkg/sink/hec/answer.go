@@ -39,8 +39,18 @@ type answer struct {
 	hasRetry     bool
 }
 
-// readAnswer reads at most 64 KiB of a reply and decodes what it can.
-func readAnswer(resp *http.Response) answer {
+// readAnswer reads a reply and removes the token from its text: a proxy or
+// server that echoes credentials must not get them logged.
+func (s *Sink) readAnswer(resp *http.Response) answer {
+	a := decodeAnswer(resp)
+	if tok := s.opt.token.Reveal(); tok != "" {
+		a.Text = strings.ReplaceAll(a.Text, tok, "[REDACTED]")
+	}
+	return a
+}
+
+// decodeAnswer reads at most 64 KiB of a reply and decodes what it can.
+func decodeAnswer(resp *http.Response) answer {
 	a := answer{status: resp.StatusCode}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused

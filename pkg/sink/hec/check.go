@@ -30,7 +30,7 @@ func (s *Sink) checkHealth(ctx context.Context) error {
 		return fmt.Errorf("checking splunk hec health at %s: %w", s.opt.base+pathHealth, err)
 	}
 	defer resp.Body.Close()
-	a := readAnswer(resp)
+	a := s.readAnswer(resp)
 	switch a.status {
 	case http.StatusOK:
 		return nil
@@ -51,7 +51,7 @@ func (s *Sink) checkToken(ctx context.Context) error {
 		return fmt.Errorf("token check at %s: %w", s.opt.base+pathEvent, err)
 	}
 	defer resp.Body.Close()
-	a := readAnswer(resp)
+	a := s.readAnswer(resp)
 	switch {
 	case a.status == http.StatusBadRequest && a.code() == codeNoData:
 		return nil // token accepted; nothing to index

@@ -147,7 +147,7 @@ func (s *Sink) post(ctx context.Context, b *batch, req []int) (answer, error) {
 		return answer{}, s.transportError(ctx, pathEvent, err)
 	}
 	defer resp.Body.Close()
-	return readAnswer(resp), nil
+	return s.readAnswer(resp), nil
 }
 
 // do sets the headers every HEC request carries and sends it.

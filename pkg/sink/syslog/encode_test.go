@@ -233,6 +233,9 @@ func expectedCEF(e event.Event) []kv {
 			if cefReserved[k] {
 				k = "ser_" + k
 			}
+			if k == "" {
+				k = "_"
+			}
 		}
 		v := strings.Map(func(r rune) rune {
 			if (r < 0x20 && r != '\n' && r != '\r') || r == 0x7f {

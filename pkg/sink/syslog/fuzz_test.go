@@ -1,10 +1,14 @@
 package syslog
 
 // fuzz_test.go: the encoders must always yield exactly one well-formed
-// message without CR or LF, whatever the keys and values. Seed corpora are in
-// testdata/fuzz/.
+// message without CR or LF, whatever the keys and values, that a parser
+// reads back to the same keys and values (as sanitized by the documented
+// rules, mirrored here independently). Seed corpora are in testdata/fuzz/.
 
 import (
+	"encoding/json"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -43,12 +47,13 @@ func FuzzLEEF(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(attrs) != 2+len(e.Fields) {
-			t.Fatalf("%d attributes for %d fields: %q", len(attrs), len(e.Fields), p.msg)
+		// Every key reads back with its value, in order, after devTime and cat.
+		want := []kv{{"devTime", "1795687200000"}, {"cat", expectedLEEFValue(event.Field{Kind: event.String, Str: eventType})}}
+		for _, fl := range e.Fields {
+			want = append(want, kv{expectedLEEFKey(fl.Key), expectedLEEFValue(fl)})
 		}
-		last := attrs[len(attrs)-1]
-		if last.k != expectedLEEFKey(key) || last.v != expectedLEEFValue(e.Fields[len(e.Fields)-1]) {
-			t.Fatalf("last attribute %q", last)
+		if fmt.Sprint(attrs) != fmt.Sprint(want) {
+			t.Fatalf("attributes read back differ:\n got %q\nwant %q\nmessage %q", attrs, want, p.msg)
 		}
 	})
 }
@@ -66,9 +71,9 @@ func FuzzCEF(f *testing.F) {
 		if header[4] != stripControls(eventType) {
 			t.Fatalf("header eventType %q from %q", header[4], eventType)
 		}
-		back := cefBack(t, pairs)
-		if len(back) != len(e.Fields) {
-			t.Fatalf("%d pairs for %d fields: %q", len(back), len(e.Fields), p.msg)
+		// Every key reads back with its value, in order.
+		if got, want := cefBack(t, pairs), expectedCEF(e); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("pairs read back differ:\n got %q\nwant %q\nmessage %q", got, want, p.msg)
 		}
 	})
 }
@@ -85,8 +90,45 @@ func FuzzRFC5424(f *testing.F) {
 			if p.pri != "134" && p.pri != "132" {
 				t.Fatalf("PRI %s", p.pri)
 			}
+			// The header reads back as the documented sanitized fields.
+			if p.host != expectedHeader(host, 255) || p.app != expectedHeader(app, 48) ||
+				p.msgID != expectedHeader(eventType, 32) || p.ts != "2026-11-26T10:00:00.000Z" {
+				t.Fatalf("header fields %q %q %q %q from %q %q %q", p.ts, p.host, p.app, p.msgID, host, app, eventType)
+			}
+			if format == "json" {
+				var got, want map[string]any
+				if err := json.Unmarshal([]byte(p.msg), &got); err != nil {
+					t.Fatalf("JSON payload does not parse: %v: %q", err, p.msg)
+				}
+				if err := json.Unmarshal(e.AppendJSON(nil), &want); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("JSON payload reads back as %v, want %v", got, want)
+				}
+			}
 		}
 	})
+}
+
+// expectedHeader mirrors the documented header rules independently: every
+// character outside printable US-ASCII becomes "_", cut to max bytes,
+// "-" when empty.
+func expectedHeader(s string, max int) string {
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() == max {
+			break
+		}
+		if r < 33 || r > 126 {
+			r = '_'
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() == 0 {
+		return "-"
+	}
+	return b.String()
 }
 
 func mustMessage(t *testing.T, fm *formatter, e *event.Event) []byte {

@@ -1,0 +1,158 @@
+// pipeline_bench_test.go measures serfwd's per-event CPU path from decoded
+// records to HEC request bodies, as one window goes through it: flatten
+// (event.FromRecord, FromWindow), pack into the durable queue (state.Encoder,
+// one Commit with the cursor), read it back as a delivery loop does (Peek,
+// DecodeBatch, Ack) and encode + gzip the HEC requests. Run it on one core:
+//
+//	go test -run '^$' -bench Pipeline -cpu 1 ./pkg/sink/hec/
+//
+// SPEC §8's target is 100,000 events/s. No test asserts a timing.
+//go:build unix
+
+package hec
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi"
+	"github.com/serfwd/serfwd/pkg/state"
+)
+
+// pipelineRecords are n decoded records shaped like the simulator's: distinct
+// users, one to three sender addresses, every counter set.
+func pipelineRecords(n int) []serapi.Record {
+	apps := []string{"Salesforce", "Workday", "ServiceNow", "Zendesk", "HubSpot", "Jira"}
+	out := make([]serapi.Record, n)
+	for i := range out {
+		total := int64(100 + i%5000)
+		r := serapi.Record{
+			ApplicationName:     apps[i%len(apps)],
+			ApplicationUserName: fmt.Sprintf("notifications-%d", i),
+			FromEnvelope:        []string{fmt.Sprintf("bounces-%d@mail.example.com", i%97)},
+			FromHeader:          []string{"example.com", "example.org"}[:1+i%2],
+			Status: serapi.Status{Success: total - 5, Failure: int64(i % 3), TempFailure: 2, InProgress: 1,
+				Total: total, RecipientsTotal: total + total/5},
+			Size:    serapi.Size{MessageSizeTotal: total * 41000, DeliveredSizeTotal: total * 40900},
+			Details: serapi.Details{DSN2xx: total - 5, DSN4xx: 2, DSN5xx: int64(i % 3)},
+		}
+		out[i] = r
+	}
+	return out
+}
+
+var pipelineEntitlement = serapi.Entitlement{AnnualThroughput: 1 << 40,
+	LicenseStart: "2026-01-01T00:00:00.000Z", LicenseEnd: "2027-01-01T00:00:00.000Z"}
+
+// queueWindow flattens a window's records into the queue, as the poller does.
+func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.Record) int {
+	enc := state.NewEncoder(0)
+	for i := range recs {
+		ev := event.FromRecord("acme", w, &recs[i], &pipelineEntitlement, 0)
+		if err := enc.Add(&ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ev := event.FromWindow("acme", w, recs, &pipelineEntitlement, 0)
+	if err := enc.Add(&ev); err != nil {
+		b.Fatal(err)
+	}
+	n := enc.Events()
+	batches, err := enc.Finish()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Commit(state.Commit{Input: "acme", Sinks: []string{"splunk"}, Batches: batches, Cursor: w.End}); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// deliverHEC empties the queue the way the delivery loop and Write do, up to
+// the request bodies, and returns the events and gzipped bytes produced.
+func deliverHEC(b *testing.B, st *state.Store, meta []byte, o options) (events, bytes int) {
+	for {
+		entries, err := st.Peek("splunk", o.maxEvents)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(entries) == 0 {
+			return events, bytes
+		}
+		var evs []event.Event
+		for _, e := range entries {
+			dec, err := state.DecodeBatch(e.Data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			evs = append(evs, dec...)
+		}
+		bt := encodeBatch(evs, meta)
+		all := make([]int, len(evs))
+		for i := range all {
+			all[i] = i
+		}
+		for _, req := range split(bt, all, o.maxEvents, o.maxBytes) {
+			body := buildBody(bt, req, true)
+			bytes += body.Len()
+			_ = body.Close()
+		}
+		if err := st.Ack("splunk", entries); err != nil {
+			b.Fatal(err)
+		}
+		events += len(evs)
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far: with -cpu 1 the
+// events per CPU second do not depend on how long fsync waits for the disk.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func BenchmarkPipeline(b *testing.B) {
+	for _, records := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("window%d", records), func(b *testing.B) {
+			recs := pipelineRecords(records)
+			st, err := state.Open(filepath.Join(b.TempDir(), "state.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			o := options{host: "loghost", source: "serfwd", sourcetype: DefaultSourcetype, index: "proofpoint",
+				maxEvents: DefaultBatchMaxEvents, maxBytes: DefaultBatchMaxBytes}
+			meta := envelopeMeta(o)
+			w := serapi.Window{Start: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			m0, cpu0 := ms.Mallocs, cpuTime()
+			var events, gz int
+			b.ReportAllocs()
+			for b.Loop() {
+				w.End = w.Start.Add(time.Hour)
+				queued := queueWindow(b, st, w, recs)
+				n, z := deliverHEC(b, st, meta, o)
+				if n != queued {
+					b.Fatalf("delivered %d events of %d", n, queued)
+				}
+				events, gz = events+n, gz+z
+				w.Start = w.End
+			}
+			cpu := cpuTime() - cpu0
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
+			b.ReportMetric(float64(ms.Mallocs-m0)/float64(events), "allocs/event")
+			b.ReportMetric(float64(gz)/float64(events), "gzip-B/event")
+		})
+	}
+}
