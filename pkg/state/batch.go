@@ -83,8 +83,15 @@ func (e *Encoder) Finish() ([]Batch, error) {
 	}
 	out := e.batches
 	e.batches = nil
+	if e.zw != nil {
+		flateWriters.Put(e.zw) // a writer holds about 1 MiB: reuse it across windows
+		e.zw = nil
+	}
 	return out, nil
 }
+
+// flateWriters holds idle compressors of finished Encoders.
+var flateWriters sync.Pool
 
 func (e *Encoder) flush() error {
 	e.zbuf.Reset()
@@ -95,6 +102,9 @@ func (e *Encoder) flush() error {
 	k += binary.PutUvarint(hdr[k:], uint64(e.n))
 	k += binary.PutUvarint(hdr[k:], uint64(len(e.raw)))
 	e.zbuf.Write(hdr[:k])
+	if e.zw == nil {
+		e.zw, _ = flateWriters.Get().(*flate.Writer)
+	}
 	if e.zw == nil {
 		zw, err := flate.NewWriter(&e.zbuf, flate.BestSpeed)
 		if err != nil {
