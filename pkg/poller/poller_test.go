@@ -335,7 +335,8 @@ func TestFullQueuePausesPolling(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	// Windows already in flight when the queue filled may still commit
-	// (at most concurrency + 1); then nothing more until it drains.
+	// (at most concurrency + 2, as the committer groups what is ready);
+	// then nothing more until it drains.
 	count := func() int {
 		log.mu.Lock()
 		defer log.mu.Unlock()
@@ -344,8 +345,8 @@ func TestFullQueuePausesPolling(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	paused := count()
 	time.Sleep(300 * time.Millisecond)
-	if again := count(); paused > 2 || again != paused {
-		t.Fatalf("%d then %d windows committed while the queue was full, want at most 2 and no progress", paused, again)
+	if again := count(); paused > 3 || again != paused {
+		t.Fatalf("%d then %d windows committed while the queue was full, want at most 3 and no progress", paused, again)
 	}
 	// Drain both queues, as delivery loops would; polling resumes.
 	go func() {

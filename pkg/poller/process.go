@@ -45,27 +45,102 @@ func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor 
 	}
 	order := make(chan *pending, p.Input.Concurrency-1)
 	wg.Go(func() { p.dispatch(ctx, from, until, moveCursor, order, &wg) })
-	for pd := range order {
-		r := <-pd.done
-		if r.err != nil {
-			return windows, events, r.err
+	g := grouper{order: order}
+	for {
+		group, err := g.next()
+		if len(group) > 0 {
+			if cerr := p.commitGroup(group, moveCursor); cerr != nil {
+				return windows, events, cerr
+			}
+			for _, r := range group {
+				windows++
+				events += r.events
+				if progress != nil {
+					progress(windows, total)
+				}
+			}
 		}
-		c := state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Batches: r.batches}
-		if moveCursor {
-			c.Cursor, c.Revisit = r.w.End, r.revisit
+		if err != nil {
+			return windows, events, err
 		}
-		if err := p.Store.Commit(c); err != nil {
-			return windows, events, fmt.Errorf("%w: window %s of input %q: %w", ErrStateWrite, r.w, p.Input.Name, err)
-		}
-		windows++
-		events += r.events
-		p.Observer.Committed(p.Input.Name, r.w, r.events, moveCursor)
-		p.Logger.Debug("window committed", zap.String("input", p.Input.Name), zap.Stringer("window", r.w), zap.Int("events", r.events))
-		if progress != nil {
-			progress(windows, total)
+		if group == nil {
+			return windows, events, ctx.Err()
 		}
 	}
-	return windows, events, ctx.Err()
+}
+
+// maxGroup bounds how many windows go into one transaction.
+const maxGroup = 64
+
+// grouper hands the committer the next window's result together with the
+// results of the windows after it that are already fetched, so that a
+// catch-up commits many small windows with one fsync, still strictly in
+// order.
+type grouper struct {
+	order <-chan *pending
+	carry *pending // received from order but not yet done
+}
+
+// next blocks for the next result and adds those already done behind it. It
+// returns nil when the order channel is closed, and the error of a window
+// that failed (after the windows before it).
+func (g *grouper) next() ([]result, error) {
+	var group []result
+	for len(group) < maxGroup {
+		pd := g.carry
+		g.carry = nil
+		if pd == nil {
+			var ok bool
+			if len(group) == 0 {
+				pd, ok = <-g.order
+			} else {
+				select {
+				case pd, ok = <-g.order:
+				default:
+					return group, nil
+				}
+			}
+			if !ok {
+				return group, nil
+			}
+		}
+		var r result
+		if len(group) == 0 {
+			r = <-pd.done
+		} else {
+			select {
+			case r = <-pd.done:
+			default:
+				g.carry = pd
+				return group, nil
+			}
+		}
+		if r.err != nil {
+			return group, r.err
+		}
+		group = append(group, r)
+	}
+	return group, nil
+}
+
+// commitGroup writes a group of consecutive windows in one transaction.
+func (p *Poller) commitGroup(group []result, moveCursor bool) error {
+	cs := make([]state.Commit, len(group))
+	for i, r := range group {
+		cs[i] = state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Batches: r.batches}
+		if moveCursor {
+			cs[i].Cursor, cs[i].Revisit = r.w.End, r.revisit
+		}
+	}
+	if err := p.Store.CommitAll(cs); err != nil {
+		first, last := group[0].w, group[len(group)-1].w
+		return fmt.Errorf("%w: windows %s to %s of input %q: %w", ErrStateWrite, first.Start.Format(serapi.TimeLayout), last.End.Format(serapi.TimeLayout), p.Input.Name, err)
+	}
+	for _, r := range group {
+		p.Observer.Committed(p.Input.Name, r.w, r.events, moveCursor)
+		p.Logger.Debug("window committed", zap.String("input", p.Input.Name), zap.Stringer("window", r.w), zap.Int("events", r.events))
+	}
+	return nil
 }
 
 // dispatch starts one fetch per window, in order, never more than the order

@@ -24,25 +24,15 @@ type Commit struct {
 }
 
 // Commit writes c in one transaction: either all of it is durable or none.
-func (s *Store) Commit(c Commit) error {
+func (s *Store) Commit(c Commit) error { return s.CommitAll([]Commit{c}) }
+
+// CommitAll writes several commits, in order, in one transaction (one fsync):
+// the poller groups consecutive windows that are ready at once while
+// catching up. Either all of them are durable or none.
+func (s *Store) CommitAll(cs []Commit) error {
 	err := s.update("committing window", func(tx *bolt.Tx) error {
-		for _, sink := range c.Sinks {
-			if err := appendQueue(tx, sink, c.Batches); err != nil {
-				return err
-			}
-		}
-		if !c.Cursor.IsZero() {
-			if err := tx.Bucket(bucketCursors).Put([]byte(c.Input), timeKey(c.Cursor)); err != nil {
-				return err
-			}
-		}
-		if c.Revisit != nil {
-			if err := putRevisit(tx, c.Input, c.Revisit); err != nil {
-				return err
-			}
-		}
-		if !c.Settled.IsZero() {
-			if err := deleteRevisit(tx, c.Input, c.Settled); err != nil {
+		for i := range cs {
+			if err := applyCommit(tx, &cs[i]); err != nil {
 				return err
 			}
 		}
@@ -51,8 +41,32 @@ func (s *Store) Commit(c Commit) error {
 	if err != nil {
 		return err
 	}
-	if len(c.Batches) > 0 {
-		s.signal(c.Sinks)
+	for i := range cs {
+		if len(cs[i].Batches) > 0 {
+			s.signal(cs[i].Sinks)
+		}
+	}
+	return nil
+}
+
+func applyCommit(tx *bolt.Tx, c *Commit) error {
+	for _, sink := range c.Sinks {
+		if err := appendQueue(tx, sink, c.Batches); err != nil {
+			return err
+		}
+	}
+	if !c.Cursor.IsZero() {
+		if err := tx.Bucket(bucketCursors).Put([]byte(c.Input), timeKey(c.Cursor)); err != nil {
+			return err
+		}
+	}
+	if c.Revisit != nil {
+		if err := putRevisit(tx, c.Input, c.Revisit); err != nil {
+			return err
+		}
+	}
+	if !c.Settled.IsZero() {
+		return deleteRevisit(tx, c.Input, c.Settled)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,5 +172,33 @@ func TestNotifyOnCommit(t *testing.T) {
 	}
 	if _, ok, _ := s.Cursor("i"); ok {
 		t.Fatal("a commit without a cursor moved it")
+	}
+}
+
+func TestCommitAllIsOneOrderedTransaction(t *testing.T) {
+	s, _ := openTemp(t)
+	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	var cs []Commit
+	for i := 0; i < 3; i++ {
+		cs = append(cs, Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 0, testEvents(2, "w"+strconv.Itoa(i))),
+			Cursor: w.Add(time.Duration(i+1) * time.Hour)})
+	}
+	if err := s.CommitAll(cs); err != nil {
+		t.Fatal(err)
+	}
+	cur, _, _ := s.Cursor("acme")
+	if !cur.Equal(w.Add(3 * time.Hour)) {
+		t.Fatalf("cursor %s after three commits, want the last one's", cur)
+	}
+	entries, _ := s.Peek("a", 100)
+	var ids []string
+	for _, e := range entries {
+		evs, _ := DecodeBatch(e.Data)
+		for _, ev := range evs {
+			ids = append(ids, ev.ID())
+		}
+	}
+	if strings.Join(ids, " ") != "w0-0 w0-1 w1-0 w1-1 w2-0 w2-1" {
+		t.Fatalf("queue order: %v", ids)
 	}
 }
