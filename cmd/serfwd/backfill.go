@@ -41,20 +41,15 @@ func cmdBackfill(ctx context.Context, io stdio, args []string) int {
 		fmt.Fprintln(io.Stderr, "serfwd backfill: --input, --from and --to are required")
 		return exitUsage
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	cfg, log, code := loadConfigAndLogger(io, "backfill", *cfgPath)
 	if code != exitOK {
 		return code
 	}
+	defer log.Sync()
 	plan, code := planBackfill(io, cfg, *name, *from, *to, time.Now())
 	if code != exitOK {
 		return code
 	}
-	log, err := newLogger(cfg.Log, io.Stderr)
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd backfill: %v\n", err)
-		return exitUsage
-	}
-	defer log.Sync()
 	return runBackfill(ctx, io, cfg, log, plan)
 }
 

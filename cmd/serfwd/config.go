@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 
+	"go.uber.org/zap"
+
 	"github.com/serfwd/serfwd/pkg/config"
 )
 
@@ -47,6 +49,21 @@ func loadConfig(io stdio, path string) (*config.Config, int) {
 		fmt.Fprintln(io.Stderr, p.Error())
 	}
 	return nil, exitUsage
+}
+
+// loadConfigAndLogger loads and validates the config at path and builds the
+// logger it describes; on a problem it prints it and returns exitUsage.
+func loadConfigAndLogger(io stdio, cmd, path string) (*config.Config, *zap.Logger, int) {
+	cfg, code := loadConfig(io, path)
+	if code != exitOK {
+		return nil, nil, code
+	}
+	log, err := newLogger(cfg.Log, io.Stderr)
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
+		return nil, nil, exitUsage
+	}
+	return cfg, log, exitOK
 }
 
 // configCount renders "1 input" or "3 sinks".

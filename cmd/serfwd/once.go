@@ -23,14 +23,9 @@ func cmdOnce(ctx context.Context, io stdio, args []string) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	cfg, log, code := loadConfigAndLogger(io, "once", *cfgPath)
 	if code != exitOK {
 		return code
-	}
-	log, err := newLogger(cfg.Log, io.Stderr)
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd once: %v\n", err)
-		return exitUsage
 	}
 	defer log.Sync()
 	res := runOnce(ctx, cfg, log, nil)

@@ -22,14 +22,9 @@ func cmdRun(ctx context.Context, io stdio, args []string) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	cfg, log, code := loadConfigAndLogger(io, "run", *cfgPath)
 	if code != exitOK {
 		return code
-	}
-	log, err := newLogger(cfg.Log, io.Stderr)
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
-		return exitUsage
 	}
 	defer log.Sync()
 	return runDaemon(ctx, io, cfg, log)

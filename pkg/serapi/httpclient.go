@@ -5,12 +5,10 @@ package serapi
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -19,27 +17,14 @@ import (
 	"github.com/serfwd/serfwd/pkg/config"
 )
 
-// tlsConfig builds the client TLS settings: TLS 1.2 or newer, the system
-// roots plus ca_file, and verification unless insecure_skip_verify.
+// tlsConfig builds the client TLS settings and warns when verification is off.
 func tlsConfig(c config.TLS, log *zap.Logger) (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("reading tls.ca_file: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("reading tls.ca_file %s: no PEM certificates found", c.CAFile)
-		}
-		cfg.RootCAs = pool
+	cfg, err := c.ClientConfig()
+	if err != nil {
+		return nil, err
 	}
 	if c.InsecureSkipVerify {
 		log.Warn("TLS certificate verification is disabled (tls.insecure_skip_verify); the API's identity is not checked")
-		cfg.InsecureSkipVerify = true
 	}
 	return cfg, nil
 }

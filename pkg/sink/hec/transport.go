@@ -5,10 +5,7 @@ package hec
 
 import (
 	"crypto/tls"
-	"crypto/x509"
-	"fmt"
 	"net/http"
-	"os"
 
 	"github.com/serfwd/serfwd/pkg/config"
 )
@@ -27,22 +24,4 @@ func newClient(c config.TLS) (*http.Client, error) {
 }
 
 // tlsConfig builds the client TLS settings from the sink's tls block.
-func tlsConfig(c config.TLS) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.InsecureSkipVerify} //nolint:gosec // opt-in, warned about at New
-	if c.CAFile == "" {
-		return tc, nil
-	}
-	pem, err := os.ReadFile(c.CAFile)
-	if err != nil {
-		return nil, fmt.Errorf("reading tls.ca_file: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("tls.ca_file %s: no PEM certificates found", c.CAFile)
-	}
-	tc.RootCAs = pool
-	return tc, nil
-}
+func tlsConfig(c config.TLS) (*tls.Config, error) { return c.ClientConfig() }

@@ -7,11 +7,8 @@ package syslog
 
 import (
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
-	"os"
 )
 
 func buildTLSConfig(o options) (*tls.Config, error) {
@@ -19,31 +16,10 @@ func buildTLSConfig(o options) (*tls.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing address %q: %w", o.address, err)
 	}
-	conf := &tls.Config{
-		MinVersion:         tls.VersionTLS12,
-		ServerName:         host,
-		InsecureSkipVerify: o.tls.InsecureSkipVerify, //nolint:gosec // opt-in, warned about loudly in New
+	conf, err := o.tls.ClientConfig()
+	if err != nil {
+		return nil, err
 	}
-	if o.tls.CAFile != "" {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		pem, err := os.ReadFile(o.tls.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("reading tls.ca_file: %w", err)
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("reading tls.ca_file %s: %w", o.tls.CAFile, errors.New("no PEM certificates found"))
-		}
-		conf.RootCAs = pool
-	}
-	if o.tls.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(o.tls.CertFile, o.tls.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("loading tls.cert_file/key_file: %w", err)
-		}
-		conf.Certificates = []tls.Certificate{cert}
-	}
+	conf.ServerName = host
 	return conf, nil
 }
