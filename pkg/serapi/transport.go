@@ -12,11 +12,8 @@ import (
 )
 
 // limitedTransport gates every HTTP attempt (token, report, each retry):
-// first a concurrency slot, then a rate slot. The rate slot is held until the
-// answer arrives (its status line and headers: the server has counted the
-// request by then, so a large body's transfer time does not hold the limit),
-// or the attempt failed; the concurrency slot until the body has been read to
-// its end or closed.
+// first a concurrency slot, then a rate slot; both are held until the
+// answer's body has been read to its end or closed, or the attempt failed.
 // The timeout covers one attempt from the moment it holds both slots, so
 // that waiting for the limiter never eats into it.
 type limitedTransport struct {
@@ -47,12 +44,12 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		ctx, cancel = context.WithCancel(ctx)
 	}
 	done := func() {
+		releaseRate()
 		<-t.slots
 		cancel()
 	}
 	began := time.Now()
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
-	releaseRate()
 	if err != nil {
 		t.observer.Request(0, time.Since(began))
 		done()
