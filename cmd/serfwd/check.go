@@ -147,7 +147,7 @@ func checkInput(ctx context.Context, in config.Input, log *zap.Logger, now time.
 	if err != nil {
 		return checkFailed("token ok, report %s: %v", w, err)
 	}
-	return checkResult{detail: fmt.Sprintf("token ok, report %s: %s", w, configCount(len(rep.Users), "record"))}
+	return checkResult{detail: fmt.Sprintf("token ok, report %s: %s", w, configCount(rep.Users.Len(), "record"))}
 }
 
 // checkSink builds the sink as the daemon would and runs its Checker.

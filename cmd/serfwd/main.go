@@ -46,7 +46,10 @@ func commands() map[string]command {
 	}
 }
 
-func main() { os.Exit(run(os.Args[1:], stdio{os.Stdout, os.Stderr})) }
+func main() {
+	setMemoryLimit()
+	os.Exit(run(os.Args[1:], stdio{os.Stdout, os.Stderr}))
+}
 
 func run(args []string, io stdio) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

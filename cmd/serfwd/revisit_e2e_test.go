@@ -89,12 +89,11 @@ func (r *revisitE2E) fetches() map[time.Time]int {
 // the window event at revision 1 when its figures changed.
 func changes(w serapi.Window, before, after *serapi.Report) []string {
 	old := map[string]uint64{}
-	for i := range before.Users {
-		old[event.RecordID("acme", w.Start, &before.Users[i])] = event.CountersHash(&before.Users[i])
+	for _, u := range before.Users.All() {
+		old[event.RecordID("acme", w.Start, u)] = event.CountersHash(u)
 	}
 	var out []string
-	for i := range after.Users {
-		u := &after.Users[i]
+	for _, u := range after.Users.All() {
 		h, ok := old[event.RecordID("acme", w.Start, u)]
 		switch {
 		case !ok:
@@ -103,8 +102,8 @@ func changes(w serapi.Window, before, after *serapi.Report) []string {
 			out = append(out, jsonLine(event.FromRecord("acme", w, u, &after.Entitlement, 1)))
 		}
 	}
-	if jsonLine(event.FromWindow("acme", w, before.Users, &before.Entitlement, 1)) != jsonLine(event.FromWindow("acme", w, after.Users, &after.Entitlement, 1)) {
-		out = append(out, jsonLine(event.FromWindow("acme", w, after.Users, &after.Entitlement, 1)))
+	if jsonLine(event.FromWindowRecords("acme", w, before.Users, &before.Entitlement, 1)) != jsonLine(event.FromWindowRecords("acme", w, after.Users, &after.Entitlement, 1)) {
+		out = append(out, jsonLine(event.FromWindowRecords("acme", w, after.Users, &after.Entitlement, 1)))
 	}
 	return out
 }
@@ -112,7 +111,12 @@ func changes(w serapi.Window, before, after *serapi.Report) []string {
 func jsonLine(e event.Event) string { return string(e.AppendJSON(nil)) }
 
 func unsettled(rep *serapi.Report) bool {
-	return slices.ContainsFunc(rep.Users, func(u serapi.Record) bool { return u.Unsettled() })
+	for _, u := range rep.Users.All() {
+		if u.Unsettled() {
+			return true
+		}
+	}
+	return false
 }
 
 func sameLines(t *testing.T, what string, got, want []string) {

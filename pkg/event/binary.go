@@ -1,5 +1,6 @@
-// binary.go is the compact binary form of events that the state file's queues
-// hold (compressed in batches).
+// binary.go is the binary form of a single event, self-describing (keys
+// included). The state file's queues hold the packed batch form instead
+// (packed.go), which writes keys and repeated texts once per batch.
 
 package event
 

@@ -23,7 +23,7 @@ type goldenCase struct {
 
 func report(ent serapi.Entitlement, users ...serapi.Record) func() []Event {
 	return func() []Event {
-		return FromReport("acme", testWindow, &serapi.Report{Users: users, Entitlement: ent})
+		return FromReport("acme", testWindow, &serapi.Report{Users: serapi.RecordsOf(users...), Entitlement: ent})
 	}
 }
 
@@ -67,7 +67,7 @@ var goldenCases = []goldenCase{
 		r.FromHeader = []string{"ok.example"}
 		r.Extra = []serapi.ExtraField{extra("bad\xfename", `"v\u00e9\ud83d\ude00\n"`), extra("ctl\x01name", "\"raw\xffbyte\""),
 			extra("badEscape", `"raw\xffbyte"`)}
-		return FromReport("in\xc0put", testWindow, &serapi.Report{Users: []serapi.Record{r}})
+		return FromReport("in\xc0put", testWindow, &serapi.Report{Users: serapi.RecordsOf(r)})
 	}},
 	{"extras_scalars", report(testEntitlement, withExtras(
 		extra("label", `"gold"`), extra("escaped", `"a\"b\\c\u0041"`), extra("count", `42`),
@@ -91,7 +91,7 @@ var goldenCases = []goldenCase{
 	))},
 	{"extras_many_clashes", report(testEntitlement, withExtras(manySameName(20)...))},
 	{"zero_blocks", func() []Event {
-		return FromReport("acme", testWindow, &serapi.Report{Users: []serapi.Record{{}, named("OnlyName", "")}})
+		return FromReport("acme", testWindow, &serapi.Report{Users: serapi.RecordsOf(serapi.Record{}, named("OnlyName", ""))})
 	}},
 	{"window_several", report(testEntitlement, referenceRecord(),
 		func() serapi.Record {

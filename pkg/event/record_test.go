@@ -175,7 +175,7 @@ func TestFromRecordManyExtrasStayUnique(t *testing.T) {
 
 func TestFromReport(t *testing.T) {
 	a, b := referenceRecord(), named("B", "b")
-	got := FromReport("acme", testWindow, &serapi.Report{Users: []serapi.Record{a, b}, Entitlement: testEntitlement})
+	got := FromReport("acme", testWindow, &serapi.Report{Users: serapi.RecordsOf(a, b), Entitlement: testEntitlement})
 	if len(got) != 3 {
 		t.Fatalf("%d events, want 3", len(got))
 	}
@@ -186,5 +186,19 @@ func TestFromReport(t *testing.T) {
 	}
 	if got[1].Str("applicationName") != "B" || got[2].IntValue("records") != 2 || got[2].IntValue("success") != 1200 {
 		t.Errorf("unexpected events: %s / %s", got[1].AppendJSON(nil), got[2].AppendJSON(nil))
+	}
+}
+
+// TestFromWindowRecords checks that the packed records give the same window
+// event as the slice they were made from.
+func TestFromWindowRecords(t *testing.T) {
+	a, b := referenceRecord(), named("B", "b")
+	b.Status.Success, b.Details.DSN5xx = 7, 3
+	for _, recs := range [][]serapi.Record{nil, {a}, {a, b, a}} {
+		want := FromWindow("acme", testWindow, recs, &testEntitlement, 2)
+		got := FromWindowRecords("acme", testWindow, serapi.RecordsOf(recs...), &testEntitlement, 2)
+		if g, w := got.AppendJSON(nil), want.AppendJSON(nil); string(g) != string(w) {
+			t.Errorf("%d records:\n got %s\nwant %s", len(recs), g, w)
+		}
 	}
 }

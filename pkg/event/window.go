@@ -17,6 +17,32 @@ const windowKeyCount = 7 + counterCount + 3
 // limits), and the entitlement (ent may be nil). It exists also for empty
 // windows, so that they and licence use stay visible.
 func FromWindow(input string, w serapi.Window, users []serapi.Record, ent *serapi.Entitlement, revision int64) Event {
+	var sums [counterCount]int64
+	for i := range users {
+		addCounters(&sums, &users[i])
+	}
+	return windowEvent(input, w, len(users), &sums, ent, revision)
+}
+
+// FromWindowRecords is FromWindow over a decoded report's packed records.
+func FromWindowRecords(input string, w serapi.Window, users serapi.Records, ent *serapi.Entitlement, revision int64) Event {
+	var sums [counterCount]int64
+	for _, u := range users.All() {
+		addCounters(&sums, u)
+	}
+	return windowEvent(input, w, users.Len(), &sums, ent, revision)
+}
+
+// addCounters adds r's counters to sums.
+func addCounters(sums *[counterCount]int64, r *serapi.Record) {
+	c := counters(r)
+	for j := range sums {
+		sums[j] = addSat(sums[j], c[j])
+	}
+}
+
+// windowEvent builds the ser.window event from a record count and sums.
+func windowEvent(input string, w serapi.Window, records int, sums *[counterCount]int64, ent *serapi.Entitlement, revision int64) Event {
 	var scratch [256]byte
 	var text [idLen + 2*len(TimeLayout)]byte
 	t := appendWindowID(text[:0], scratch[:0], input, w.Start)
@@ -25,14 +51,6 @@ func FromWindow(input string, w serapi.Window, users []serapi.Record, ent *serap
 	t = appendTime(t, w.End)
 	s := string(t)
 
-	var sums [counterCount]int64
-	for i := range users {
-		c := counters(&users[i])
-		for j := range sums {
-			sums[j] = addSat(sums[j], c[j])
-		}
-	}
-
 	e := Event{Fields: make([]Field, 0, windowKeyCount)}
 	e.AddString(KeyEventType, TypeWindow)
 	e.AddString(KeyEventID, s[:idLen])
@@ -40,7 +58,7 @@ func FromWindow(input string, w serapi.Window, users []serapi.Record, ent *serap
 	e.AddString(KeyInput, Clean(input))
 	e.AddString(KeyWindowStart, s[idLen:n1])
 	e.AddString(KeyWindowEnd, s[n1:])
-	e.AddInt(KeyRecords, int64(len(users)))
+	e.AddInt(KeyRecords, int64(records))
 	for i := range sums {
 		e.AddInt(counterKeys[i], sums[i])
 	}
@@ -67,14 +85,14 @@ func addSat(a, b int64) int64 {
 // It holds all events in memory at once; for very large windows call
 // FromRecord per record and encode each event as it is made.
 func FromReport(input string, w serapi.Window, rep *serapi.Report) []Event {
-	var users []serapi.Record
+	var users serapi.Records
 	var ent *serapi.Entitlement
 	if rep != nil {
 		users, ent = rep.Users, &rep.Entitlement
 	}
-	out := make([]Event, 0, len(users)+1)
-	for i := range users {
-		out = append(out, FromRecord(input, w, &users[i], ent, 0))
+	out := make([]Event, 0, users.Len()+1)
+	for _, u := range users.All() {
+		out = append(out, FromRecord(input, w, u, ent, 0))
 	}
-	return append(out, FromWindow(input, w, users, ent, 0))
+	return append(out, FromWindowRecords(input, w, users, ent, 0))
 }

@@ -48,8 +48,8 @@ func (f *fakeFetcher) Report(ctx context.Context, w serapi.Window) (*serapi.Repo
 	if f.empty != nil && f.empty(w) {
 		return &serapi.Report{}, nil
 	}
-	return &serapi.Report{Users: []serapi.Record{{ApplicationName: "app", ApplicationUserName: w.Start.Format(time.RFC3339),
-		Status: serapi.Status{Success: 1, Total: 1}}}}, nil
+	return &serapi.Report{Users: serapi.RecordsOf(serapi.Record{ApplicationName: "app", ApplicationUserName: w.Start.Format(time.RFC3339),
+		Status: serapi.Status{Success: 1, Total: 1}})}, nil
 }
 
 func (f *fakeFetcher) windows() []serapi.Window {

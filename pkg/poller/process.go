@@ -198,17 +198,17 @@ func (p *Poller) encode(w serapi.Window, rep *serapi.Report, track bool) result 
 	}
 	fetched := p.Now()
 	enc := state.NewEncoder(0)
-	for i := range rep.Users {
-		ev := event.FromRecord(p.Input.Name, w, &rep.Users[i], &rep.Entitlement, 0)
+	for _, u := range rep.Users.All() {
+		ev := event.FromRecord(p.Input.Name, w, u, &rep.Entitlement, 0)
 		if fp != nil {
 			id, _ := state.ParseEventID(ev.ID())
-			fp.add(id, &rep.Users[i])
+			fp.add(id, u)
 		}
 		if err := enc.Add(&ev); err != nil {
 			return result{w: w, err: err}
 		}
 	}
-	ev := event.FromWindow(p.Input.Name, w, rep.Users, &rep.Entitlement, 0)
+	ev := event.FromWindowRecords(p.Input.Name, w, rep.Users, &rep.Entitlement, 0)
 	if err := enc.Add(&ev); err != nil {
 		return result{w: w, err: err}
 	}

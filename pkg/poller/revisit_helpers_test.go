@@ -57,7 +57,7 @@ func (f *scriptFetcher) Report(_ context.Context, w serapi.Window) (*serapi.Repo
 			return rep, err
 		}
 	}
-	return &serapi.Report{Users: []serapi.Record{rec("other", w.Start.Format(time.RFC3339), 5, 0, 0)}}, nil
+	return &serapi.Report{Users: serapi.RecordsOf(rec("other", w.Start.Format(time.RFC3339), 5, 0, 0))}, nil
 }
 
 func (f *scriptFetcher) setAnswer(a func(w serapi.Window, before int) (*serapi.Report, error)) {
@@ -81,7 +81,7 @@ func rec(app, user string, success, temp, inProgress int64) serapi.Record {
 }
 
 func report(recs ...serapi.Record) *serapi.Report {
-	return &serapi.Report{Users: recs, Entitlement: serapi.Entitlement{AnnualThroughput: 1 << 40, LicenseStart: "2026-01-01T00:00:00.000Z"}}
+	return &serapi.Report{Users: serapi.RecordsOf(recs...), Entitlement: serapi.Entitlement{AnnualThroughput: 1 << 40, LicenseStart: "2026-01-01T00:00:00.000Z"}}
 }
 
 // newRevisitPoller polls input "acme" from t0 in 1h windows (delay 10m,

@@ -48,8 +48,9 @@ func TestRevisitResendsOnlyChangedRecordsUntilSettled(t *testing.T) {
 		t.Fatalf("revisit sent %d events, want B and then the window event: %v", len(evs), evs)
 	}
 	settled := report(rec("app", "A", 10, 0, 0), rec("app", "B", 7, 0, 0))
-	wantB := event.FromRecord("acme", w0, &settled.Users[1], &settled.Entitlement, 1)
-	wantW := event.FromWindow("acme", w0, settled.Users, &settled.Entitlement, 1)
+	b := settled.Users.At(1)
+	wantB := event.FromRecord("acme", w0, &b, &settled.Entitlement, 1)
+	wantW := event.FromWindowRecords("acme", w0, settled.Users, &settled.Entitlement, 1)
 	if got, want := string(evs[0].AppendJSON(nil)), string(wantB.AppendJSON(nil)); got != want {
 		t.Fatalf("re-sent record:\n got %s\nwant %s", got, want)
 	}

@@ -74,11 +74,11 @@ func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) revisi
 // is made. e is updated in place.
 func (p *Poller) reconcile(w serapi.Window, e *state.Revisit, rep *serapi.Report, now time.Time) (revisitResult, error) {
 	name := p.Input.Name
-	ids := make([]state.EventID, len(rep.Users))
-	fp := &fingerprints{recs: make([]state.Record, 0, len(rep.Users))}
-	for i := range rep.Users {
-		ids[i], _ = state.ParseEventID(event.RecordID(name, w.Start, &rep.Users[i]))
-		fp.add(ids[i], &rep.Users[i])
+	ids := make([]state.EventID, rep.Users.Len())
+	fp := &fingerprints{recs: make([]state.Record, 0, rep.Users.Len())}
+	for i, u := range rep.Users.All() {
+		ids[i], _ = state.ParseEventID(event.RecordID(name, w.Start, u))
+		fp.add(ids[i], u)
 	}
 	unsettled := fp.unsettled
 	fresh := fp.sorted()
@@ -95,17 +95,17 @@ func (p *Poller) reconcile(w serapi.Window, e *state.Revisit, rep *serapi.Report
 		}
 	}
 	enc := state.NewEncoder(0)
-	for i := range rep.Users {
+	for i, u := range rep.Users.All() {
 		k, _ := findRecord(fresh, ids[i])
 		if !emit[k] {
 			continue
 		}
-		ev := event.FromRecord(name, w, &rep.Users[i], &rep.Entitlement, fresh[k].Revision)
+		ev := event.FromRecord(name, w, u, &rep.Entitlement, fresh[k].Revision)
 		if err := enc.Add(&ev); err != nil {
 			return revisitResult{}, err
 		}
 	}
-	wev := event.FromWindow(name, w, rep.Users, &rep.Entitlement, e.Window.Revision+1)
+	wev := event.FromWindowRecords(name, w, rep.Users, &rep.Entitlement, e.Window.Revision+1)
 	if h := windowHash(&wev); h != e.Window.Hash {
 		e.Window = state.Record{Hash: h, Revision: e.Window.Revision + 1}
 		if err := enc.Add(&wev); err != nil {

@@ -1,7 +1,8 @@
 // The tolerant streaming decoder of a report/summary answer: the top level
 // and the applicationUsers list are walked token by token with json.Decoder,
-// and each record is read alone (see decode_record.go), so a large answer is
-// never held in memory as a whole.
+// and each record is read alone (see decode_record.go) into one reused
+// buffer and stored packed (see records.go), so a large answer is never
+// held in memory as a whole.
 
 package serapi
 
@@ -82,13 +83,14 @@ func decodeUsers(d *json.Decoder, rep *Report) error {
 	if tok != json.Delim('[') {
 		return fmt.Errorf("%w (got %s)", errNotList, kind(tok))
 	}
+	var raw json.RawMessage // one buffer for every record's bytes
 	for i := 0; d.More(); i++ {
-		rec, ok, err := decodeRecord(d, i)
+		rec, ok, err := decodeRecord(d, &raw, rep.Users.table(), i)
 		if err != nil {
 			return err
 		}
 		if ok {
-			rep.Users = append(rep.Users, rec)
+			rep.Users.Append(&rec)
 		}
 	}
 	_, err = d.Token() // ']'

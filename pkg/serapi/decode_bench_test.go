@@ -33,7 +33,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				rep, err := Decode(bytes.NewReader(body))
-				if err != nil || len(rep.Users) != n {
+				if err != nil || rep.Users.Len() != n {
 					b.Fatalf("Decode: %v", err)
 				}
 			}

@@ -5,6 +5,7 @@
 package serapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -23,13 +24,14 @@ func (w where) path(field string) string {
 	return fmt.Sprintf("%s[%d]%s", w.base, w.i, field)
 }
 
-// decodeRecord reads record i. A null element is skipped (ok false).
-func decodeRecord(d *json.Decoder, i int) (rec Record, ok bool, err error) {
-	var raw json.RawMessage
-	if err := d.Decode(&raw); err != nil {
+// decodeRecord reads record i, through raw (a buffer reused from record to
+// record: nothing kept may point into it); repeated strings come from
+// shared. A null element is skipped (ok false).
+func decodeRecord(d *json.Decoder, raw *json.RawMessage, shared *sharedTable, i int) (rec Record, ok bool, err error) {
+	if err := d.Decode(raw); err != nil {
 		return rec, false, err
 	}
-	s := &scanner{b: raw}
+	s := &scanner{b: *raw, shared: shared}
 	at := where{"applicationUsers", i}
 	open, err := s.openObject()
 	if err != nil || !open {
@@ -97,9 +99,10 @@ func blockCounter(rec *Record, block string, key []byte) *int64 {
 	return sizeCounter(&rec.Size, key)
 }
 
-// keepExtra appends the next value, as compact raw JSON, to rec.Extra.
+// keepExtra appends the next value, as compact raw JSON, to rec.Extra; the
+// value is copied out of the scanner's (reused) buffer.
 func keepExtra(s *scanner, rec *Record, name string) {
-	rec.Extra = append(rec.Extra, ExtraField{Name: name, Value: compact(s.skip())})
+	rec.Extra = append(rec.Extra, ExtraField{Name: name, Value: bytes.Clone(compact(s.skip()))})
 }
 
 // statusCounter maps a status key to its field.

@@ -56,10 +56,10 @@ func TestDecodeVariants(t *testing.T) {
 	one := func(f func(t *testing.T, rec Record)) check {
 		return func(t *testing.T, r *Report) {
 			t.Helper()
-			if len(r.Users) != 1 {
-				t.Fatalf("got %d records, want 1", len(r.Users))
+			if r.Users.Len() != 1 {
+				t.Fatalf("got %d records, want 1", r.Users.Len())
 			}
-			f(t, r.Users[0])
+			f(t, r.Users.At(0))
 		}
 	}
 	tests := []struct {
@@ -190,8 +190,8 @@ func TestDecodeErrors(t *testing.T) {
 func count(n int) func(t *testing.T, r *Report) {
 	return func(t *testing.T, r *Report) {
 		t.Helper()
-		if len(r.Users) != n {
-			t.Errorf("got %d records, want %d", len(r.Users), n)
+		if r.Users.Len() != n {
+			t.Errorf("got %d records, want %d", r.Users.Len(), n)
 		}
 	}
 }

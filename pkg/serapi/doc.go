@@ -6,6 +6,7 @@
 // exponential backoff, jitter and Retry-After), the report/summary request
 // and the tolerant streaming decoder that turns an answer into a Report.
 //
-// The types Window, Report, Record and Entitlement are the package's data
-// model; the simulator lives in the sub-package sersim.
+// The types Window, Report, Record, Records and Entitlement are the
+// package's data model: a Report keeps its records packed in Records (read
+// them with Len, All or At); the simulator lives in the sub-package sersim.
 package serapi

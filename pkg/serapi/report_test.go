@@ -37,7 +37,7 @@ func TestReportQuery(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("request = %q, want %q", got, want)
 	}
-	if len(rep.Users) != 1 || rep.Users[0].Status.Success != 5 || rep.Entitlement.AnnualThroughput != 10 {
+	if rep.Users.Len() != 1 || rep.Users.At(0).Status.Success != 5 || rep.Entitlement.AnnualThroughput != 10 {
 		t.Errorf("report = %+v", rep)
 	}
 }
@@ -122,8 +122,8 @@ func TestReportRetriesThenSucceeds(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Report: %v", err)
 			}
-			if len(rep.Users) != 1 || int(f.reportCalls.Load()) != len(tt.fails)+1 {
-				t.Errorf("%d users after %d requests, want 1 after %d", len(rep.Users), f.reportCalls.Load(), len(tt.fails)+1)
+			if rep.Users.Len() != 1 || int(f.reportCalls.Load()) != len(tt.fails)+1 {
+				t.Errorf("%d users after %d requests, want 1 after %d", rep.Users.Len(), f.reportCalls.Load(), len(tt.fails)+1)
 			}
 		})
 	}
@@ -220,7 +220,7 @@ func TestReportBodyCap(t *testing.T) {
 	}
 	big := f.client(func(_ *config.Input, o *Options) { o.MaxBodyBytes = 1 << 20 })
 	rep, err := big.Report(context.Background(), testWindow)
-	if err != nil || len(rep.Users) != 200 {
+	if err != nil || rep.Users.Len() != 200 {
 		t.Fatalf("with a larger cap: %v", err)
 	}
 }

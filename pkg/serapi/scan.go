@@ -9,10 +9,12 @@ import (
 	"fmt"
 )
 
-// scanner walks valid JSON in b from position i.
+// scanner walks valid JSON in b from position i. With shared set, strings
+// without escapes that the table already holds are not allocated again.
 type scanner struct {
-	b []byte
-	i int
+	b      []byte
+	i      int
+	shared *sharedTable
 }
 
 func (s *scanner) ws() {
@@ -57,6 +59,9 @@ func (s *scanner) rawString() ([]byte, bool) {
 func (s *scanner) str() string {
 	begin := s.i
 	raw, esc := s.rawString()
+	if !esc && s.shared != nil {
+		return s.shared.lookup(raw)
+	}
 	if !esc {
 		return string(raw)
 	}

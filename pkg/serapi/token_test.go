@@ -109,9 +109,9 @@ func TestTokenRefreshOn401(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Report after revocation: %v", err)
 	}
-	if len(rep.Users) != 1 || f.tokenCalls.Load() != 2 || f.reportCalls.Load() != 3 {
+	if rep.Users.Len() != 1 || f.tokenCalls.Load() != 2 || f.reportCalls.Load() != 3 {
 		t.Errorf("users %d, token requests %d, report requests %d; want 1, 2, 3",
-			len(rep.Users), f.tokenCalls.Load(), f.reportCalls.Load())
+			rep.Users.Len(), f.tokenCalls.Load(), f.reportCalls.Load())
 	}
 	if obs.codes[401] != 1 || obs.refreshes != 2 {
 		t.Errorf("observer: %v, %d refreshes", obs.codes, obs.refreshes)

@@ -18,9 +18,10 @@ func (w Window) String() string {
 // TimeLayout is the API's timestamp format: YYYY-MM-DDTHH:mm:ss.SSSZ in UTC.
 const TimeLayout = "2006-01-02T15:04:05.000Z"
 
-// Report is one decoded report/summary answer.
+// Report is one decoded report/summary answer. Users holds the records
+// compactly: see Records for how to read them.
 type Report struct {
-	Users       []Record
+	Users       Records
 	Entitlement Entitlement
 }
 

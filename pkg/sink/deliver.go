@@ -181,12 +181,24 @@ func (l *Loop) backoff(attempt int, err error) time.Duration {
 	return d
 }
 
+// decodeEntries decodes the entries of one Write; a single entry's events
+// are used as they are, several are joined into one slice sized up front.
 func decodeEntries(entries []state.Entry) ([]event.Event, error) {
 	var events []event.Event
-	for _, e := range entries {
+	for i, e := range entries {
 		evs, err := state.DecodeBatch(e.Data)
 		if err != nil {
 			return nil, fmt.Errorf("queue entry %d: %w", e.Seq, err)
+		}
+		if i == 0 {
+			if len(entries) == 1 {
+				return evs, nil
+			}
+			n := 0
+			for _, e := range entries {
+				n += e.Events
+			}
+			events = make([]event.Event, 0, n)
 		}
 		events = append(events, evs...)
 	}

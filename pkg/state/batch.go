@@ -1,12 +1,9 @@
 package state
 
 import (
-	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -14,16 +11,19 @@ import (
 )
 
 // A queue entry is one batch: a small header and the batch's events in the
-// event package's binary form, deflated. Batches keep the file small and the
-// number of keys low; one window yields one or more batches.
+// event package's packed form (a per-batch table of keys and texts, then
+// only values per event). Batches keep the file small and the number of keys
+// low; one window yields one or more batches.
 //
-//	byte    format (1)
+//	byte    format (2)
 //	8 bytes commit time, Unix ms, big endian
 //	uvarint event count
-//	uvarint uncompressed length
-//	rest    deflate stream
+//	rest    event.Packer's packed form
+//
+// Format 1 (the events one after another, deflated) is no longer read: the
+// packed form is about as small and several times cheaper to write and read.
 
-const batchFormat = 1
+const batchFormat = 2
 
 // DefaultBatchEvents is how many events an Encoder packs into one batch.
 const DefaultBatchEvents = 1000
@@ -39,11 +39,9 @@ type Batch struct {
 type Encoder struct {
 	max     int
 	now     func() time.Time
-	raw     []byte
-	n       int
+	p       *event.Packer
 	batches []Batch
-	zbuf    bytes.Buffer
-	zw      *flate.Writer
+	queued  int
 }
 
 // NewEncoder returns an encoder that closes a batch every maxEvents events
@@ -55,133 +53,93 @@ func NewEncoder(maxEvents int) *Encoder {
 	return &Encoder{max: maxEvents, now: time.Now}
 }
 
+// packers holds the idle Packers of finished Encoders: their tables and
+// buffers are reused across windows.
+var packers = sync.Pool{New: func() any { return new(event.Packer) }}
+
 // Add appends one event.
 func (e *Encoder) Add(ev *event.Event) error {
-	e.raw = ev.AppendBinary(e.raw)
-	e.n++
-	if e.n >= e.max {
-		return e.flush()
+	if e.p == nil {
+		e.p = packers.Get().(*event.Packer)
+	}
+	e.p.Add(ev)
+	if e.p.Len() >= e.max {
+		e.flush()
 	}
 	return nil
 }
 
 // Events is how many events were added so far.
 func (e *Encoder) Events() int {
-	n := e.n
-	for _, b := range e.batches {
-		n += b.Events
+	if e.p == nil {
+		return e.queued
 	}
-	return n
+	return e.queued + e.p.Len()
 }
 
 // Finish closes the last batch and returns all of them.
 func (e *Encoder) Finish() ([]Batch, error) {
-	if e.n > 0 {
-		if err := e.flush(); err != nil {
-			return nil, err
+	if e.p != nil {
+		if e.p.Len() > 0 {
+			e.flush()
 		}
+		packers.Put(e.p)
+		e.p = nil
 	}
 	out := e.batches
-	e.batches = nil
-	if e.zw != nil {
-		flateWriters.Put(e.zw) // a writer holds about 1 MiB: reuse it across windows
-		e.zw = nil
-	}
+	e.batches, e.queued = nil, 0
 	return out, nil
 }
 
-// flateWriters holds idle compressors of finished Encoders.
-var flateWriters sync.Pool
-
-func (e *Encoder) flush() error {
-	e.zbuf.Reset()
-	var hdr [1 + 8 + 2*binary.MaxVarintLen64]byte
-	hdr[0] = batchFormat
-	binary.BigEndian.PutUint64(hdr[1:9], uint64(e.now().UnixMilli()))
-	k := 9
-	k += binary.PutUvarint(hdr[k:], uint64(e.n))
-	k += binary.PutUvarint(hdr[k:], uint64(len(e.raw)))
-	e.zbuf.Write(hdr[:k])
-	if e.zw == nil {
-		e.zw, _ = flateWriters.Get().(*flate.Writer)
-	}
-	if e.zw == nil {
-		zw, err := flate.NewWriter(&e.zbuf, flate.BestSpeed)
-		if err != nil {
-			return err
-		}
-		e.zw = zw
-	} else {
-		e.zw.Reset(&e.zbuf)
-	}
-	if _, err := e.zw.Write(e.raw); err != nil {
-		return fmt.Errorf("compressing batch: %w", err)
-	}
-	if err := e.zw.Close(); err != nil {
-		return fmt.Errorf("compressing batch: %w", err)
-	}
-	e.batches = append(e.batches, Batch{Events: e.n, Data: bytes.Clone(e.zbuf.Bytes())})
-	e.raw = e.raw[:0]
-	e.n = 0
-	return nil
+func (e *Encoder) flush() {
+	n := e.p.Len()
+	data := make([]byte, 0, 1+8+binary.MaxVarintLen64+e.p.Size()+5*binary.MaxVarintLen64)
+	data = append(data, batchFormat)
+	data = binary.BigEndian.AppendUint64(data, uint64(e.now().UnixMilli()))
+	data = binary.AppendUvarint(data, uint64(n))
+	data = e.p.AppendPacked(data)
+	e.batches = append(e.batches, Batch{Events: n, Data: data})
+	e.queued += n
 }
 
 // batchHeader is the decoded fixed part of a queue entry.
 type batchHeader struct {
 	committed time.Time
 	events    int
-	rawLen    int
 	body      []byte
 }
 
-var errBadBatch = errors.New("malformed queue entry")
+var (
+	errBadBatch      = errors.New("malformed queue entry")
+	errUnknownFormat = errors.New("unknown queue entry format")
+)
 
 func parseBatchHeader(data []byte) (batchHeader, error) {
-	if len(data) < 10 || data[0] != batchFormat {
+	if len(data) > 0 && data[0] != batchFormat {
+		return batchHeader{}, fmt.Errorf("%w: queue entry has format %d, this serfwd reads only format %d "+
+			"(another version of serfwd wrote it; deliver it with that version)", errUnknownFormat, data[0], batchFormat)
+	}
+	if len(data) < 10 {
 		return batchHeader{}, errBadBatch
 	}
 	h := batchHeader{committed: time.UnixMilli(int64(binary.BigEndian.Uint64(data[1:9])))}
-	rest := data[9:]
-	n, k := binary.Uvarint(rest)
-	if k <= 0 {
+	n, k := binary.Uvarint(data[9:])
+	if k <= 0 || n > uint64(len(data)) {
 		return batchHeader{}, errBadBatch
 	}
-	rest = rest[k:]
-	l, k := binary.Uvarint(rest)
-	if k <= 0 || l > 1<<31 {
-		return batchHeader{}, errBadBatch
-	}
-	h.events, h.rawLen, h.body = int(n), int(l), rest[k:]
+	h.events, h.body = int(n), data[9+k:]
 	return h, nil
 }
 
-var flateReaders sync.Pool
-
-// DecodeBatch returns a batch's events.
+// DecodeBatch returns a batch's events. They do not alias data.
 func DecodeBatch(data []byte) ([]event.Event, error) {
 	h, err := parseBatchHeader(data)
 	if err != nil {
 		return nil, err
 	}
-	raw := make([]byte, h.rawLen)
-	src := bytes.NewReader(h.body)
-	zr, _ := flateReaders.Get().(io.ReadCloser)
-	if zr == nil {
-		zr = flate.NewReader(src)
-	} else if err := zr.(flate.Resetter).Reset(src, nil); err != nil {
-		return nil, err
-	}
-	defer flateReaders.Put(zr)
-	if _, err := io.ReadFull(zr, raw); err != nil {
-		return nil, fmt.Errorf("decompressing queue entry: %w", err)
-	}
-	events := make([]event.Event, 0, h.events)
-	for len(raw) > 0 {
-		var ev event.Event
-		if ev, raw, err = event.DecodeBinary(raw); err != nil {
-			return nil, fmt.Errorf("decoding queue entry: %w", err)
-		}
-		events = append(events, ev)
+	events, err := event.Unpack(h.body)
+	if err != nil {
+		return nil, fmt.Errorf("decoding queue entry: %w", err)
 	}
 	if len(events) != h.events {
 		return nil, fmt.Errorf("decoding queue entry: %d events, header says %d", len(events), h.events)

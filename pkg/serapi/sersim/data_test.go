@@ -46,7 +46,7 @@ func TestRecordsConsistent(t *testing.T) {
 				w := serapi.Window{Start: end.Add(-l), End: end}
 				rep := s.Expected(w, clock.Now())
 				seen := map[string]bool{}
-				for _, r := range rep.Users {
+				for _, r := range rep.Users.Slice() {
 					if bad := checkRecord(r); len(bad) > 0 {
 						t.Fatalf("settle %s window %s record %s/%s: %v", settle, w, r.ApplicationName, r.ApplicationUserName, bad)
 					}
@@ -81,7 +81,7 @@ func TestCountersScaleWithWindow(t *testing.T) {
 		var sum, n int64
 		for i := range 200 {
 			start := mustTime("2026-03-01T00:00:00.000Z").Add(time.Duration(i) * l)
-			for _, r := range s.Expected(serapi.Window{Start: start, End: start.Add(l)}, clock.Now()).Users {
+			for _, r := range s.Expected(serapi.Window{Start: start, End: start.Add(l)}, clock.Now()).Users.Slice() {
 				sum += r.Status.Total
 				n++
 			}
@@ -113,8 +113,8 @@ func TestAddressEncoding(t *testing.T) {
 				}
 				rep, b := decode(t, buf.Bytes())
 				bare += b
-				fields += 2 * len(rep.Users)
-				for _, r := range rep.Users {
+				fields += 2 * rep.Users.Len()
+				for _, r := range rep.Users.Slice() {
 					for _, a := range append(r.FromEnvelope, r.FromHeader...) {
 						if !strings.Contains(a, "example.") {
 							t.Errorf("address %q outside the example domains", a)

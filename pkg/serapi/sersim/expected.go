@@ -15,11 +15,9 @@ import (
 func (s *Server) Expected(w serapi.Window, at time.Time) serapi.Report {
 	p := s.opts.newPlan(serapi.Window{Start: w.Start.UTC(), End: w.End.UTC()}, at)
 	rep := serapi.Report{Entitlement: s.entitlement()}
-	if p.count > 0 {
-		rep.Users = make([]serapi.Record, p.count)
-	}
-	for i := range rep.Users {
-		rep.Users[i] = p.record(i).Record
+	for i := range p.count {
+		g := p.record(i)
+		rep.Users.Append(&g.Record)
 	}
 	return rep
 }

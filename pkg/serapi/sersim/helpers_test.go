@@ -180,7 +180,7 @@ func decode(t *testing.T, body []byte) (rep serapi.Report, bare int) {
 	}
 	for _, u := range wb.ApplicationUsers {
 		r, b := u.record(t)
-		rep.Users = append(rep.Users, r)
+		rep.Users.Append(&r)
 		bare += b
 	}
 	e := wb.Entitlement

@@ -154,7 +154,7 @@ func TestWindowsWithoutRecords(t *testing.T) {
 	const n = 24 * 8
 	for i := range n {
 		w := serapi.Window{Start: start.Add(time.Duration(i) * time.Hour), End: start.Add(time.Duration(i+1) * time.Hour)}
-		if len(s.Expected(w, clock.Now()).Users) == 0 {
+		if s.Expected(w, clock.Now()).Users.Len() == 0 {
 			empty++
 		}
 	}

@@ -22,12 +22,13 @@ func TestSettle(t *testing.T) {
 		if later := s.Expected(w, w.End.Add(30*24*time.Hour)); !reflect.DeepEqual(after, later) {
 			t.Errorf("%s changed again after settling", w)
 		}
-		if len(before.Users) != len(after.Users) {
-			t.Fatalf("%s: %d records before settling, %d after", w, len(before.Users), len(after.Users))
+		if before.Users.Len() != after.Users.Len() {
+			t.Fatalf("%s: %d records before settling, %d after", w, before.Users.Len(), after.Users.Len())
 		}
 		changed := false
-		for j, b := range before.Users {
-			a := after.Users[j]
+		afterUsers := after.Users.Slice()
+		for j, b := range before.Users.Slice() {
+			a := afterUsers[j]
 			if a.Unsettled() {
 				t.Errorf("%s: record %d still unsettled after SettleAfter: %+v", w, j, a.Status)
 			}

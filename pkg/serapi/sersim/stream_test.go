@@ -43,8 +43,8 @@ func TestBigWindowStreams(t *testing.T) {
 			t.Fatalf("record %d: %v", i, err)
 		}
 		r, _ := u.record(t)
-		if i < len(want.Users) && !reflect.DeepEqual(r, want.Users[i]) {
-			t.Fatalf("record %d is %+v, expected %+v", i, r, want.Users[i])
+		if i < want.Users.Len() && !reflect.DeepEqual(r, want.Users.At(i)) {
+			t.Fatalf("record %d is %+v, expected %+v", i, r, want.Users.At(i))
 		}
 		id := r.ApplicationName + "|" + r.ApplicationUserName
 		if seen[id] {

@@ -20,10 +20,13 @@ func BenchmarkEncodeGzip500(b *testing.B) {
 		bt := encodeBatch(evs, meta)
 		body := buildBody(bt, req, true)
 		_ = body.Close()
+		bt.release()
 	}
 	n := float64(b.N * len(evs))
 	b.ReportMetric(n/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(testing.AllocsPerRun(10, func() {
-		_ = buildBody(encodeBatch(evs, meta), req, true).Close()
+		bt := encodeBatch(evs, meta)
+		_ = buildBody(bt, req, true).Close()
+		bt.release()
 	}))/float64(len(evs)), "allocs/event")
 }

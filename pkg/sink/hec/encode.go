@@ -25,15 +25,42 @@ type batch struct {
 // envelope returns event i's encoded envelope.
 func (b *batch) envelope(i int) []byte { return b.buf[b.off[i]:b.off[i+1]] }
 
-// encodeBatch encodes every event with the sink's fixed envelope keys.
+// batchPool keeps the buffers of released batches: a Write's envelopes take
+// about a kilobyte per event, which would otherwise be allocated anew.
+var batchPool = sync.Pool{New: func() any { return new(batch) }}
+
+// encodeBatch encodes every event with the sink's fixed envelope keys. The
+// caller releases the batch when it no longer needs it.
 func encodeBatch(events []event.Event, meta []byte) *batch {
-	b := &batch{events: events, off: make([]int, 1, len(events)+1)}
-	b.buf = make([]byte, 0, len(events)*(len(meta)+640))
+	b := batchPool.Get().(*batch)
+	b.events = events
+	b.off = append(b.off[:0], 0)
+	b.done = append(b.done[:0], make([]bool, len(events))...)
+	b.buf = b.buf[:0]
+	var lastStart string
+	var stamp []byte // `"time":…,` of lastStart
 	for i := range events {
-		b.buf = appendEnvelope(b.buf, &events[i], meta)
+		ev := &events[i]
+		if start := ev.Str(event.KeyWindowStart); i == 0 || start != lastStart {
+			lastStart, stamp = start, timeStamp(stamp[:0], ev)
+		}
+		b.buf = append(b.buf, '{')
+		b.buf = append(b.buf, stamp...)
+		b.buf = append(b.buf, meta...)
+		b.buf = ev.AppendJSON(b.buf)
+		b.buf = append(b.buf, '}')
 		b.off = append(b.off, len(b.buf))
 	}
 	return b
+}
+
+// release returns the batch's buffers to the pool; b must not be used after.
+func (b *batch) release() {
+	if cap(b.buf) > 16<<20 {
+		return // an outsized batch: let it go
+	}
+	b.events = nil
+	batchPool.Put(b)
 }
 
 // envelopeMeta renders the keys every envelope shares, ending with "event":.
@@ -52,18 +79,17 @@ func envelopeMeta(o options) []byte {
 	return append(m, `,"event":`...)
 }
 
-// appendEnvelope appends one envelope. An event without a valid windowStart
-// gets no "time", so Splunk stamps it with its arrival time.
-func appendEnvelope(dst []byte, ev *event.Event, meta []byte) []byte {
-	dst = append(dst, '{')
-	if t := ev.WindowStart(); !t.IsZero() {
-		dst = append(dst, `"time":`...)
-		dst = appendEpoch(dst, t)
-		dst = append(dst, ',')
+// timeStamp appends `"time":EPOCH,` for the event's windowStart. An event
+// without a valid windowStart gets none, so Splunk stamps it with its
+// arrival time.
+func timeStamp(dst []byte, ev *event.Event) []byte {
+	t := ev.WindowStart()
+	if t.IsZero() {
+		return dst
 	}
-	dst = append(dst, meta...)
-	dst = ev.AppendJSON(dst)
-	return append(dst, '}')
+	dst = append(dst, `"time":`...)
+	dst = appendEpoch(dst, t)
+	return append(dst, ',')
 }
 
 // appendEpoch appends t as epoch seconds with three decimals (1764158400.000).

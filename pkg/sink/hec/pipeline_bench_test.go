@@ -49,8 +49,9 @@ func pipelineRecords(n int) []serapi.Record {
 var pipelineEntitlement = serapi.Entitlement{AnnualThroughput: 1 << 40,
 	LicenseStart: "2026-01-01T00:00:00.000Z", LicenseEnd: "2027-01-01T00:00:00.000Z"}
 
-// queueWindow flattens a window's records into the queue, as the poller does.
-func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.Record) int {
+// queueWindow flattens a window's records into the queue, as the poller
+// does, and returns the events and bytes queued.
+func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.Record) (events, size int) {
 	enc := state.NewEncoder(0)
 	for i := range recs {
 		ev := event.FromRecord("acme", w, &recs[i], &pipelineEntitlement, 0)
@@ -70,7 +71,10 @@ func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.R
 	if err := st.Commit(state.Commit{Input: "acme", Sinks: []string{"splunk"}, Batches: batches, Cursor: w.End}); err != nil {
 		b.Fatal(err)
 	}
-	return n
+	for _, bt := range batches {
+		size += len(bt.Data)
+	}
+	return n, size
 }
 
 // deliverHEC empties the queue the way the delivery loop and Write do, up to
@@ -102,6 +106,7 @@ func deliverHEC(b *testing.B, st *state.Store, meta []byte, o options) (events, 
 			bytes += body.Len()
 			_ = body.Close()
 		}
+		bt.release()
 		if err := st.Ack("splunk", entries); err != nil {
 			b.Fatal(err)
 		}
@@ -135,11 +140,12 @@ func BenchmarkPipeline(b *testing.B) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
 			m0, cpu0 := ms.Mallocs, cpuTime()
-			var events, gz int
+			var events, gz, stored int
 			b.ReportAllocs()
 			for b.Loop() {
 				w.End = w.Start.Add(time.Hour)
-				queued := queueWindow(b, st, w, recs)
+				queued, size := queueWindow(b, st, w, recs)
+				stored += size
 				n, z := deliverHEC(b, st, meta, o)
 				if n != queued {
 					b.Fatalf("delivered %d events of %d", n, queued)
@@ -153,6 +159,7 @@ func BenchmarkPipeline(b *testing.B) {
 			b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
 			b.ReportMetric(float64(ms.Mallocs-m0)/float64(events), "allocs/event")
 			b.ReportMetric(float64(gz)/float64(events), "gzip-B/event")
+			b.ReportMetric(float64(stored)/float64(events), "queued-B/event")
 		})
 	}
 }

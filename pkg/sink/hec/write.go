@@ -26,7 +26,7 @@ func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 		return nil
 	}
 	b := encodeBatch(events, s.meta)
-	b.done = make([]bool, len(events))
+	defer b.release()
 	if err := s.writeBatch(ctx, b); err != nil {
 		s.remember(b)
 		return err

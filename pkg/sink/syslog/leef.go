@@ -76,33 +76,64 @@ func appendLEEFValue(dst []byte, f *event.Field) []byte {
 	}
 }
 
+// What appendCleaned does with each byte: keep it, remove it, or check the
+// UTF-8 sequence it starts.
+const (
+	keepByte = iota
+	removeByte
+	checkUTF8
+)
+
+type cleanTable [256]uint8
+
+func newCleanTable(remove func(c byte) bool) *cleanTable {
+	var t cleanTable
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = checkUTF8
+		case remove(byte(c)):
+			t[c] = removeByte
+		}
+	}
+	return &t
+}
+
+var (
+	leefValueTable = newCleanTable(func(c byte) bool { return c == leefDelimiter || c < 0x20 || c == 0x7f })
+	leefKeyTable   = newCleanTable(func(c byte) bool {
+		return c == leefDelimiter || c < 0x20 || c == 0x7f || c == '=' || c == ' '
+	})
+	leefHeaderTable = newCleanTable(func(c byte) bool { return c == '|' || c == '\\' || c < 0x20 || c == 0x7f })
+)
+
 // appendLEEFText appends s without the delimiter and control characters
 // (and, for keys, without '=' and spaces).
 func appendLEEFText(dst []byte, s string, key bool) []byte {
-	return appendCleaned(dst, s, func(c byte) bool {
-		return c == leefDelimiter || c < 0x20 || c == 0x7f || (key && (c == '=' || c == ' '))
-	})
+	if key {
+		return appendCleaned(dst, s, leefKeyTable)
+	}
+	return appendCleaned(dst, s, leefValueTable)
 }
 
 // appendLEEFHeaderField appends s without '|', '\' and control characters.
 func appendLEEFHeaderField(dst []byte, s string) []byte {
-	return appendCleaned(dst, s, func(c byte) bool {
-		return c == '|' || c == '\\' || c < 0x20 || c == 0x7f
-	})
+	return appendCleaned(dst, s, leefHeaderTable)
 }
 
-// appendCleaned appends s without the ASCII bytes for which remove is true,
-// replacing invalid UTF-8 with U+FFFD.
-func appendCleaned(dst []byte, s string, remove func(byte) bool) []byte {
+// appendCleaned appends s without the ASCII bytes that t removes, replacing
+// invalid UTF-8 with U+FFFD.
+func appendCleaned(dst []byte, s string, t *cleanTable) []byte {
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if remove(c) {
-				dst = append(dst, s[start:i]...)
-				start = i + 1
-			}
+		switch t[s[i]] {
+		case keepByte:
 			i++
+			continue
+		case removeByte:
+			dst = append(dst, s[start:i]...)
+			i++
+			start = i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
