@@ -88,7 +88,7 @@ func (a *agent) buildSinks() error {
 		}
 		a.sinks[sc.Name] = s
 		a.loops = append(a.loops, &sink.Loop{Name: sc.Name, Sink: s, Queue: a.store,
-			Logger: a.log, Observer: a.metrics, MaxEvents: maxEvents(sc), BatchTimeout: batchTimeout(sc)})
+			Logger: a.log, Observer: a.metrics, DeadLetterDir: filepath.Dir(a.cfg.StatePath), MaxEvents: maxEvents(sc), BatchTimeout: batchTimeout(sc)})
 	}
 	return nil
 }

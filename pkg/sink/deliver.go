@@ -2,9 +2,12 @@ package sink
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -46,6 +49,9 @@ type Loop struct {
 	BatchTimeout time.Duration // how long to wait for more events when fewer than MaxEvents are queued
 	MinBackoff   time.Duration // first retry wait (default 1s)
 	MaxBackoff   time.Duration // cap of the retry wait (default 60s; 5m for configuration problems)
+	// DeadLetterDir is where unreadable queue entries are set aside
+	// (deadletter-<sink>.ndjson); empty stops the loop on one instead.
+	DeadLetterDir string
 }
 
 func (l *Loop) defaults() {
@@ -114,14 +120,14 @@ func (l *Loop) short(entries []state.Entry) bool {
 // deliver writes entries until the sink confirms them, retrying with capped
 // backoff, then removes them from the queue.
 func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
-	events, err := decodeEntries(entries)
+	events, good, err := l.decode(entries)
 	if err != nil {
-		// An entry the file holds but cannot decode is set aside, not retried
-		// forever: the state file's checksums make this all but impossible.
-		l.Logger.Error("undecodable queue entry removed", zap.String("sink", l.Name), zap.Error(err))
-		l.Observer.Failed(l.Name)
-		return l.Queue.Ack(l.Name, entries)
+		return err
 	}
+	if len(good) == 0 {
+		return nil
+	}
+	entries = good
 	var lastLoud time.Time
 	for attempt := 1; ; attempt++ {
 		err := l.Sink.Write(ctx, events)
@@ -183,26 +189,77 @@ func (l *Loop) backoff(attempt int, err error) time.Duration {
 
 // decodeEntries decodes the entries of one Write; a single entry's events
 // are used as they are, several are joined into one slice sized up front.
-func decodeEntries(entries []state.Entry) ([]event.Event, error) {
-	var events []event.Event
-	for i, e := range entries {
-		evs, err := state.DecodeBatch(e.Data)
-		if err != nil {
-			return nil, fmt.Errorf("queue entry %d: %w", e.Seq, err)
+// decode returns the events of the readable entries and those entries. An
+// entry that cannot be read (damaged, or written by another serfwd version)
+// is set aside: its raw bytes go to the dead-letter file and it leaves the
+// queue, so that it neither blocks the sink forever nor vanishes.
+func (l *Loop) decode(entries []state.Entry) ([]event.Event, []state.Entry, error) {
+	n := 0
+	for _, e := range entries {
+		n += e.Events
+	}
+	events := make([]event.Event, 0, n)
+	good := entries[:0:0]
+	for _, e := range entries {
+		err := e.Bad
+		var evs []event.Event
+		if err == nil {
+			if evs, err = state.DecodeBatch(e.Data); err != nil {
+				err = fmt.Errorf("queue entry %d: %w", e.Seq, err)
+			}
 		}
-		if i == 0 {
-			if len(entries) == 1 {
-				return evs, nil
+		if err != nil {
+			if serr := l.setAside(e, err); serr != nil {
+				return nil, nil, serr
 			}
-			n := 0
-			for _, e := range entries {
-				n += e.Events
-			}
-			events = make([]event.Event, 0, n)
+			continue
+		}
+		if len(entries) == 1 {
+			return evs, entries, nil
 		}
 		events = append(events, evs...)
+		good = append(good, e)
 	}
-	return events, nil
+	return events, good, nil
+}
+
+// setAside moves an unreadable entry from the queue to the dead-letter file.
+// Without a dead-letter directory it stops the loop instead: nothing is
+// ever dropped.
+func (l *Loop) setAside(e state.Entry, cause error) error {
+	if l.DeadLetterDir == "" {
+		return fmt.Errorf("sink %q: %w", l.Name, cause)
+	}
+	path := filepath.Join(l.DeadLetterDir, "deadletter-"+l.Name+".ndjson")
+	line := fmt.Appendf(nil, `{"time":%q,"sink":%q,"code":"queue-entry","reason":%q,"entry":%q}`+"\n",
+		time.Now().UTC().Format(time.RFC3339Nano), l.Name, cause.Error(), base64.StdEncoding.EncodeToString(e.Data))
+	if err := appendSync(path, line); err != nil {
+		return fmt.Errorf("sink %q: setting aside an unreadable queue entry (%v): %w", l.Name, cause, err)
+	}
+	l.Logger.Error("unreadable queue entry set aside in the dead-letter file", zap.String("sink", l.Name),
+		zap.Uint64("entry", e.Seq), zap.String("file", path), zap.Error(cause))
+	l.Observer.Failed(l.Name)
+	if err := l.Queue.Ack(l.Name, []state.Entry{e}); err != nil {
+		return fmt.Errorf("removing a set-aside entry of sink %q: %w", l.Name, err)
+	}
+	return nil
+}
+
+// appendSync appends b to the file at path (created 0600) and syncs it.
+func appendSync(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

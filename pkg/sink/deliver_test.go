@@ -2,9 +2,12 @@ package sink_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -181,5 +184,54 @@ func TestFailingSinkDoesNotBlockAnother(t *testing.T) {
 	wg.Wait()
 	if !errors.Is(healthyErr, context.Canceled) {
 		t.Fatalf("healthy loop: %v", healthyErr)
+	}
+}
+
+func TestLoopSetsAsideUnreadableEntries(t *testing.T) {
+	for _, withDir := range []bool{true, false} {
+		t.Run(map[bool]string{true: "dead-letter dir", false: "no dead-letter dir"}[withDir], func(t *testing.T) {
+			st := openStore(t)
+			commitEvents(t, st, []string{"a"}, 0, 10)
+			for _, junk := range [][]byte{[]byte("garbage"), {2, 0xff, 0xff}} { // bad header; good header, bad body
+				if err := st.Commit(state.Commit{Input: "i", Sinks: []string{"a"}, Batches: []state.Batch{{Events: 1, Data: junk}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			commitEvents(t, st, []string{"a"}, 10, 10)
+			s := &recSink{}
+			l := newLoop(t, st, "a", s)
+			dir := t.TempDir()
+			if withDir {
+				l.DeadLetterDir = dir
+			}
+			stop := make(chan struct{})
+			close(stop)
+			err := l.Run(context.Background(), stop)
+			if !withDir {
+				// Nothing may be dropped: the loop stops at the bad entry.
+				if err == nil || len(s.delivered()) != 10 {
+					t.Fatalf("Run: %v, %d delivered; want an error after the 10 events before the bad entry", err, len(s.delivered()))
+				}
+				if stat, _ := st.Stat("a"); stat.Events != 12 {
+					t.Fatalf("queue holds %d events, want the bad entries and the 10 after them", stat.Events)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantIDs(t, s.delivered(), 20)
+			data, err := os.ReadFile(filepath.Join(dir, "deadletter-a.ndjson"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+			if len(lines) != 2 || !strings.Contains(lines[0], base64.StdEncoding.EncodeToString([]byte("garbage"))) {
+				t.Fatalf("dead-letter file:\n%s", data)
+			}
+			if stat, _ := st.Stat("a"); stat.Events != 0 {
+				t.Fatalf("queue holds %d events after setting aside", stat.Events)
+			}
+		})
 	}
 }

@@ -27,14 +27,15 @@ func TestDecodeBatchRejectsUnknownFormat(t *testing.T) {
 	}
 }
 
-func TestPeekRefusesUnknownFormat(t *testing.T) {
+func TestPeekMarksUnknownFormat(t *testing.T) {
 	s, _ := openTemp(t)
 	batches := encode(t, 0, testEvents(3, "f"))
 	batches[0].Data[0] = 1 // as an older serfwd wrote it
 	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: batches, Cursor: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Peek("a", 10); !errors.Is(err, errUnknownFormat) {
-		t.Fatalf("peek: got %v, want the unknown format error", err)
+	entries, err := s.Peek("a", 10)
+	if err != nil || len(entries) != 1 || !errors.Is(entries[0].Bad, errUnknownFormat) {
+		t.Fatalf("peek: got %d entries, %v; want the entry alone, marked with the unknown format error", len(entries), err)
 	}
 }

@@ -106,11 +106,10 @@ func addStat(tx *bolt.Tx, sink string, events, size int64) error {
 	b := tx.Bucket(bucketQueueStat)
 	var cur [16]byte
 	copy(cur[:], b.Get([]byte(sink)))
-	e := int64(binary.BigEndian.Uint64(cur[0:8])) + events
-	n := int64(binary.BigEndian.Uint64(cur[8:16])) + size
-	if e < 0 || n < 0 {
-		return fmt.Errorf("queue statistics of sink %q went negative", sink)
-	}
+	// Figures are clamped at zero: an entry set aside because it could not
+	// be read may not tell how many events it held.
+	e := max(int64(binary.BigEndian.Uint64(cur[0:8]))+events, 0)
+	n := max(int64(binary.BigEndian.Uint64(cur[8:16]))+size, 0)
 	binary.BigEndian.PutUint64(cur[0:8], uint64(e))
 	binary.BigEndian.PutUint64(cur[8:16], uint64(n))
 	return b.Put([]byte(sink), cur[:])
@@ -160,10 +159,12 @@ type Entry struct {
 	Seq    uint64
 	Events int
 	Data   []byte
+	Bad    error // the entry cannot be read (damaged, or another serfwd version's format)
 }
 
 // Peek returns the oldest entries of sink's queue, in order, until at least
 // maxEvents events are gathered (always at least one entry when any exists).
+// An entry whose header cannot be read comes alone, with Bad set.
 func (s *Store) Peek(sink string, maxEvents int) ([]Entry, error) {
 	var out []Entry
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -176,7 +177,13 @@ func (s *Store) Peek(sink string, maxEvents int) ([]Entry, error) {
 		for k, v := c.First(); k != nil && (len(out) == 0 || n < maxEvents); k, v = c.Next() {
 			h, err := parseBatchHeader(v)
 			if err != nil {
-				return fmt.Errorf("queue of sink %q, entry %d: %w", sink, binary.BigEndian.Uint64(k), err)
+				// Hand an unreadable entry over alone, so that the caller
+				// can set it aside without holding up the others.
+				if len(out) == 0 {
+					out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Data: bytes.Clone(v),
+						Bad: fmt.Errorf("queue of sink %q, entry %d: %w", sink, binary.BigEndian.Uint64(k), err)})
+				}
+				break
 			}
 			if len(out) > 0 && n+h.events > maxEvents {
 				break
@@ -211,6 +218,10 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 			if err := q.Delete(k); err != nil {
 				return err
 			}
+		}
+		if k, _ := q.Cursor().First(); k == nil {
+			// An empty queue holds nothing, whatever the figures said.
+			return tx.Bucket(bucketQueueStat).Put([]byte(sink), make([]byte, 16))
 		}
 		return addStat(tx, sink, -events, -size)
 	})
