@@ -5,7 +5,7 @@ package hec
 
 import (
 	"bytes"
-	"compress/gzip"
+	"github.com/klauspost/compress/gzip"
 	"io"
 	"strconv"
 	"sync"
