@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -38,28 +39,18 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 		return setupFailed(io, "run", err)
 	}
 	defer a.close(context.Background())
-	if cfg.Metrics.Listen != "" {
-		srv, err := a.metrics.Start(cfg.Metrics.Listen, log)
-		if err != nil {
-			fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
-			return exitFailure
-		}
-		defer srv.Close(context.Background())
-		log.Info("metrics listening", zap.String("address", srv.Addr()))
+	stopMetrics, err := startMetrics(cfg, a, log)
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
+		return exitFailure
 	}
-	for _, in := range cfg.Inputs {
-		a.metrics.SetInterval(in.Name, in.Interval)
-	}
+	defer stopMetrics()
 	p := startPipeline(a)
 	sd := newNotifier(log)
 	sd.send("READY=1")
 	watchdog, stopWatchdog := sd.ticker()
 	defer stopWatchdog()
 	log.Info("serfwd started", zap.Int("inputs", len(a.pollers)), zap.Int("sinks", len(a.loops)), zap.String("state", cfg.StatePath))
-
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	var pollErr error
@@ -68,20 +59,7 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 		pollErr = p.poll(pollCtx, func(ctx context.Context, pl *poller.Poller) error { return pl.Run(ctx) })
 		stopPolling()
 	})
-	var fatal error
-	for waiting := true; waiting; {
-		select {
-		case <-pollCtx.Done():
-			waiting = false
-		case fatal = <-p.fatal:
-			waiting = false
-		case <-hup:
-			log.Info("SIGHUP: reopening files")
-			a.reopen()
-		case <-watchdog:
-			sd.send("WATCHDOG=1")
-		}
-	}
+	fatal := serveUntilStopped(pollCtx.Done(), p, sd, watchdog, log)
 	sd.send("STOPPING=1")
 	stopWatchdog()
 	defer sd.keepAlive()()
@@ -98,6 +76,44 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 	}
 	log.Info("serfwd stopped")
 	return exitOK
+}
+
+// startMetrics serves /metrics, /healthz and /readyz when metrics.listen is
+// set; the returned function stops the server.
+func startMetrics(cfg *config.Config, a *agent, log *zap.Logger) (stop func(), err error) {
+	for _, in := range cfg.Inputs {
+		a.metrics.SetInterval(in.Name, in.Interval)
+	}
+	if cfg.Metrics.Listen == "" {
+		return func() {}, nil
+	}
+	srv, err := a.metrics.Start(cfg.Metrics.Listen, log)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("metrics listening", zap.String("address", srv.Addr()))
+	return func() { srv.Close(context.Background()) }, nil
+}
+
+// serveUntilStopped reopens files on SIGHUP and pings the watchdog until
+// polling has ended (done) or a delivery loop failed, whose error it returns.
+func serveUntilStopped(done <-chan struct{}, p *pipeline, sd *notifier, watchdog <-chan time.Time, log *zap.Logger) error {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-done:
+			return nil
+		case err := <-p.fatal:
+			return err
+		case <-hup:
+			log.Info("SIGHUP: reopening files")
+			p.a.reopen()
+		case <-watchdog:
+			sd.send("WATCHDOG=1")
+		}
+	}
 }
 
 // setupFailed prints why the agent could not be built; problems the
