@@ -79,9 +79,23 @@ func TestE2ESecondProcessOnStateFileExits2(t *testing.T) {
 }
 
 func TestE2ECrashLosesNothing(t *testing.T) {
-	const hours = 400
+	tests := []struct {
+		name           string
+		hours, records int
+	}{
+		{"many small windows", 400, 30},
+		{"large windows committed in stages", 12, 9000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { crashAndRecover(t, tc.hours, tc.records) })
+	}
+}
+
+// crashAndRecover kills `serfwd run` at random moments of a backfill, then
+// runs `once`, and checks that the file and HEC sinks got every event.
+func crashAndRecover(t *testing.T, hours, records int) {
 	hec := newHECReceiver(t)
-	e := newE2E(t, sersim.Options{Latency: 15 * time.Millisecond, RecordsPerWindow: 30}, hours, "    concurrency: 4\n", hecSinkYAML(hec.srv.URL))
+	e := newE2E(t, sersim.Options{Latency: 15 * time.Millisecond, RecordsPerWindow: records}, hours, "    concurrency: 4\n", hecSinkYAML(hec.srv.URL))
 	want := e.expected(time.Now().UTC().Truncate(time.Hour))
 	size := func() int64 {
 		info, err := os.Stat(e.out)
@@ -131,7 +145,7 @@ func TestE2ECrashLosesNothing(t *testing.T) {
 		}
 		dups := len(out.got) - len(seen)
 		// At most the batches in flight at each kill are repeated: one
-		// Write (≤ 1000 events) per kill.
+		// Write per sink per kill, ≤ 1000 events for both sinks here.
 		if dups > kills*1000 {
 			t.Fatalf("%s: %d duplicate events after %d kills, more than the batches in flight", out.name, dups, kills)
 		}

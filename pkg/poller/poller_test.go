@@ -3,6 +3,7 @@ package poller
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -382,5 +383,63 @@ func TestRunStopsOnCancel(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run after cancel: %v", err)
+	}
+}
+
+// bigFetcher answers one window with many records and the others with one.
+type bigFetcher struct {
+	big     time.Time
+	records int
+}
+
+func (f *bigFetcher) Report(_ context.Context, w serapi.Window) (*serapi.Report, error) {
+	n := 1
+	if w.Start.Equal(f.big) {
+		n = f.records
+	}
+	var users serapi.Records
+	for i := 0; i < n; i++ {
+		users.Append(&serapi.Record{ApplicationName: "app", ApplicationUserName: fmt.Sprintf("%s-%d", w.Start.Format(time.RFC3339), i),
+			Status: serapi.Status{Success: int64(i), Total: int64(i)}})
+	}
+	return &serapi.Report{Users: users}, nil
+}
+
+func TestLargeWindowIsCommittedStagedAndInOrder(t *testing.T) {
+	st := openStore(t)
+	big := t0.Add(2 * time.Hour)
+	p, log := newPoller(t, st, &bigFetcher{big: big, records: 12_345}, t0.Add(5*time.Hour+10*time.Minute))
+	p.Input.Start = t0
+	if _, err := p.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	checkContiguous(t, log.ws, t0, time.Hour)
+	if len(log.ws) != 5 {
+		t.Fatalf("%d windows committed, want 5", len(log.ws))
+	}
+	stat, _ := st.Stat("a")
+	want := int64(4*2 + 12_345 + 1) // four small windows (record + window event) and the big one
+	if stat.Events != want {
+		t.Fatalf("queue holds %d events, want %d", stat.Events, want)
+	}
+	entries, _ := st.Peek("a", 1<<30)
+	var prev string
+	n := 0
+	for _, e := range entries {
+		evs, err := state.DecodeBatch(e.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if ws := ev.Str("windowStart"); ws < prev {
+				t.Fatalf("queue out of order: %s after %s", ws, prev)
+			} else {
+				prev = ws
+			}
+			n++
+		}
+	}
+	if int64(n) != want {
+		t.Fatalf("delivery sees %d events, want %d", n, want)
 	}
 }

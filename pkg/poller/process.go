@@ -79,6 +79,7 @@ const maxGroup = 64
 type grouper struct {
 	order <-chan *pending
 	carry *pending // received from order but not yet done
+	ready *result  // done, held back to start the next group
 }
 
 // next blocks for the next result and adds those already done behind it. It
@@ -86,6 +87,13 @@ type grouper struct {
 // that failed (after the windows before it).
 func (g *grouper) next() ([]result, error) {
 	var group []result
+	if g.ready != nil {
+		group = append(group, *g.ready)
+		g.ready = nil
+		if len(group[0].batches) > stagedBatches {
+			return group, nil
+		}
+	}
 	for len(group) < maxGroup {
 		pd := g.carry
 		g.carry = nil
@@ -118,12 +126,26 @@ func (g *grouper) next() ([]result, error) {
 		if r.err != nil {
 			return group, r.err
 		}
+		if len(group) > 0 && len(r.batches) > stagedBatches {
+			g.ready = &r // a large window goes alone, staged
+			return group, nil
+		}
 		group = append(group, r)
+		if len(r.batches) > stagedBatches {
+			return group, nil
+		}
 	}
 	return group, nil
 }
 
-// commitGroup writes a group of consecutive windows in one transaction.
+// stagedBatches is the size (in queue batches of up to 1000 events) above
+// which a window is written in several transactions of that many batches,
+// made visible by the last one: the state file's write transactions, and so
+// the memory they take, stay small however large the window.
+const stagedBatches = 8
+
+// commitGroup writes a group of consecutive windows in one transaction, or a
+// single large window in staged transactions.
 func (p *Poller) commitGroup(group []result, moveCursor bool) error {
 	cs := make([]state.Commit, len(group))
 	for i, r := range group {
@@ -132,7 +154,13 @@ func (p *Poller) commitGroup(group []result, moveCursor bool) error {
 			cs[i].Cursor, cs[i].Revisit = r.w.End, r.revisit
 		}
 	}
-	if err := p.Store.CommitAll(cs); err != nil {
+	var err error
+	if len(cs) == 1 && len(cs[0].Batches) > stagedBatches {
+		err = p.Store.CommitStaged(cs[0], stagedBatches)
+	} else {
+		err = p.Store.CommitAll(cs)
+	}
+	if err != nil {
 		first, last := group[0].w, group[len(group)-1].w
 		return fmt.Errorf("%w: windows %s to %s of input %q: %w", ErrStateWrite, first.Start.Format(serapi.TimeLayout), last.End.Format(serapi.TimeLayout), p.Input.Name, err)
 	}

@@ -30,6 +30,8 @@ func (s *Store) Commit(c Commit) error { return s.CommitAll([]Commit{c}) }
 // the poller groups consecutive windows that are ready at once while
 // catching up. Either all of them are durable or none.
 func (s *Store) CommitAll(cs []Commit) error {
+	s.commitMu.Lock()
+	defer s.commitMu.Unlock()
 	err := s.update("committing window", func(tx *bolt.Tx) error {
 		for i := range cs {
 			if err := applyCommit(tx, &cs[i]); err != nil {
@@ -75,24 +77,14 @@ func appendQueue(tx *bolt.Tx, sink string, batches []Batch) error {
 	if len(batches) == 0 {
 		return nil
 	}
-	q, err := tx.Bucket(bucketQueues).CreateBucketIfNotExists([]byte(sink))
+	if err := dropStaged(tx, sink); err != nil {
+		return err
+	}
+	events, size, err := stageQueue(tx, sink, batches)
 	if err != nil {
 		return err
 	}
-	q.FillPercent = 1.0 // keys only ever grow: pack pages full
-	var events, size int64
-	for _, b := range batches {
-		seq, err := q.NextSequence()
-		if err != nil {
-			return err
-		}
-		if err := q.Put(u64(seq), b.Data); err != nil {
-			return err
-		}
-		events += int64(b.Events)
-		size += int64(len(b.Data))
-	}
-	return addStat(tx, sink, events, size)
+	return publish(tx, sink, events, size)
 }
 
 // QueueStat describes one sink's queue.
@@ -104,7 +96,7 @@ type QueueStat struct {
 
 func addStat(tx *bolt.Tx, sink string, events, size int64) error {
 	b := tx.Bucket(bucketQueueStat)
-	var cur [16]byte
+	var cur [statLen]byte
 	copy(cur[:], b.Get([]byte(sink)))
 	// Figures are clamped at zero: an entry set aside because it could not
 	// be read may not tell how many events it held.
@@ -112,7 +104,7 @@ func addStat(tx *bolt.Tx, sink string, events, size int64) error {
 	n := max(int64(binary.BigEndian.Uint64(cur[8:16]))+size, 0)
 	binary.BigEndian.PutUint64(cur[0:8], uint64(e))
 	binary.BigEndian.PutUint64(cur[8:16], uint64(n))
-	return b.Put([]byte(sink), cur[:])
+	return b.Put([]byte(sink), withVisible(cur[:], tx, sink))
 }
 
 // Stat returns sink's queue figures.
@@ -140,12 +132,12 @@ func (s *Store) Stats() (map[string]QueueStat, error) {
 
 func readStat(tx *bolt.Tx, sink string) QueueStat {
 	var st QueueStat
-	if v := tx.Bucket(bucketQueueStat).Get([]byte(sink)); len(v) == 16 {
+	if v := tx.Bucket(bucketQueueStat).Get([]byte(sink)); len(v) >= 16 {
 		st.Events = int64(binary.BigEndian.Uint64(v[0:8]))
 		st.Bytes = int64(binary.BigEndian.Uint64(v[8:16]))
 	}
 	if q := tx.Bucket(bucketQueues).Bucket([]byte(sink)); q != nil {
-		if _, v := q.Cursor().First(); v != nil {
+		if k, v := q.Cursor().First(); k != nil && binary.BigEndian.Uint64(k) <= visible(tx, sink) {
 			if h, err := parseBatchHeader(v); err == nil {
 				st.Oldest = h.committed
 			}
@@ -173,8 +165,9 @@ func (s *Store) Peek(sink string, maxEvents int) ([]Entry, error) {
 			return nil
 		}
 		n := 0
+		hw := visible(tx, sink)
 		c := q.Cursor()
-		for k, v := c.First(); k != nil && (len(out) == 0 || n < maxEvents); k, v = c.Next() {
+		for k, v := c.First(); k != nil && binary.BigEndian.Uint64(k) <= hw && (len(out) == 0 || n < maxEvents); k, v = c.Next() {
 			h, err := parseBatchHeader(v)
 			if err != nil {
 				// Hand an unreadable entry over alone, so that the caller
@@ -219,9 +212,9 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 				return err
 			}
 		}
-		if k, _ := q.Cursor().First(); k == nil {
+		if k, _ := q.Cursor().First(); k == nil || binary.BigEndian.Uint64(k) > visible(tx, sink) {
 			// An empty queue holds nothing, whatever the figures said.
-			return tx.Bucket(bucketQueueStat).Put([]byte(sink), make([]byte, 16))
+			return tx.Bucket(bucketQueueStat).Put([]byte(sink), withVisible(make([]byte, statLen), tx, sink))
 		}
 		return addStat(tx, sink, -events, -size)
 	})

@@ -37,10 +37,11 @@ type Store struct {
 	db   *bolt.DB
 	path string
 
-	mu      sync.Mutex
-	notify  map[string]chan struct{}
-	closed  bool
-	onWrite func(error)
+	commitMu sync.Mutex // one commit at a time, so that staged entries stay invisible (staged.go)
+	mu       sync.Mutex
+	notify   map[string]chan struct{}
+	closed   bool
+	onWrite  func(error)
 }
 
 // Open opens (creating if needed, mode 0600) the state file at path. A file
@@ -91,6 +92,9 @@ func (s *Store) init() error {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
+		}
+		if err := dropAllStaged(tx); err != nil {
+			return err
 		}
 		meta := tx.Bucket(bucketMeta)
 		if v := meta.Get(keySchema); v != nil {
