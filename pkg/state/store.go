@@ -41,7 +41,6 @@ type Store struct {
 	mu       sync.Mutex
 	notify   map[string]chan struct{}
 	closed   bool
-	onWrite  func(error)
 }
 
 // Open opens (creating if needed, mode 0600) the state file at path. A file
@@ -62,7 +61,7 @@ func Open(path string) (s *Store, err error) {
 			s, err = nil, corrupt(path, fmt.Errorf("%v", r))
 		}
 	}()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := openLocked(path)
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("%w: %s is in use (is `serfwd run` running? stop it, or read live figures from its /metrics)", ErrLocked, path)
@@ -78,6 +77,10 @@ func Open(path string) (s *Store, err error) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("initialising state file %s: %w", path, err)
+	}
+	if err := s.compactIfSparse(); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("compacting state file %s: %w", path, err)
 	}
 	return s, nil
 }
