@@ -291,7 +291,10 @@ func TestE2EDamagedStateFileExits2WithAWayOut(t *testing.T) {
 		name string
 		data []byte
 	}{
-		{"truncated to half", good[:len(good)/2]},
+		// Two meta pages and half a data page: bbolt's pages in use always
+		// reach further (freelist, root). Cutting the file in half is not
+		// always damage: bbolt grows its file ahead of its data.
+		{"truncated inside its pages", good[:os.Getpagesize()*2+os.Getpagesize()/2]},
 		{"truncated to 100 bytes", good[:100]},
 		{"garbage", []byte(strings.Repeat("this is not a state file\n", 1000))},
 	}
