@@ -106,7 +106,8 @@ func TestE2EOnceAgainstTheDocumentedContract(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: skipped with -short")
 	}
-	start := time.Now().UTC().Truncate(time.Hour).Add(-time.Duration(len(contractBodies)) * time.Hour)
+	end, delay := stableEnd()
+	start := end.Add(-time.Duration(len(contractBodies)) * time.Hour)
 	api := newContractServer(t, start)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "events.ndjson")
@@ -119,11 +120,11 @@ inputs:
     client_id: %s
     client_secret: %s
     start: %s
-    delay: 0s
+    delay: %s
     revisit: 0s
 sinks:
   - {name: archive, type: file, path: %s}
-`, dir, api.srv.URL, api.srv.URL, e2eClientID, e2eClientSecret, start.Format(contractLayout), out)), 0o600)
+`, dir, api.srv.URL, api.srv.URL, e2eClientID, e2eClientSecret, start.Format(contractLayout), delay, out)), 0o600)
 	e := &e2eEnv{t: t, cfg: cfg, out: out, dir: dir}
 	code, stdout, stderr := e.run("once")
 	if code != exitOK {

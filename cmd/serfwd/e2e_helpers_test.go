@@ -51,6 +51,16 @@ type e2eEnv struct {
 	cfg   string
 	out   string // the file sink's path
 	start time.Time
+	end   time.Time // the end of the last window serfwd fetches
+}
+
+// stableEnd picks a delay that makes serfwd's last window end at the
+// previous whole hour, with the next one not due for 30 minutes: an hour
+// that turns during a test adds no window. It returns that end and the delay.
+func stableEnd() (time.Time, time.Duration) {
+	now := time.Now().UTC()
+	hour := now.Truncate(time.Hour)
+	return hour.Add(-time.Hour), (now.Sub(hour) + 30*time.Minute).Truncate(time.Second) + time.Second
 }
 
 // newE2E starts a simulator that accepts only the test's credentials and
@@ -68,8 +78,9 @@ func newE2E(t *testing.T, opts sersim.Options, hours int, inputExtra, sinksExtra
 	}
 	t.Cleanup(func() { sim.Close() })
 	dir := t.TempDir()
+	end, delay := stableEnd()
 	e := &e2eEnv{t: t, sim: sim, dir: dir, out: filepath.Join(dir, "out", "events.ndjson"),
-		start: time.Now().UTC().Truncate(time.Hour).Add(-time.Duration(hours) * time.Hour)}
+		start: end.Add(-time.Duration(hours) * time.Hour), end: end}
 	if err := os.WriteFile(filepath.Join(dir, "secret"), []byte(e2eClientSecret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +95,7 @@ inputs:
     client_secret_file: %s
     start: %s
     window: 1h
-    delay: 0s
+    delay: %s
     interval: 1h
     revisit: 0s
 %ssinks:
@@ -93,7 +104,7 @@ inputs:
     path: %s
     mode: "0600"
 %s`, filepath.Join(dir, "state", "state.db"), sim.TokenURL(), sim.URL, e2eClientID, filepath.Join(dir, "secret"),
-		event.FormatTime(e.start), inputExtra, e.out, sinksExtra)
+		event.FormatTime(e.start), delay, inputExtra, e.out, sinksExtra)
 	e.cfg = filepath.Join(dir, "serfwd.yaml")
 	if err := os.WriteFile(e.cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)

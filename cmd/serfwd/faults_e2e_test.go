@@ -62,7 +62,7 @@ func TestE2EFaultsDeliverExactlyTheExpectedEvents(t *testing.T) {
 			if err := tt.fired(e.sim.Stats()); err != nil {
 				t.Fatalf("the fault did not fire: %v", err)
 			}
-			e.requireExactlyExpected(time.Now())
+			e.requireExactlyExpected()
 			t.Logf("%d report requests, %+v faults, in %s", e.sim.Stats().ReportRequests, e.sim.Stats().Faults,
 				time.Since(began).Round(100*time.Millisecond))
 		})
@@ -86,17 +86,11 @@ func rateLimited(st sersim.Stats) error {
 }
 
 // requireExactlyExpected checks that the file sink holds exactly the events
-// of the windows up to the last whole hour before now, in order: none
-// missing, none twice, none extra.
-func (e *e2eEnv) requireExactlyExpected(now time.Time) {
+// of the test's windows, in order: none missing, none twice, none extra.
+func (e *e2eEnv) requireExactlyExpected() {
 	e.t.Helper()
-	end := now.UTC().Truncate(time.Hour)
 	got := e.outputLines()
-	want := e.expected(end)
-	if len(got) < len(want) {
-		// The hour may have turned after the run: it stopped one window short.
-		want = e.expected(end.Add(-time.Hour))
-	}
+	want := e.expected(e.end)
 	if diff := lineDiff(got, want); diff != "" {
 		e.t.Fatalf("the file sink does not hold exactly the expected events (%d lines, want %d):\n%s", len(got), len(want), diff)
 	}
@@ -141,21 +135,17 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// requireComplete checks that the file sink holds every expected event up
-// to the last whole hour and nothing else; repeats are allowed up to
-// maxDups (a batch in flight when a run failed).
-func (e *e2eEnv) requireComplete(now time.Time, maxDups int) {
+// requireComplete checks that the file sink holds every expected event of
+// the test's windows and nothing else; repeats are allowed up to maxDups (a
+// batch in flight when a run failed).
+func (e *e2eEnv) requireComplete(maxDups int) {
 	e.t.Helper()
-	end := now.UTC().Truncate(time.Hour)
 	got := e.outputLines()
 	seen := map[string]int{}
 	for _, l := range got {
 		seen[l]++
 	}
-	want := e.expected(end)
-	if len(seen) < len(want) {
-		want = e.expected(end.Add(-time.Hour))
-	}
+	want := e.expected(e.end)
 	wanted := map[string]bool{}
 	for _, l := range want {
 		wanted[l] = true
@@ -254,9 +244,8 @@ func TestE2EStateFileOnFullDiskStopsPollingCleanly(t *testing.T) {
 	// The cursor stayed before the window that could not be written: no
 	// delivered event lies beyond it.
 	cursor := readCursor(t, statePath)
-	end := time.Now().UTC().Truncate(time.Hour)
-	if !cursor.Before(end) || cursor.Before(e.start) {
-		t.Fatalf("cursor %s after the failed run, want within [%s, %s)", cursor, e.start, end)
+	if !cursor.Before(e.end) || cursor.Before(e.start) {
+		t.Fatalf("cursor %s after the failed run, want within [%s, %s)", cursor, e.start, e.end)
 	}
 	for _, l := range e.outputLines() {
 		if ws := checkFields(t, l)["windowStart"].(string); ws >= cursor.Format("2006-01-02T15:04:05.000Z") {
@@ -274,7 +263,7 @@ func TestE2EStateFileOnFullDiskStopsPollingCleanly(t *testing.T) {
 	if code, _, stderr := e.run("once"); code != exitOK {
 		t.Fatalf("once after freeing space exited %d:\n%s", code, tail(stderr, 30))
 	}
-	e.requireComplete(time.Now(), 1000)
+	e.requireComplete(1000)
 }
 
 func TestE2EDamagedStateFileExits2WithAWayOut(t *testing.T) {

@@ -133,7 +133,7 @@ func TestE2EHECOutageLosesNothingAndDoesNotDelayFile(t *testing.T) {
 	}
 	defer daemon.Process.Kill()
 
-	want := e.expected(time.Now().UTC().Truncate(time.Hour))
+	want := e.expected(e.end)
 	// The file sink delivers everything while HEC is down.
 	waitFor(t, 30*time.Second, func() bool {
 		_, err := os.Stat(e.out)

@@ -82,7 +82,7 @@ func TestE2EOnceToSyslogLEEF(t *testing.T) {
 	if code, _, stderr := e.run("once"); code != exitOK {
 		t.Fatalf("once exited %d:\n%s", code, stderr)
 	}
-	want := e.expected(time.Now().UTC().Truncate(time.Hour))
+	want := e.expected(e.end)
 	waitFor(t, 10*time.Second, func() bool { return len(rcv.received()) >= len(want) })
 	got := rcv.received()
 	if len(got) != len(want) {
