@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
@@ -129,8 +131,16 @@ func TestLoopKeepsDataOnPermanentErrorUntilContextEnds(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	l := newLoop(t, st, "a", s)
+	core, logs := observer.New(zap.WarnLevel)
+	l.Logger = zap.New(core)
 	if err := l.Run(ctx, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Run: %v", err)
+	}
+	if s.calls < 3 {
+		t.Fatalf("the refusing sink was tried %d times", s.calls)
+	}
+	if n := logs.FilterLevelExact(zap.ErrorLevel).Len(); n != 1 {
+		t.Fatalf("the configuration problem was logged %d times in %d attempts, want once a minute", n, s.calls)
 	}
 	if stat, _ := st.Stat("a"); stat.Events != 10 {
 		t.Fatalf("queue holds %d events after a refusing sink, want all 10", stat.Events)

@@ -1,5 +1,7 @@
 // problems.go reports refusals that only an operator can fix: counted every
-// time, logged at error level at most once a minute.
+// time; returned as sink.Permanent errors, which the delivery loop logs at
+// most once a minute, or logged here at most once a minute when the Write
+// still succeeds (a token that does not acknowledge).
 package hec
 
 import (
@@ -22,9 +24,11 @@ type problemReporter struct {
 
 // configProblem records a refusal of the request to path and returns it as
 // a sink.Permanent error carrying the hint.
+// The delivery loop logs the returned error (at most once a minute), so it
+// is only counted here.
 func (s *Sink) configProblem(path string, a answer) error {
 	err := sink.Permanent(s.configError(path, a))
-	s.reportProblem(err, zap.Int("status", a.status), zap.Int("code", a.code()), zap.String("text", a.Text))
+	s.set.Metrics.ConfigProblem(s.set.Name, err)
 	return err
 }
 
@@ -33,7 +37,8 @@ func (s *Sink) configError(path string, a answer) error {
 	return &hintError{err: s.errorf(path, a), hint: hint(a)}
 }
 
-// reportProblem counts err and logs it unless it was logged within a minute.
+// reportProblem counts err and logs it unless it was logged within a minute:
+// for problems that do not fail the Write, so that the loop never sees them.
 func (s *Sink) reportProblem(err error, fields ...zap.Field) {
 	s.set.Metrics.ConfigProblem(s.set.Name, err)
 	s.problems.mu.Lock()

@@ -171,7 +171,7 @@ func (s *Sink) transportError(ctx context.Context, path string, err error) error
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) {
 		err = sink.Permanent(fmt.Errorf("%w: set tls.ca_file to the CA that signed Splunk's certificate", err))
-		s.reportProblem(err)
+		s.set.Metrics.ConfigProblem(s.set.Name, err)
 	}
 	return err
 }
