@@ -64,35 +64,23 @@ func BenchmarkAppendJSON(b *testing.B) {
 	reportRate(b, b.N)
 }
 
-func BenchmarkBinaryRoundTrip(b *testing.B) {
-	r := referenceRecord()
-	e := FromRecord("acme", testWindow, &r, &testEntitlement, 0)
-	var buf []byte
-	b.ReportAllocs()
-	for b.Loop() {
-		buf = e.AppendBinary(buf[:0])
-		if _, _, err := DecodeBinary(buf); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.SetBytes(int64(len(buf)))
-	reportRate(b, b.N)
-}
-
 // BenchmarkRecordToQueueAndJSON is this package's share of the pipeline:
 // flatten, encode for the queue, decode from it, encode as JSON.
 func BenchmarkRecordToQueueAndJSON(b *testing.B) {
 	r := referenceRecord()
 	var bin, js []byte
+	var p Packer
 	b.ReportAllocs()
 	for b.Loop() {
 		e := FromRecord("acme", testWindow, &r, &testEntitlement, 0)
-		bin = e.AppendBinary(bin[:0])
-		d, _, err := DecodeBinary(bin)
+		p.Reset()
+		p.Add(&e)
+		bin = p.AppendPacked(bin[:0])
+		d, err := Unpack(bin)
 		if err != nil {
 			b.Fatal(err)
 		}
-		js = d.AppendJSON(js[:0])
+		js = d[0].AppendJSON(js[:0])
 	}
 	reportRate(b, b.N)
 }

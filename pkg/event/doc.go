@@ -3,8 +3,7 @@
 // every window (FromWindow, ser.window) becomes, its stable eventId
 // (RecordID, WindowID), the fingerprint of a record's counters that revisits
 // compare (CountersHash), its JSON form for sinks (AppendJSON), the packed
-// batch form that the state file's queues hold (Packer, Unpack), and a
-// self-describing binary form of one event (AppendBinary, DecodeBinary).
+// batch form that the state file's queues hold (Packer, Unpack).
 //
 // Events built here hold only valid UTF-8 (see Clean), have unique keys, and
 // never hold null lists. How unknown record fields are named and typed is

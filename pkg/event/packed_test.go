@@ -86,12 +86,12 @@ func TestPackedTextsOnce(t *testing.T) {
 	if len(id) != 64 || bytes.Contains(b, []byte(id)) {
 		t.Errorf("eventId %q stored as text", id)
 	}
-	var perEvent []byte
+	var asJSON []byte
 	for i := range flat {
-		perEvent = flat[i].AppendBinary(perEvent)
+		asJSON = flat[i].AppendJSON(asJSON)
 	}
-	if len(b)*3 > len(perEvent) {
-		t.Errorf("packed %d bytes, per-event form %d: want under a third", len(b), len(perEvent))
+	if len(b)*4 > len(asJSON) {
+		t.Errorf("packed %d bytes, as JSON %d: want under a quarter", len(b), len(asJSON))
 	}
 }
 

@@ -1,0 +1,85 @@
+// reader.go holds the bounds-checked byte reader that Unpack uses.
+
+package event
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+var errShort = errors.New("event: truncated packed batch")
+
+// binReader reads varints, bytes and strings from b, remembering the first
+// failure instead of panicking on damaged input. With fill, str returns
+// substrings of s (one string holding all of b); without, it only validates.
+type binReader struct {
+	b    []byte
+	s    string
+	fill bool
+	off  int
+	err  error
+}
+
+// count reads a uvarint count of items that take at least one byte each.
+func (r *binReader) count() int {
+	n := r.uvarint()
+	if n > uint64(len(r.b)-r.off) {
+		r.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (r *binReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, k := binary.Uvarint(r.b[r.off:])
+	if k <= 0 {
+		r.fail()
+		return 0
+	}
+	r.off += k
+	return v
+}
+
+func (r *binReader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, k := binary.Varint(r.b[r.off:])
+	if k <= 0 {
+		r.fail()
+		return 0
+	}
+	r.off += k
+	return v
+}
+
+func (r *binReader) byte() byte {
+	if r.err != nil || r.off >= len(r.b) {
+		r.fail()
+		return 0
+	}
+	r.off++
+	return r.b[r.off-1]
+}
+
+func (r *binReader) str() string {
+	n := r.count()
+	if r.err != nil {
+		return ""
+	}
+	start := r.off
+	r.off += n
+	if !r.fill {
+		return ""
+	}
+	return r.s[start:r.off]
+}
+
+func (r *binReader) fail() {
+	if r.err == nil {
+		r.err = errShort
+	}
+}
