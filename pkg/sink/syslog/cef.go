@@ -149,20 +149,7 @@ func appendCEFCustomKey(dst []byte, key string) []byte {
 }
 
 func appendCEFValue(dst []byte, f *event.Field) []byte {
-	switch f.Kind {
-	case event.Int:
-		return strconv.AppendInt(dst, f.Int, 10)
-	case event.List:
-		for j, s := range f.List {
-			if j > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendCEFEscaped(dst, s, false)
-		}
-		return dst
-	default:
-		return appendCEFEscaped(dst, f.Str, false)
-	}
+	return appendFieldValue(dst, f, appendCEFEscaped)
 }
 
 // appendCEFHeaderField appends s with '\' and '|' escaped.

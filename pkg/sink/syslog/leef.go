@@ -60,6 +60,13 @@ func leefReserved(key string) bool {
 
 // appendLEEFValue appends a field's value; lists are joined with ','.
 func appendLEEFValue(dst []byte, f *event.Field) []byte {
+	return appendFieldValue(dst, f, appendLEEFText)
+}
+
+// appendFieldValue appends a field's value for a key=value payload: an
+// integer as digits, a list's items joined with ',', text through escape
+// (its last argument false: a value, not a key or header field).
+func appendFieldValue(dst []byte, f *event.Field, escape func([]byte, string, bool) []byte) []byte {
 	switch f.Kind {
 	case event.Int:
 		return strconv.AppendInt(dst, f.Int, 10)
@@ -68,11 +75,11 @@ func appendLEEFValue(dst []byte, f *event.Field) []byte {
 			if j > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendLEEFText(dst, s, false)
+			dst = escape(dst, s, false)
 		}
 		return dst
 	default:
-		return appendLEEFText(dst, f.Str, false)
+		return escape(dst, f.Str, false)
 	}
 }
 
