@@ -3,6 +3,7 @@
 package file
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,8 +13,9 @@ import (
 	"go.uber.org/zap"
 )
 
-// open opens s.path for appending and learns its size and whether it ends
-// mid-line.
+// open opens s.path for appending and learns its size; a torn last line is
+// cut off (when the file cannot be read, the next write starts with a
+// newline instead).
 func (s *Sink) open() error {
 	dir := filepath.Dir(s.path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -39,6 +41,13 @@ func (s *Sink) open() error {
 		s.midLine = false
 	case readable:
 		s.midLine = endsMidLine(f, s.size, s.midLine)
+		if s.midLine {
+			if err := s.cutTornLine(); err != nil {
+				_ = f.Close()
+				s.f = nil
+				return err
+			}
+		}
 	}
 	if created {
 		s.dirDirty = true
@@ -88,6 +97,32 @@ func (s *Sink) applyMode(f *os.File, fi fs.FileInfo, created bool) error {
 			zap.Stringer("mode", s.mode), zap.Error(err))
 		return nil
 	}
+}
+
+// cutTornLine removes a last line that an interrupted write left without
+// its newline: the batch it belonged to was not confirmed, so it is written
+// again whole, and a reader of the file never meets half an event.
+func (s *Sink) cutTornLine() error {
+	end := s.size
+	var buf [4096]byte
+	for end > 0 {
+		n := min(int64(len(buf)), end)
+		if _, err := s.f.ReadAt(buf[:n], end-n); err != nil {
+			return fmt.Errorf("reading the end of %s: %w", s.path, err)
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			end = end - n + int64(i) + 1
+			break
+		}
+		end -= n
+	}
+	if err := s.f.Truncate(end); err != nil {
+		return fmt.Errorf("removing a torn last line from %s: %w", s.path, err)
+	}
+	s.log.Warn("removed a torn last line left by an interrupted write; its batch is written again",
+		zap.String("path", s.path), zap.Int64("bytes", s.size-end))
+	s.size, s.midLine = end, false
+	return nil
 }
 
 // endsMidLine reports whether the file's last byte is not '\n'; when it
