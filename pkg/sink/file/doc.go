@@ -19,14 +19,14 @@
 //     call, then fsynced; when a file was created or renamed, the directory
 //     is fsynced too before Write returns.
 //   - A failed write or fsync is returned (naming the path) for the delivery
-//     loop to retry, and the file is closed so the retry reopens it. The sink
-//     remembers, and on reopen re-reads, whether the file ends in the middle
-//     of a line (a short write, or a crash); the next write then starts with
-//     a newline, so a torn line never swallows the next event. (An existing
-//     file whose mode denies this process reading it is opened write-only,
-//     and its end is then assumed to be a complete line.) The events of
-//     a partially written batch are written again by the retry: at least
-//     once allows that duplicate, and the events carry the same eventId.
+//     loop to retry, and the file is closed so the retry reopens it. On
+//     open, a last line without its newline (a short write, or a crash) is
+//     cut off: its batch was not confirmed and is written again whole, so
+//     readers never meet half an event. (An existing file whose mode denies
+//     this process reading it is opened write-only; then the next write
+//     starts with a newline instead.) Complete lines of a partially written
+//     batch stay and are written again by the retry: at least once allows
+//     that duplicate, and the events carry the same eventId.
 //   - Rotation happens before a batch that would push a non-empty file past
 //     max_size: path.N-1 → path.N … path → path.1, then a fresh path. With
 //     max_backups 0 the old file is removed. A batch is never split: a batch
