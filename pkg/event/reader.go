@@ -9,15 +9,12 @@ import (
 
 var errShort = errors.New("event: truncated packed batch")
 
-// binReader reads varints, bytes and strings from b, remembering the first
-// failure instead of panicking on damaged input. With fill, str returns
-// substrings of s (one string holding all of b); without, it only validates.
+// binReader reads varints and bytes from b, remembering the first
+// failure instead of panicking on damaged input.
 type binReader struct {
-	b    []byte
-	s    string
-	fill bool
-	off  int
-	err  error
+	b   []byte
+	off int
+	err error
 }
 
 // count reads a uvarint count of items that take at least one byte each.
@@ -63,19 +60,6 @@ func (r *binReader) byte() byte {
 	}
 	r.off++
 	return r.b[r.off-1]
-}
-
-func (r *binReader) str() string {
-	n := r.count()
-	if r.err != nil {
-		return ""
-	}
-	start := r.off
-	r.off += n
-	if !r.fill {
-		return ""
-	}
-	return r.s[start:r.off]
 }
 
 func (r *binReader) fail() {

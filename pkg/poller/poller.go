@@ -169,21 +169,23 @@ func (p *Poller) CatchUp(ctx context.Context) (int, error) {
 // without moving the cursor; progress (optional) is told after each window.
 func (p *Poller) Backfill(ctx context.Context, from, to time.Time, progress func(done, total int)) (int, error) {
 	p.init()
-	from = alignDown(from, p.Input.Window)
-	if a := alignDown(to, p.Input.Window); !a.Equal(to) {
-		to = a.Add(p.Input.Window)
-	}
+	from, to = alignOut(from, to, p.Input.Window)
 	n, _, err := p.process(ctx, from, to, false, progress)
 	return n, err
 }
 
 // Windows lists the windows Backfill(from, to) covers.
 func Windows(from, to time.Time, size time.Duration) []serapi.Window {
-	from = alignDown(from, size)
+	from, to = alignOut(from, to, size)
+	return plan(from, to, size)
+}
+
+// alignOut widens [from, to) to whole windows: from down, to up.
+func alignOut(from, to time.Time, size time.Duration) (time.Time, time.Time) {
 	if a := alignDown(to, size); !a.Equal(to) {
 		to = a.Add(size)
 	}
-	return plan(from, to, size)
+	return alignDown(from, size), to
 }
 
 func (p *Poller) backoff(attempt int) time.Duration {

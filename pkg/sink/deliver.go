@@ -3,7 +3,6 @@ package sink
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -291,6 +290,3 @@ func closed(ch <-chan struct{}) bool {
 		return false
 	}
 }
-
-// ErrUndelivered is returned by callers that give up on a non-empty queue.
-var ErrUndelivered = errors.New("events remain queued")

@@ -3,12 +3,10 @@ package state
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Commit is one transaction's worth of work from a poller: a window's (or a
@@ -217,15 +215,5 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 			return tx.Bucket(bucketQueueStat).Put([]byte(sink), withVisible(make([]byte, statLen), tx, sink))
 		}
 		return addStat(tx, sink, -events, -size)
-	})
-}
-
-// DropQueue deletes sink's queue and figures (`checkpoint reset --sink`).
-func (s *Store) DropQueue(sink string) error {
-	return s.update("dropping queue", func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketQueues).DeleteBucket([]byte(sink)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
-			return err
-		}
-		return tx.Bucket(bucketQueueStat).Delete([]byte(sink))
 	})
 }
