@@ -61,10 +61,17 @@ var recordKeys = func() map[string]struct{} {
 // shares r's list items when they are valid UTF-8; neither may be modified
 // afterwards.
 func FromRecord(input string, w serapi.Window, r *serapi.Record, ent *serapi.Entitlement, revision int64) Event {
+	return FromRecordOrdinal(input, w, r, ent, revision, 1)
+}
+
+// FromRecordOrdinal is FromRecord for the n-th record (n ≥ 1) of an answer
+// with r's identity (SPEC §4: the second gets the eventId of the text
+// suffixed ␟2, and so on); Ordinals.Number tells n.
+func FromRecordOrdinal(input string, w serapi.Window, r *serapi.Record, ent *serapi.Entitlement, revision int64, n int) Event {
 	// One string holds the eventId and both window times.
 	var scratch [512]byte
 	var text [idLen + 2*len(TimeLayout)]byte
-	t := appendRecordID(text[:0], scratch[:0], input, w.Start, r)
+	t := appendRecordID(text[:0], scratch[:0], input, w.Start, r, n)
 	t = appendTime(t, w.Start)
 	n1 := len(t)
 	t = appendTime(t, w.End)

@@ -35,9 +35,9 @@ func (f *fingerprints) add(id state.EventID, r *serapi.Record) {
 	f.unsettled = f.unsettled || r.Unsettled()
 }
 
-// sorted returns the records sorted by eventId with duplicates merged: two
-// records of one window with the same eventId (the API should not send
-// them, but might) count as one whose hash covers both, in body order.
+// sorted returns the records sorted by eventId. Records of one answer with
+// the same identity have distinct eventIds (ordinals, SPEC §4); should two
+// eventIds still be equal, they count as one whose hash covers both.
 func (f *fingerprints) sorted() []state.Record {
 	recs := f.recs
 	slices.SortStableFunc(recs, func(a, b state.Record) int { return bytes.Compare(a.ID[:], b.ID[:]) })

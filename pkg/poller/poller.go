@@ -53,6 +53,9 @@ type Poller struct {
 	RevisitsPerPass int
 
 	nextRevisit time.Time // when the earliest revisit is due; zero for none
+	// onPause, when set (by tests), is called each time polling waits for
+	// room in the queue of the named sink.
+	onPause func(sink string)
 }
 
 func (p *Poller) init() {

@@ -226,8 +226,9 @@ func (p *Poller) encode(w serapi.Window, rep *serapi.Report, track bool) result 
 	}
 	fetched := p.Now()
 	enc := state.NewEncoder(0)
+	var ords event.Ordinals
 	for _, u := range rep.Users.All() {
-		ev := event.FromRecord(p.Input.Name, w, u, &rep.Entitlement, 0)
+		ev := event.FromRecordOrdinal(p.Input.Name, w, u, &rep.Entitlement, 0, ords.Number(p.Input.Name, w.Start, u))
 		if fp != nil {
 			id, _ := state.ParseEventID(ev.ID())
 			fp.add(id, u)
@@ -245,21 +246,16 @@ func (p *Poller) encode(w serapi.Window, rep *serapi.Report, track bool) result 
 	return result{w: w, batches: batches, events: n, err: err, revisit: p.newRevisit(w, fp, windowHash(&ev), fetched)}
 }
 
-// waitForRoom blocks while any routed sink's queue is over MaxQueueBytes.
+// waitForRoom blocks while any routed sink's queue is over MaxQueueBytes,
+// looking again each time a queue shrinks.
 func (p *Poller) waitForRoom(ctx context.Context) bool {
 	if p.MaxQueueBytes <= 0 {
 		return true
 	}
-	var tick *time.Ticker
 	logged := false
 	for {
-		full := ""
-		for _, s := range p.Input.Sinks {
-			if st, err := p.Store.Stat(s); err == nil && st.Bytes > p.MaxQueueBytes {
-				full = s
-				break
-			}
-		}
+		shrunk := p.Store.Shrunk() // before the look, so that no ack is missed
+		full := p.fullSink()
 		if full == "" {
 			if logged {
 				p.Logger.Info("queue drained; polling resumes", zap.String("input", p.Input.Name))
@@ -270,13 +266,24 @@ func (p *Poller) waitForRoom(ctx context.Context) bool {
 			logged = true
 			p.Logger.Warn("queue full; polling pauses until it drains", zap.String("input", p.Input.Name),
 				zap.String("sink", full), zap.Int64("max_bytes_per_sink", p.MaxQueueBytes))
-			tick = time.NewTicker(250 * time.Millisecond)
-			defer tick.Stop()
+		}
+		if p.onPause != nil {
+			p.onPause(full)
 		}
 		select {
 		case <-ctx.Done():
 			return false
-		case <-tick.C:
+		case <-shrunk:
 		}
 	}
+}
+
+// fullSink names a routed sink whose queue is over MaxQueueBytes, or "".
+func (p *Poller) fullSink() string {
+	for _, s := range p.Input.Sinks {
+		if st, err := p.Store.Stat(s); err == nil && st.Bytes > p.MaxQueueBytes {
+			return s
+		}
+	}
+	return ""
 }

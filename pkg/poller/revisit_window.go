@@ -75,9 +75,12 @@ func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) revisi
 func (p *Poller) reconcile(w serapi.Window, e *state.Revisit, rep *serapi.Report, now time.Time) (revisitResult, error) {
 	name := p.Input.Name
 	ids := make([]state.EventID, rep.Users.Len())
+	ordinal := make([]int32, rep.Users.Len())
 	fp := &fingerprints{recs: make([]state.Record, 0, rep.Users.Len())}
+	var ords event.Ordinals
 	for i, u := range rep.Users.All() {
-		ids[i], _ = state.ParseEventID(event.RecordID(name, w.Start, u))
+		ordinal[i] = int32(ords.Number(name, w.Start, u))
+		ids[i], _ = state.ParseEventID(event.RecordIDOrdinal(name, w.Start, u, int(ordinal[i])))
 		fp.add(ids[i], u)
 	}
 	unsettled := fp.unsettled
@@ -100,7 +103,7 @@ func (p *Poller) reconcile(w serapi.Window, e *state.Revisit, rep *serapi.Report
 		if !emit[k] {
 			continue
 		}
-		ev := event.FromRecord(name, w, u, &rep.Entitlement, fresh[k].Revision)
+		ev := event.FromRecordOrdinal(name, w, u, &rep.Entitlement, fresh[k].Revision, int(ordinal[i]))
 		if err := enc.Add(&ev); err != nil {
 			return revisitResult{}, err
 		}

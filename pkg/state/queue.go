@@ -192,6 +192,7 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	defer s.signalShrunk()
 	return s.update("removing delivered events", func(tx *bolt.Tx) error {
 		q := tx.Bucket(bucketQueues).Bucket([]byte(sink))
 		if q == nil {

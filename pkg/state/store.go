@@ -40,6 +40,7 @@ type Store struct {
 	commitMu sync.Mutex // one commit at a time, so that staged entries stay invisible (staged.go)
 	mu       sync.Mutex
 	notify   map[string]chan struct{}
+	shrunk   chan struct{} // closed and replaced when a queue shrinks
 	closed   bool
 }
 
@@ -153,6 +154,28 @@ func (s *Store) signal(sinks []string) {
 		case s.notifyLocked(name) <- struct{}{}:
 		default:
 		}
+	}
+}
+
+// Shrunk returns a channel that is closed the next time a queue shrinks
+// (delivered events removed), so that a poller paused by a full queue
+// wakes exactly when there may be room.
+func (s *Store) Shrunk() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shrunk == nil {
+		s.shrunk = make(chan struct{})
+	}
+	return s.shrunk
+}
+
+// signalShrunk wakes everyone waiting on Shrunk.
+func (s *Store) signalShrunk() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shrunk != nil {
+		close(s.shrunk)
+		s.shrunk = nil
 	}
 }
 
