@@ -6,7 +6,6 @@ package event
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/serapi"
@@ -85,26 +84,16 @@ func appendRecordID(dst, scratch []byte, input string, start time.Time, r *serap
 // appendOrdinalID appends the hex SHA-256 of text, followed for n > 1 by
 // ␟n, to dst. text's spare capacity may be overwritten.
 func appendOrdinalID(dst, text []byte, n int) []byte {
-	if n > 1 {
-		text = strconv.AppendInt(append(text, idSep), int64(n), 10)
-	}
-	sum := sha256.Sum256(text)
-	return hex.AppendEncode(dst, sum[:])
+	id := ordinalID(text, n)
+	return hex.AppendEncode(dst, id[:])
 }
 
-// appendIdentity appends the text that a record's first eventId hashes.
+// appendIdentity appends the text that a record's first eventId hashes,
+// with clean text (see Clean).
 func appendIdentity(scratch []byte, input string, start time.Time, r *serapi.Record) []byte {
-	b := appendClean(scratch, input)
-	b = append(b, idSep)
-	b = appendTime(b, start)
-	b = append(b, idSep)
-	b = appendClean(b, r.ApplicationName)
-	b = append(b, idSep)
-	b = appendClean(b, r.ApplicationUserName)
-	b = append(b, idSep)
-	b = appendJoined(b, r.FromEnvelope)
-	b = append(b, idSep)
-	return appendJoined(b, r.FromHeader)
+	raw := rawRecord(r)
+	var times [len(TimeLayout)]byte
+	return appendRawIdentity(scratch, bytesOf(Clean(input)), appendTime(times[:0], start), &raw)
 }
 
 func appendWindowID(dst, scratch []byte, input string, start time.Time) []byte {
@@ -115,14 +104,4 @@ func appendWindowID(dst, scratch []byte, input string, start time.Time) []byte {
 	b = append(b, TypeWindow...)
 	sum := sha256.Sum256(b)
 	return hex.AppendEncode(dst, sum[:])
-}
-
-func appendJoined(dst []byte, list []string) []byte {
-	for i, s := range list {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendClean(dst, s)
-	}
-	return dst
 }

@@ -10,7 +10,12 @@ import "strings"
 // and the events do not alias b. Their Fields and List slices are carved from
 // shared arrays with their capacity capped, so appending to one never
 // overwrites another.
-func Unpack(b []byte) ([]Event, error) {
+func Unpack(b []byte) ([]Event, error) { return UnpackWith(b, nil) }
+
+// UnpackWith is Unpack for a batch whose events leave values to the
+// window's constants (see Flattener.Pack): consts are the fields of the one
+// event that Consts packed, in slot order.
+func UnpackWith(b []byte, consts []Field) ([]Event, error) {
 	r := binReader{b: b}
 	var c [5]int // events, texts, shapes, fields, list items
 	for i := range c {
@@ -32,7 +37,7 @@ func Unpack(b []byte) ([]Event, error) {
 	if c[0] > left || c[3] > left || c[4] > left {
 		return nil, errPacked("counts larger than the batch")
 	}
-	u := unpacker{r: r, table: table, shapes: shapes,
+	u := unpacker{r: r, table: table, shapes: shapes, consts: consts,
 		fields: make([]Field, c[3]), items: make([]string, c[4])}
 	events := make([]Event, c[0])
 	for i := range events {
@@ -137,6 +142,7 @@ type unpacker struct {
 	r      binReader
 	table  []string
 	shapes []unpackShape
+	consts []Field
 	fields []Field
 	items  []string
 	fo, lo int // next free field and list item
@@ -159,6 +165,8 @@ func (u *unpacker) event(e *Event) error {
 		f := &e.Fields[i]
 		f.Key, f.Kind = sh.keys[i], sh.kinds[i]
 		switch f.Kind {
+		case String, Raw:
+			f.Str = u.text()
 		case Int:
 			f.Int = sh.prevInt[i] + u.r.varint()
 			sh.prevInt[i] = f.Int
@@ -172,8 +180,13 @@ func (u *unpacker) event(e *Event) error {
 			for j := range f.List {
 				f.List[j] = u.text()
 			}
-		default:
-			f.Str = u.text()
+		default: // a window constant
+			slot := int(f.Kind - constKind)
+			if slot >= len(u.consts) {
+				return errPacked("a window constant that the batch lacks")
+			}
+			*f = u.consts[slot]
+			f.Key = sh.keys[i]
 		}
 		if u.r.err != nil {
 			return errPacked("truncated or inconsistent event")

@@ -5,12 +5,7 @@ package serapi_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,28 +16,13 @@ import (
 // simBody is the simulator's answer for one window of n records.
 func simBody(b *testing.B, n int) []byte {
 	b.Helper()
-	sim := sersim.New(sersim.Options{RecordsPerWindow: n})
-	rec := httptest.NewRecorder()
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"k"}, "client_secret": {"s"}}
-	req := httptest.NewRequest(http.MethodPost, sersim.TokenPath, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	sim.ServeHTTP(rec, req)
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil {
+	var buf bytes.Buffer
+	start := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	w := serapi.Window{Start: start, End: start.Add(time.Hour)}
+	if err := sersim.New(sersim.Options{RecordsPerWindow: n}).WriteBody(&buf, w, w.End); err != nil {
 		b.Fatal(err)
 	}
-	start := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	q := "?startTimeStamp=" + serapi.FormatTime(start) + "&endTimeStamp=" + serapi.FormatTime(start.Add(time.Hour))
-	rec = httptest.NewRecorder()
-	req = httptest.NewRequest(http.MethodGet, sersim.ReportPath+q, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	sim.ServeHTTP(rec, req)
-	if rec.Code != 200 {
-		b.Fatalf("simulator: %d %s", rec.Code, rec.Body)
-	}
-	return rec.Body.Bytes()
+	return buf.Bytes()
 }
 
 // counter is a Handler that only counts.

@@ -267,7 +267,7 @@ func modelCounter(r *Record, block, key string) *int64 {
 		"messageSizeTotal": {"messageSizeTotal": &r.Size.MessageSizeTotal, "deliveredSizeTotal": &r.Size.DeliveredSizeTotal},
 		"details":          {"2.x.x": &r.Details.DSN2xx, "3.x.x": &r.Details.DSN3xx, "4.x.x": &r.Details.DSN4xx, "5.x.x": &r.Details.DSN5xx},
 	}
-	if block == "details" && len(key) == 5 {
+	if block == "details" && len(key) == 5 && key[1] == '.' && key[3] == '.' {
 		key = key[:2] + strings.ToLower(key[2:3]) + "." + strings.ToLower(key[4:])
 	}
 	return names[block][key]

@@ -5,6 +5,7 @@
 package serapi
 
 import (
+	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -102,6 +103,17 @@ func (s *scanner) str() []byte {
 		return s.arena.Keep(appendValidUTF8(s.arena.Buf(len(raw)*3), raw))
 	}
 	return raw
+}
+
+// AppendUnquote appends the text of a checked JSON string literal (with
+// its quotes, as RawExtra values hold them) to dst, decoded as encoding/json
+// decodes it.
+func AppendUnquote(dst, quoted []byte) []byte {
+	raw := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return append(dst, raw...)
+	}
+	return unescape(dst, raw)
 }
 
 // unescape appends the decoded form of raw (checked string contents) to dst.
