@@ -32,9 +32,10 @@ func UnpackWith(b []byte, consts []Field) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Every event, field and list item takes at least a byte of what is left.
+	// Every event and list item takes at least a byte of what is left, and
+	// so does every field but those the window constants hold.
 	left := len(b) - r.off
-	if c[0] > left || c[3] > left || c[4] > left {
+	if c[0] > left || c[3] > left*(1+constFields(shapes)) || c[4] > left {
 		return nil, errPacked("counts larger than the batch")
 	}
 	u := unpacker{r: r, table: table, shapes: shapes, consts: consts,
@@ -135,6 +136,21 @@ func (r *binReader) shapeTable(n int) ([]unpackShape, error) {
 		shapes[i] = sh
 	}
 	return shapes, nil
+}
+
+// constFields is the most fields of one shape that the window constants hold.
+func constFields(shapes []unpackShape) int {
+	most := 0
+	for _, sh := range shapes {
+		n := 0
+		for _, k := range sh.kinds {
+			if k >= constKind {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
 }
 
 // unpacker fills events from the values section.

@@ -40,6 +40,37 @@ type Handler interface {
 	Entitlement(e Entitlement) error
 }
 
+// StreamHandler is a Handler that can start over: Client.Stream calls
+// Restart before it hands over the records of a window fetched again (after
+// an unusable body), so that those of the first answer can be forgotten.
+type StreamHandler interface {
+	Handler
+	Restart() error
+}
+
+// handlerError remembers the error of its handler, so that the caller can
+// tell it from the decoder's own.
+type handlerError struct {
+	h   Handler
+	err error
+}
+
+func (h *handlerError) Record(r *RawRecord) error {
+	if err := h.h.Record(r); err != nil {
+		h.err = err
+		return err
+	}
+	return nil
+}
+
+func (h *handlerError) Entitlement(e Entitlement) error {
+	if err := h.h.Entitlement(e); err != nil {
+		h.err = err
+		return err
+	}
+	return nil
+}
+
 // DecodeStream reads one answer from r and hands its records and its
 // entitlement block to h. It is tolerant as SPEC §1 asks: strings or lists
 // for fromEnvelope/fromHeader, numbers or numeric strings for counters,
@@ -77,6 +108,11 @@ func (c *collector) Record(r *RawRecord) error {
 
 func (c *collector) Entitlement(e Entitlement) error {
 	c.rep.Entitlement = e
+	return nil
+}
+
+func (c *collector) Restart() error {
+	*c.rep = Report{}
 	return nil
 }
 

@@ -67,10 +67,17 @@ func (d *decoder) entitlement() error {
 	if err != nil {
 		return &FieldError{Path: "entitlement", Err: err}
 	}
+	if n == 0 && d.pos < d.end {
+		return d.syntax(fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(d.buf[d.pos])))
+	}
 	d.arena.Reset()
-	s := d.scanner(n, 1, &d.s)
+	s := d.scanner(d.end-d.pos, 1, &d.s)
 	s.arena = &d.arena
 	e, err := readEntitlement(s)
+	if err == nil && s.i != n {
+		s.unexpected("after the value")
+		err = s.err
+	}
 	if err != nil {
 		return err
 	}

@@ -216,6 +216,5 @@ func readEntitlement(s *scanner) (Entitlement, error) {
 			return e, settle(s, at, err)
 		}
 	}
-	s.end()
 	return e, settle(s, at, nil)
 }

@@ -14,57 +14,72 @@ import (
 	"go.uber.org/zap"
 )
 
-// Report fetches and decodes the summary of window w. 429, 5xx and network
-// errors are retried by the transport; a 401 leads to one fresh token and
-// one more try; a 200 whose body is not a report (*BodyError) is fetched
-// again a few times. Other answers give a *StatusError, a record that
-// cannot be read a *FieldError; every error names the window.
+// Report fetches and decodes the summary of window w into memory (see
+// Stream, which it uses).
 func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
+	col := &collector{rep: &Report{}}
+	if err := c.Stream(ctx, w, col); err != nil {
+		return nil, err
+	}
+	return col.rep, nil
+}
+
+// Stream fetches the summary of window w and hands its records to h as
+// they are decoded (DecodeStream). 429, 5xx and network errors are retried
+// by the transport; a 401 leads to one fresh token and one more try; a 200
+// whose body is not a report (*BodyError) is fetched again a few times,
+// after h.Restart. Other answers give a *StatusError, a record that cannot
+// be read a *FieldError; every error names the window. An error of h ends
+// the fetch and comes back as it is.
+func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
-		rep, err := c.fetchReport(ctx, w, &refreshed)
+		err := c.fetchReport(ctx, w, &refreshed, h)
 		var berr *BodyError
 		if err == nil || !errors.As(err, &berr) || attempt >= c.opts.BodyRetries || ctx.Err() != nil {
-			return rep, err
+			return err
 		}
 		c.log.Warn("report body unusable, fetching the window again",
 			zap.Stringer("window", w), zap.Int("attempt", attempt+1), zap.Error(err))
 		if err := sleepOrWake(ctx, jitteredBackoff(c.opts.RetryWaitMin, c.opts.RetryWaitMax, attempt), nil); err != nil {
-			return nil, fmt.Errorf("fetching window %s: %w", w, err)
+			return fmt.Errorf("fetching window %s: %w", w, err)
+		}
+		if err := h.Restart(); err != nil {
+			return err
 		}
 	}
 }
 
 // fetchReport makes one report request (two with a 401 refresh).
-func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool) (*Report, error) {
+func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool, h StreamHandler) error {
 	tok, err := c.tokens.get(ctx, false, "")
 	if err != nil {
-		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		return fmt.Errorf("fetching window %s: %w", w, err)
 	}
 	resp, err := c.get(ctx, w, tok)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if resp.StatusCode == http.StatusUnauthorized && !*refreshed {
 		drainClose(resp.Body)
 		*refreshed = true
 		c.log.Info("report request unauthorized; fetching a new token", zap.Stringer("window", w))
 		if tok, err = c.tokens.get(ctx, true, tok); err != nil {
-			return nil, fmt.Errorf("fetching window %s: %w", w, err)
+			return fmt.Errorf("fetching window %s: %w", w, err)
 		}
 		if resp, err = c.get(ctx, w, tok); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	defer drainClose(resp.Body)
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
-		return nil, fmt.Errorf("fetching window %s: %w", w, ErrUnauthorized)
+		return fmt.Errorf("fetching window %s: %w", w, ErrUnauthorized)
 	case code < 200 || code > 299:
 		serr := &StatusError{Code: code, Host: resp.Request.URL.Host, Prefix: sanitize(readPrefix(resp.Body), tok)}
-		return nil, fmt.Errorf("fetching window %s: %w", w, serr)
+		return fmt.Errorf("fetching window %s: %w", w, serr)
 	}
-	return c.decodeBody(resp.Body, w, tok)
+	return c.decodeBody(resp.Body, w, tok, h)
 }
 
 // get sends the report request for w with the given token.
@@ -84,20 +99,22 @@ func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response,
 	return resp, nil
 }
 
-// decodeBody stream-decodes an answer under the size cap; tok is kept out
-// of the quoted body prefix.
-func (c *Client) decodeBody(body io.Reader, w Window, tok string) (*Report, error) {
+// decodeBody stream-decodes an answer under the size cap into h; tok is
+// kept out of the quoted body prefix.
+func (c *Client) decodeBody(body io.Reader, w Window, tok string, h StreamHandler) error {
 	rec := &prefixRecorder{r: &cappedReader{r: body, limit: c.maxBody}}
-	rep, err := Decode(rec)
-	if err == nil {
-		return rep, nil
-	}
+	herr := &handlerError{h: h}
+	err := DecodeStream(rec, herr)
 	var ferr *FieldError
 	switch {
+	case err == nil:
+		return nil
+	case herr.err != nil && err == herr.err:
+		return err // the handler's own, as it is
 	case errors.Is(err, ErrBodyTooLarge):
-		return nil, fmt.Errorf("window %s: answer larger than %d bytes: %w", w, c.maxBody, ErrBodyTooLarge)
+		return fmt.Errorf("window %s: answer larger than %d bytes: %w", w, c.maxBody, ErrBodyTooLarge)
 	case errors.As(err, &ferr):
-		return nil, fmt.Errorf("window %s: %w", w, err)
+		return fmt.Errorf("window %s: %w", w, err)
 	}
-	return nil, &BodyError{Window: w, Prefix: sanitize(rec.prefix, tok), Err: err}
+	return &BodyError{Window: w, Prefix: sanitize(rec.prefix, tok), Err: err}
 }

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -131,13 +132,45 @@ func parseBatchHeader(data []byte) (batchHeader, error) {
 	return h, nil
 }
 
-// DecodeBatch returns a batch's events. They do not alias data.
+// withConsts returns a copy of the batch data, wrapped with the window
+// constants its events leave out when there are any:
+//
+//	byte    format (4)
+//	uvarint length of the constants, then the constants (event.Consts)
+//	rest    the batch (format 2)
+func withConsts(consts, data []byte) []byte {
+	if len(consts) == 0 {
+		return bytes.Clone(data)
+	}
+	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(consts)+len(data))
+	out = append(out, constsFormat)
+	out = binary.AppendUvarint(out, uint64(len(consts)))
+	out = append(out, consts...)
+	return append(out, data...)
+}
+
+const constsFormat = 4
+
+// DecodeBatch returns the events of a queue entry's Data. They do not alias
+// data.
 func DecodeBatch(data []byte) ([]event.Event, error) {
+	var consts []event.Field
+	if len(data) > 0 && data[0] == constsFormat {
+		n, k := binary.Uvarint(data[1:])
+		if k <= 0 || n > uint64(len(data)-1-k) {
+			return nil, errBadBatch
+		}
+		cs, err := event.Unpack(data[1+k : 1+k+int(n)])
+		if err != nil || len(cs) != 1 {
+			return nil, fmt.Errorf("decoding the window constants of a queue entry: %w", errors.Join(errBadBatch, err))
+		}
+		consts, data = cs[0].Fields, data[1+k+int(n):]
+	}
 	h, err := parseBatchHeader(data)
 	if err != nil {
 		return nil, err
 	}
-	events, err := event.Unpack(h.body)
+	events, err := event.UnpackWith(h.body, consts)
 	if err != nil {
 		return nil, fmt.Errorf("decoding queue entry: %w", err)
 	}

@@ -10,12 +10,16 @@ import (
 )
 
 // Commit is one transaction's worth of work from a poller: a window's (or a
-// backfill's or a revisit's) encoded events for every routed sink, and where
-// the input's cursor moves.
+// backfill's or a revisit's) events for every routed sink, and where the
+// input's cursor moves.
 type Commit struct {
 	Input   string
-	Sinks   []string  // the sinks the input routes to
-	Batches []Batch   // written to the queue of every sink in Sinks
+	Sinks   []string // the sinks the input routes to
+	Stage   *Stage   // optional: batches staged while the window was fetched, published first
+	Batches []Batch  // written after the staged ones, to the queue of every sink in Sinks
+	// Consts are the window constants (event.Consts) that the staged
+	// batches' events leave out; the queue references carry them.
+	Consts  []byte
 	Cursor  time.Time // the input's new cursor; zero leaves it (backfill, revisit)
 	Revisit *Revisit  // optional: a revisit list entry to store (or replace)
 	Settled time.Time // optional: the window start of a revisit entry to drop
@@ -28,8 +32,6 @@ func (s *Store) Commit(c Commit) error { return s.CommitAll([]Commit{c}) }
 // the poller groups consecutive windows that are ready at once while
 // catching up. Either all of them are durable or none.
 func (s *Store) CommitAll(cs []Commit) error {
-	s.commitMu.Lock()
-	defer s.commitMu.Unlock()
 	err := s.update("committing window", func(tx *bolt.Tx) error {
 		for i := range cs {
 			if err := applyCommit(tx, &cs[i]); err != nil {
@@ -42,7 +44,10 @@ func (s *Store) CommitAll(cs []Commit) error {
 		return err
 	}
 	for i := range cs {
-		if len(cs[i].Batches) > 0 {
+		if cs[i].Stage != nil {
+			cs[i].Stage.batches = nil // the queues own them now
+		}
+		if cs[i].Stage != nil || len(cs[i].Batches) > 0 {
 			s.signal(cs[i].Sinks)
 		}
 	}
@@ -50,10 +55,8 @@ func (s *Store) CommitAll(cs []Commit) error {
 }
 
 func applyCommit(tx *bolt.Tx, c *Commit) error {
-	for _, sink := range c.Sinks {
-		if err := appendQueue(tx, sink, c.Batches); err != nil {
-			return err
-		}
+	if err := publishBatches(tx, c); err != nil {
+		return err
 	}
 	if !c.Cursor.IsZero() {
 		if err := tx.Bucket(bucketCursors).Put([]byte(c.Input), timeKey(c.Cursor)); err != nil {
@@ -71,16 +74,66 @@ func applyCommit(tx *bolt.Tx, c *Commit) error {
 	return nil
 }
 
-func appendQueue(tx *bolt.Tx, sink string, batches []Batch) error {
-	if len(batches) == 0 {
+// publishBatches stores c's new batches and appends a reference to each of
+// them, staged ones first, to every routed sink's queue.
+func publishBatches(tx *bolt.Tx, c *Commit) error {
+	var refs []ref
+	if c.Stage != nil {
+		for _, b := range c.Stage.batches {
+			refs = append(refs, ref{seq: b.seq, events: b.events, size: b.size, consts: c.Consts})
+		}
+	}
+	if len(c.Sinks) == 0 { // routed nowhere: nothing to keep
+		seqs := make([]uint64, len(refs))
+		for i, r := range refs {
+			seqs[i] = r.seq
+		}
+		return deleteBatches(tx, seqs)
+	}
+	for _, b := range c.Batches {
+		seq, err := storeBatch(tx, b)
+		if err != nil {
+			return err
+		}
+		refs = append(refs, ref{seq: seq, events: b.Events, size: len(b.Data)})
+	}
+	for _, r := range refs {
+		if err := addRefs(tx, r.seq, len(c.Sinks)); err != nil {
+			return err
+		}
+	}
+	for _, sink := range c.Sinks {
+		if err := appendRefs(tx, sink, refs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendRefs appends refs to sink's queue and makes them visible.
+func appendRefs(tx *bolt.Tx, sink string, refs []ref) error {
+	if len(refs) == 0 {
 		return nil
 	}
-	if err := dropStaged(tx, sink); err != nil {
+	if err := dropStaged(tx, sink); err != nil { // leftovers of an older serfwd's staging
 		return err
 	}
-	events, size, err := stageQueue(tx, sink, batches)
+	q, err := tx.Bucket(bucketQueues).CreateBucketIfNotExists([]byte(sink))
 	if err != nil {
 		return err
+	}
+	q.FillPercent = 1.0 // keys only ever grow: pack pages full
+	var events, size int64
+	for i := range refs {
+		seq, err := q.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := q.Put(u64(seq), refs[i].encode()); err != nil {
+			return err
+		}
+		events += int64(refs[i].events)
+		size += int64(refs[i].size)
 	}
 	return publish(tx, sink, events, size)
 }
@@ -136,8 +189,10 @@ func readStat(tx *bolt.Tx, sink string) QueueStat {
 	}
 	if q := tx.Bucket(bucketQueues).Bucket([]byte(sink)); q != nil {
 		if k, v := q.Cursor().First(); k != nil && binary.BigEndian.Uint64(k) <= visible(tx, sink) {
-			if h, err := parseBatchHeader(v); err == nil {
-				st.Oldest = h.committed
+			if data, _, _, err := resolve(tx, v); err == nil {
+				if h, err := parseBatchHeader(data); err == nil {
+					st.Oldest = h.committed
+				}
 			}
 		}
 	}
@@ -154,7 +209,7 @@ type Entry struct {
 
 // Peek returns the oldest entries of sink's queue, in order, until at least
 // maxEvents events are gathered (always at least one entry when any exists).
-// An entry whose header cannot be read comes alone, with Bad set.
+// An entry that cannot be read comes alone, with Bad set.
 func (s *Store) Peek(sink string, maxEvents int) ([]Entry, error) {
 	var out []Entry
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -166,25 +221,61 @@ func (s *Store) Peek(sink string, maxEvents int) ([]Entry, error) {
 		hw := visible(tx, sink)
 		c := q.Cursor()
 		for k, v := c.First(); k != nil && binary.BigEndian.Uint64(k) <= hw && (len(out) == 0 || n < maxEvents); k, v = c.Next() {
-			h, err := parseBatchHeader(v)
+			seq := binary.BigEndian.Uint64(k)
+			e, err := readEntry(tx, seq, v)
 			if err != nil {
 				// Hand an unreadable entry over alone, so that the caller
 				// can set it aside without holding up the others.
 				if len(out) == 0 {
-					out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Data: bytes.Clone(v),
-						Bad: fmt.Errorf("queue of sink %q, entry %d: %w", sink, binary.BigEndian.Uint64(k), err)})
+					out = append(out, Entry{Seq: seq, Events: e.Events, Data: e.Data,
+						Bad: fmt.Errorf("queue of sink %q, entry %d: %w", sink, seq, err)})
 				}
 				break
 			}
-			if len(out) > 0 && n+h.events > maxEvents {
+			if len(out) > 0 && n+e.Events > maxEvents {
 				break
 			}
-			out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Events: h.events, Data: bytes.Clone(v)})
-			n += h.events
+			out = append(out, e)
+			n += e.Events
 		}
 		return nil
 	})
 	return out, err
+}
+
+// readEntry reads the queue entry v (a reference or, from older versions,
+// the batch itself) into an Entry whose Data DecodeBatch reads. On error
+// the Entry holds what could be read.
+func readEntry(tx *bolt.Tx, seq uint64, v []byte) (Entry, error) {
+	data, events, consts, err := resolve(tx, v)
+	if err != nil {
+		return Entry{Seq: seq, Data: bytes.Clone(v)}, err
+	}
+	h, err := parseBatchHeader(data)
+	if err != nil {
+		return Entry{Seq: seq, Events: events, Data: bytes.Clone(data)}, err
+	}
+	if events < 0 {
+		events = h.events
+	}
+	return Entry{Seq: seq, Events: events, Data: withConsts(consts, data)}, nil
+}
+
+// resolve returns the batch a queue entry stands for, its event count (-1:
+// read it from the batch) and the window constants it carries.
+func resolve(tx *bolt.Tx, v []byte) (data []byte, events int, consts []byte, err error) {
+	if len(v) == 0 || v[0] != refFormat {
+		return v, -1, nil, nil // the batch itself
+	}
+	r, err := decodeRef(v)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	data = tx.Bucket(bucketBatches).Get(u64(r.seq))
+	if data == nil {
+		return nil, r.events, nil, errNoBatch
+	}
+	return data, r.events, r.consts, nil
 }
 
 // Ack removes delivered entries from sink's queue and updates its figures.
@@ -205,7 +296,11 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 			if v == nil {
 				continue // already removed
 			}
-			size += int64(len(v))
+			n, err := unrefEntry(tx, v)
+			if err != nil {
+				return err
+			}
+			size += n
 			events += int64(e.Events)
 			if err := q.Delete(k); err != nil {
 				return err
@@ -217,4 +312,17 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 		}
 		return addStat(tx, sink, -events, -size)
 	})
+}
+
+// unrefEntry lets go of the batch a queue entry refers to and returns the
+// bytes the entry counted for.
+func unrefEntry(tx *bolt.Tx, v []byte) (int64, error) {
+	if len(v) == 0 || v[0] != refFormat {
+		return int64(len(v)), nil
+	}
+	r, err := decodeRef(v)
+	if err != nil {
+		return int64(len(v)), nil // a damaged reference: nothing to let go of
+	}
+	return int64(r.size), dropRef(tx, r.seq)
 }
