@@ -134,8 +134,8 @@ func (a *agent) buildPollers() error {
 		if cur, ok, err := a.store.Cursor(in.Name); err == nil && ok {
 			a.metrics.SetCursor(in.Name, cur)
 		}
-		a.pollers = append(a.pollers, &poller.Poller{Input: in, Fetcher: client, Store: a.store, Logger: a.log,
-			Observer: a.metrics, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
+		a.pollers = append(a.pollers, poller.New(poller.Config{Input: in, Fetcher: client, Store: a.store, Logger: a.log,
+			Observer: a.metrics, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)}))
 	}
 	return nil
 }

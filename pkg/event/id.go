@@ -91,7 +91,7 @@ func appendOrdinalID(dst, text []byte, n int) []byte {
 // appendIdentity appends the text that a record's first eventId hashes,
 // with clean text (see Clean).
 func appendIdentity(scratch []byte, input string, start time.Time, r *serapi.Record) []byte {
-	raw := rawRecord(r)
+	raw := RawRecord(r)
 	var times [len(TimeLayout)]byte
 	return appendRawIdentity(scratch, bytesOf(Clean(input)), appendTime(times[:0], start), &raw)
 }

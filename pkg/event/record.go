@@ -74,7 +74,7 @@ func FromRecordOrdinal(input string, w serapi.Window, r *serapi.Record, ent *ser
 	f := flatteners.Get().(*Flattener)
 	defer flatteners.Put(f)
 	f.Reset(input, w)
-	raw := rawRecord(r)
+	raw := RawRecord(r)
 	f.scratch = appendRawIdentity(f.scratch[:0], f.input, f.start, &raw)
 	id := ordinalID(f.scratch, n)
 	if ent == nil {
@@ -98,9 +98,10 @@ func ordinalID(text []byte, n int) ID {
 	return sha256.Sum256(text)
 }
 
-// rawRecord views r as a RawRecord: clean texts, unknown values as valid
-// compact JSON (a value that is not JSON becomes a JSON string of its text).
-func rawRecord(r *serapi.Record) serapi.RawRecord {
+// RawRecord views r as the decoder would hand it over: clean texts, unknown
+// values as valid compact JSON (a value that is not JSON becomes a JSON
+// string of its text). The view shares r's texts: it must not be changed.
+func RawRecord(r *serapi.Record) serapi.RawRecord {
 	raw := serapi.RawRecord{
 		ApplicationName:     bytesOf(Clean(r.ApplicationName)),
 		ApplicationUserName: bytesOf(Clean(r.ApplicationUserName)),

@@ -30,9 +30,11 @@ type fingerprints struct {
 	unsettled bool // some record has tempFailure or inProgress > 0
 }
 
-func (f *fingerprints) add(id state.EventID, r *serapi.Record) {
-	f.recs = append(f.recs, state.Record{ID: id, Hash: event.CountersHash(r)})
-	f.unsettled = f.unsettled || r.Unsettled()
+// add records one record: its eventId, the hash of its counters, and
+// whether its counts may still change.
+func (f *fingerprints) add(id state.EventID, hash uint64, unsettled bool) {
+	f.recs = append(f.recs, state.Record{ID: id, Hash: hash})
+	f.unsettled = f.unsettled || unsettled
 }
 
 // sorted returns the records sorted by eventId. Records of one answer with

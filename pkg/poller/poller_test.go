@@ -79,8 +79,8 @@ func newPoller(t *testing.T, st *state.Store, f Fetcher, now time.Time) (*Poller
 	in.Window, in.Delay, in.Lookback, in.Concurrency = time.Hour, 10*time.Minute, 24*time.Hour, 4
 	in.Sinks = []string{"a", "b"}
 	log := &commitLog{}
-	return &Poller{Input: in, Fetcher: f, Store: st, Logger: zaptest.NewLogger(t), Observer: log,
-		Now: func() time.Time { return now }, RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}, log
+	return New(Config{Input: in, Fetcher: f, Store: st, Logger: zaptest.NewLogger(t), Observer: log,
+		Now: func() time.Time { return now }, RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}), log
 }
 
 func openStore(t *testing.T) *state.Store {

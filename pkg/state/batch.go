@@ -70,6 +70,26 @@ func (e *Encoder) Add(ev *event.Event) error {
 	return nil
 }
 
+// Packer is the open batch, for adding events packed elsewhere (an
+// event.Flattener packs records straight into it); call Closed after each.
+func (e *Encoder) Packer() *event.Packer {
+	if e.p == nil {
+		e.p = packers.Get().(*event.Packer)
+	}
+	return e.p
+}
+
+// Closed closes the open batch when it is full and returns the batches
+// closed since the last call, which the Encoder then forgets.
+func (e *Encoder) Closed() []Batch {
+	if e.p != nil && e.p.Len() >= e.max {
+		e.flush()
+	}
+	out := e.batches
+	e.batches = nil
+	return out
+}
+
 // Events is how many events were added so far.
 func (e *Encoder) Events() int {
 	if e.p == nil {

@@ -16,8 +16,8 @@ import (
 )
 
 var (
-	bucketBatches = []byte("batches")    // batch seq → the batch's bytes (a format-2 queue entry)
-	bucketRefs    = []byte("batchrefs")  // batch seq → how many queue entries refer to it
+	bucketBatches = []byte("batches")   // batch seq → the batch's bytes (a format-2 queue entry)
+	bucketRefs    = []byte("batchrefs") // batch seq → how many queue entries refer to it
 	errBadRef     = errors.New("malformed queue reference")
 	errNoBatch    = errors.New("queue reference to a batch that is not in the state file")
 )

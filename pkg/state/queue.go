@@ -17,8 +17,8 @@ type Commit struct {
 	Sinks   []string // the sinks the input routes to
 	Stage   *Stage   // optional: batches staged while the window was fetched, published first
 	Batches []Batch  // written after the staged ones, to the queue of every sink in Sinks
-	// Consts are the window constants (event.Consts) that the staged
-	// batches' events leave out; the queue references carry them.
+	// Consts are the window constants (event.Consts) that the events of
+	// the window's batches leave out; the queue references carry them.
 	Consts  []byte
 	Cursor  time.Time // the input's new cursor; zero leaves it (backfill, revisit)
 	Revisit *Revisit  // optional: a revisit list entry to store (or replace)
@@ -95,7 +95,7 @@ func publishBatches(tx *bolt.Tx, c *Commit) error {
 		if err != nil {
 			return err
 		}
-		refs = append(refs, ref{seq: seq, events: b.Events, size: len(b.Data)})
+		refs = append(refs, ref{seq: seq, events: b.Events, size: len(b.Data), consts: c.Consts})
 	}
 	for _, r := range refs {
 		if err := addRefs(tx, r.seq, len(c.Sinks)); err != nil {

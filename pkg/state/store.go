@@ -39,10 +39,10 @@ type Store struct {
 	db   *bolt.DB
 	path string
 
-	mu       sync.Mutex
-	notify   map[string]chan struct{}
-	shrunk   chan struct{} // closed and replaced when a queue shrinks
-	closed   bool
+	mu     sync.Mutex
+	notify map[string]chan struct{}
+	shrunk chan struct{} // closed and replaced when a queue shrinks
+	closed bool
 }
 
 // Open opens (creating if needed, mode 0600) the state file at path. A file
