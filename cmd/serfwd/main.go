@@ -47,7 +47,6 @@ func commands() map[string]command {
 }
 
 func main() {
-	setMemoryLimit()
 	os.Exit(run(os.Args[1:], stdio{os.Stdout, os.Stderr}))
 }
 

@@ -46,6 +46,7 @@ type Flattener struct {
 	input      []byte // clean
 	start, end []byte // the window's times as text
 	ords       Ordinals
+	numberer   Numberer // ords unless the caller keeps identities itself
 	sums       [counterCount]int64
 	records    int
 	scratch    []byte
@@ -63,6 +64,18 @@ func NewFlattener(input string, w serapi.Window) *Flattener {
 	return f
 }
 
+// Numberer numbers the records of one answer that share an identity:
+// Ordinal returns 1 for the first record with identity id, then 2, 3, …
+// Ordinals is one; a caller that keeps every record's eventId anyway can
+// be one more cheaply (see Flattener.Number).
+type Numberer interface {
+	Ordinal(id Identity) int
+}
+
+// Number makes f number records with n instead of its own Ordinals, until
+// the next Reset.
+func (f *Flattener) Number(n Numberer) { f.numberer = n }
+
 // Reset readies f for window w of input.
 func (f *Flattener) Reset(input string, w serapi.Window) {
 	f.inputName, f.w = input, w
@@ -71,6 +84,7 @@ func (f *Flattener) Reset(input string, w serapi.Window) {
 	f.end = appendTime(f.end[:0], w.End)
 	f.ords = Ordinals{seen: f.ords.seen}
 	clear(f.ords.seen)
+	f.numberer = &f.ords
 	f.sums, f.records = [counterCount]int64{}, 0
 	f.x = extraAdder{e: &f.ev, a: &f.arena, seen: f.x.seen, next: f.x.next}
 }
@@ -87,7 +101,7 @@ func (f *Flattener) Next(r *serapi.RawRecord) ID {
 	}
 	f.scratch = appendRawIdentity(f.scratch[:0], f.input, f.start, r)
 	id := ID(sha256.Sum256(f.scratch))
-	if n := f.ords.Next(Identity(id)); n > 1 {
+	if n := f.numberer.Ordinal(Identity(id)); n > 1 {
 		f.scratch = strconv.AppendInt(append(f.scratch, idSep), int64(n), 10)
 		id = sha256.Sum256(f.scratch)
 	}

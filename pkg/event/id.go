@@ -57,6 +57,9 @@ func (o *Ordinals) Next(id Identity) int {
 	return int(n)
 }
 
+// Ordinal is Next, as a Numberer.
+func (o *Ordinals) Ordinal(id Identity) int { return o.Next(id) }
+
 // Number returns the ordinal of record r of window start of input among the
 // records of its answer numbered so far: Next of its identity.
 func (o *Ordinals) Number(input string, start time.Time, r *serapi.Record) int {

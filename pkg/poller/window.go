@@ -51,6 +51,7 @@ func (p *Poller) newJob(w serapi.Window, d decider, track bool) *windowJob {
 		enc: state.NewEncoder(0), stage: p.Store.NewStage()}
 	if track {
 		j.fp = &fingerprints{}
+		j.flat.Number(j.fp)
 	}
 	return j
 }
@@ -93,6 +94,7 @@ func (j *windowJob) Restart() error {
 	j.pending, j.size, j.ent, j.events = nil, 0, serapi.Entitlement{}, 0
 	if j.fp != nil {
 		j.fp = &fingerprints{}
+		j.flat.Number(j.fp)
 	}
 	return nil
 }

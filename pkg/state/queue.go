@@ -284,7 +284,10 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 		return nil
 	}
 	defer s.signalShrunk()
+	var acked int64
+	defer func() { s.afterAck(acked) }()
 	return s.update("removing delivered events", func(tx *bolt.Tx) error {
+		acked = 0
 		q := tx.Bucket(bucketQueues).Bucket([]byte(sink))
 		if q == nil {
 			return nil
@@ -301,6 +304,7 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 				return err
 			}
 			size += n
+			acked += n
 			events += int64(e.Events)
 			if err := q.Delete(k); err != nil {
 				return err
@@ -312,6 +316,25 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 		}
 		return addStat(tx, sink, -events, -size)
 	})
+}
+
+// releaseEvery is how many delivered bytes go by between two releases of
+// the state file's mapped pages (releaseMapped).
+const releaseEvery = 4 << 20
+
+// afterAck releases the mapped pages of the state file once enough was
+// delivered since the last time.
+func (s *Store) afterAck(n int64) {
+	s.mu.Lock()
+	s.acked += n
+	due := s.acked >= releaseEvery
+	if due {
+		s.acked = 0
+	}
+	s.mu.Unlock()
+	if due {
+		s.releaseMapped()
+	}
 }
 
 // unrefEntry lets go of the batch a queue entry refers to and returns the

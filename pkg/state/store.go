@@ -42,6 +42,7 @@ type Store struct {
 	mu     sync.Mutex
 	notify map[string]chan struct{}
 	shrunk chan struct{} // closed and replaced when a queue shrinks
+	acked  int64         // bytes delivered since the mapped pages were last released
 	closed bool
 }
 
