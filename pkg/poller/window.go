@@ -9,6 +9,8 @@ package poller
 import (
 	"fmt"
 
+	"go.uber.org/zap"
+
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
@@ -112,6 +114,8 @@ func (j *windowJob) collect(flush bool) error {
 	if err := j.stage.Add(j.pending); err != nil {
 		return fmt.Errorf("%w: staging window %s of input %q: %w", ErrStateWrite, j.w, j.p.Input.Name, err)
 	}
+	j.p.Logger.Debug("window staged in part", zap.String("input", j.p.Input.Name), zap.Stringer("window", j.w),
+		zap.Int("events_staged", j.stage.Events()))
 	clear(j.pending)
 	j.pending, j.size = j.pending[:0], 0
 	return nil

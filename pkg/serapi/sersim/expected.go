@@ -28,5 +28,5 @@ func (s *Server) Expected(w serapi.Window, at time.Time) serapi.Report {
 // the simulator's answers without a server.
 func (s *Server) WriteBody(dst io.Writer, w serapi.Window, at time.Time) error {
 	p := s.opts.newPlan(serapi.Window{Start: w.Start.UTC(), End: w.End.UTC()}, at)
-	return writeReport(dst, &p, s.entitlement())
+	return writeReport(dst, &p, s.entitlement(), nil)
 }
