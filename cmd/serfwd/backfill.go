@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,25 +29,37 @@ type backfillPlan struct {
 	windows  int
 }
 
+// backfillArgs are the flags of `serfwd backfill`.
+type backfillArgs struct {
+	cf              *configFlags
+	input, from, to string
+}
+
+func backfillFlags(fs *flag.FlagSet) *backfillArgs {
+	a := &backfillArgs{cf: newConfigFlags(fs)}
+	fs.StringVar(&a.input, "input", "", "the input to re-fetch, by `NAME`")
+	fs.StringVar(&a.from, "from", "", "start of the range, a `TS` (YYYY-MM-DDTHH:mm:ss.SSSZ, or a date YYYY-MM-DD for its 00:00 UTC), aligned down to the window")
+	fs.StringVar(&a.to, "to", "", "end of the range, a `TS` as for --from, exclusive, aligned up to the window")
+	return a
+}
+
 func cmdBackfill(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("backfill", io)
-	cfgPath := configPath(fs)
-	name := fs.String("input", "", "the input to re-fetch")
-	from := fs.String("from", "", "first instant, `TS` (YYYY-MM-DDTHH:mm:ss.SSSZ), aligned down to the window")
-	to := fs.String("to", "", "end of the range, `TS`, exclusive, aligned up to the window")
+	a := backfillFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if *name == "" || *from == "" || *to == "" {
-		fmt.Fprintln(io.Stderr, "serfwd backfill: --input, --from and --to are required")
+	if a.input == "" || a.from == "" || a.to == "" {
+		usageError(fs, "--input, --from and --to are required")
 		return exitUsage
 	}
-	cfg, log, code := loadConfigAndLogger(io, "backfill", *cfgPath)
+	defer a.cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "backfill", a.cf)
 	if code != exitOK {
 		return code
 	}
 	defer log.Sync()
-	plan, code := planBackfill(io, cfg, *name, *from, *to, time.Now())
+	plan, code := planBackfill(io, cfg, a.input, a.from, a.to, time.Now())
 	if code != exitOK {
 		return code
 	}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"sync"
@@ -37,18 +38,30 @@ type checkResult struct {
 	failed, done       bool
 }
 
+// checkArgs are the flags of `serfwd check`.
+type checkArgs struct {
+	cf      *configFlags
+	timeout time.Duration
+}
+
+func checkFlags(fs *flag.FlagSet) *checkArgs {
+	a := &checkArgs{cf: newConfigFlags(fs)}
+	fs.DurationVar(&a.timeout, "timeout", 30*time.Second, "how long all checks together may take, a `DURATION`")
+	return a
+}
+
 func cmdCheck(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("check", io)
-	cfgPath := configPath(fs)
-	timeout := fs.Duration("timeout", 30*time.Second, "how long all checks together may take")
+	a := checkFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if *timeout <= 0 {
-		fmt.Fprintln(io.Stderr, "serfwd check: --timeout must be positive")
+	if a.timeout <= 0 {
+		usageError(fs, "--timeout must be positive")
 		return exitUsage
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	defer a.cf.close()
+	cfg, code := loadConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}
@@ -58,7 +71,7 @@ func cmdCheck(ctx context.Context, io stdio, args []string) int {
 		return exitUsage
 	}
 	defer log.Sync()
-	results := runChecks(ctx, cfg, log, *timeout)
+	results := runChecks(ctx, cfg, log, a.timeout)
 	printChecks(io.Stdout, results, newScrubber(cfg))
 	failed := 0
 	for _, r := range results {

@@ -19,11 +19,12 @@ const onceMaxAttempts = 3
 
 func cmdOnce(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("once", io)
-	cfgPath := configPath(fs)
+	cf := newConfigFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, log, code := loadConfigAndLogger(io, "once", *cfgPath)
+	defer cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "once", cf)
 	if code != exitOK {
 		return code
 	}

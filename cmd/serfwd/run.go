@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,11 +18,12 @@ import (
 
 func cmdRun(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("run", io)
-	cfgPath := configPath(fs)
+	cf := newConfigFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, log, code := loadConfigAndLogger(io, "run", *cfgPath)
+	defer cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "run", cf)
 	if code != exitOK {
 		return code
 	}
@@ -125,26 +125,4 @@ func setupFailed(io stdio, cmd string, err error) int {
 		return exitUsage
 	}
 	return exitFailure
-}
-
-// newFlagSet returns a flag set that reports problems on stderr.
-func newFlagSet(name string, io stdio) *flag.FlagSet {
-	fs := flag.NewFlagSet("serfwd "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
-	return fs
-}
-
-// parseFlags parses args; it returns -1 to go on, else the exit status.
-func parseFlags(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return exitUsage
-	}
-	return -1
 }

@@ -167,8 +167,9 @@ func TestSimulateBadFlags(t *testing.T) {
 		args   []string
 		wantIn string
 	}{
-		{"unknown flag", []string{"--nope"}, "flag provided but not defined"},
-		{"bad duration", []string{"--latency", "soon"}, "invalid value"},
+		{"unknown flag", []string{"--nope"}, "unknown flag --nope"},
+		{"config", []string{"--config", "x.yaml"}, "--config is not a flag of simulate"},
+		{"bad duration", []string{"--latency", "soon"}, `--latency: "soon" is not a duration`},
 		{"bad rate limit", []string{"--rate-limit", "lots"}, "--rate-limit"},
 		{"negative count", []string{"--fail-every", "-1"}, "--fail-every"},
 		{"argument", []string{"extra"}, "unexpected argument"},

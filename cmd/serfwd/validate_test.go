@@ -91,8 +91,11 @@ func TestValidateCommand(t *testing.T) {
 		{name: "inline secret in a readable file", args: []string{"validate", "--config", inline}, code: exitOK,
 			stdout: "config OK: 1 input, 2 sinks\n", stderrHas: "serfwd: warning: " + inline + " is readable by group or others (mode 0644)"},
 		{name: "stray argument", args: []string{"validate", "--config", good, "extra"}, code: exitUsage,
-			stderr: []string{`serfwd validate: unexpected argument "extra"`}},
-		{name: "unknown flag", args: []string{"validate", "--nope"}, code: exitUsage, stderrHas: "flag provided but not defined: -nope"},
+			stderr: []string{`serfwd validate: unexpected argument "extra"`, "Run 'serfwd validate --help' for its usage."}},
+		{name: "unknown flag", args: []string{"validate", "--nope"}, code: exitUsage,
+			stderr: []string{"serfwd validate: unknown flag --nope", "Run 'serfwd validate --help' for its usage."}},
+		{name: "misspelt flag", args: []string{"validate", "--confg", good}, code: exitUsage,
+			stderr: []string{"serfwd validate: unknown flag --confg (did you mean --config?)", "Run 'serfwd validate --help' for its usage."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
