@@ -41,8 +41,7 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 	defer a.close(context.Background())
 	stopMetrics, err := startMetrics(cfg, a, log)
 	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
-		return exitFailure
+		return setupFailed(io, "run", err)
 	}
 	defer stopMetrics()
 	p := startPipeline(a)
@@ -114,15 +113,4 @@ func serveUntilStopped(done <-chan struct{}, p *pipeline, sd *notifier, watchdog
 			sd.send("WATCHDOG=1")
 		}
 	}
-}
-
-// setupFailed prints why the agent could not be built; problems the
-// operator must fix (a locked state file, a bad sink setting) exit 2.
-func setupFailed(io stdio, cmd string, err error) int {
-	fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
-	var se *setupError
-	if errors.As(err, &se) {
-		return exitUsage
-	}
-	return exitFailure
 }
