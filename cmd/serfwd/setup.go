@@ -24,7 +24,7 @@ func setupFailed(io stdio, cmd string, err error) int {
 	if !isSetupError(err) {
 		return exitFailure
 	}
-	if hint := setupHint(err); hint != "" {
+	if hint := setupHint(cmd, err); hint != "" {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, hint)
 	}
 	return exitUsage
@@ -45,9 +45,13 @@ func isSetupError(err error) bool {
 	return false
 }
 
-// setupHint says what to do about a setup error, where the message alone
-// may not.
-func setupHint(err error) string {
+// setupHint says what to do about a setup error of cmd, where the message
+// alone may not.
+func setupHint(cmd string, err error) string {
+	listen := "metrics.listen"
+	if cmd == "simulate" {
+		listen = "--listen"
+	}
 	var netErr *net.OpError
 	switch {
 	case errors.As(err, &netErr) && errors.Is(err, fs.ErrPermission):
@@ -58,9 +62,9 @@ func setupHint(err error) string {
 	case errors.Is(err, syscall.ENOTDIR):
 		return "a part of that path is a file, not a directory: check state_path"
 	case errors.Is(err, syscall.EADDRINUSE):
-		return "another process listens on that address: choose another metrics.listen, or stop that process"
+		return "another process listens on that address: choose another " + listen + ", or stop that process"
 	case errors.Is(err, syscall.EADDRNOTAVAIL):
-		return "this host has no such address: check metrics.listen"
+		return "this host has no such address: check " + listen
 	}
 	return ""
 }

@@ -195,7 +195,7 @@ func TestSimulateAddressInUse(t *testing.T) {
 	var stderr bytes.Buffer
 	code := dispatch(context.Background(), stdio{Stdout: io.Discard, Stderr: &stderr},
 		[]string{"simulate", "--listen", strings.TrimPrefix(base, "http://")})
-	if code != exitFailure || !strings.Contains(stderr.String(), "listening on") {
-		t.Errorf("exit %d, stderr %q; want 1 and the listen error", code, stderr.String())
+	if code != exitUsage || !strings.Contains(stderr.String(), "listening on") || !strings.Contains(stderr.String(), "choose another --listen") {
+		t.Errorf("exit %d, stderr %q; want 2 (a setup error) and the listen error", code, stderr.String())
 	}
 }
