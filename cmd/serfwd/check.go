@@ -1,7 +1,7 @@
 // `serfwd check`: a live check of every input (a token and one small report
-// request) and every sink (its Checker), run concurrently under one timeout
-// and printed as a table. It never opens the state file, so it runs beside a
-// daemon.
+// request), every sink (its Checker) and the state path (check_state.go),
+// run concurrently under one timeout and printed as a table. It never opens
+// the state file as a database, so it runs beside a daemon.
 
 package main
 
@@ -114,6 +114,8 @@ func runChecks(ctx context.Context, cfg *config.Config, log *zap.Logger, timeout
 		results = append(results, checkResult{kind: "sink", name: sc.Name, target: sinkTarget(sc)})
 		jobs = append(jobs, func() checkResult { return checkSink(ctx, reg, regErr, cfg, sc, log) })
 	}
+	results = append(results, checkResult{kind: "state", name: "state_path", target: cfg.StatePath})
+	jobs = append(jobs, func() checkResult { return checkState(cfg.StatePath) })
 	var wg sync.WaitGroup
 	for i, job := range jobs {
 		wg.Go(func() {
@@ -138,7 +140,8 @@ func runChecks(ctx context.Context, cfg *config.Config, log *zap.Logger, timeout
 	out := append([]checkResult(nil), results...)
 	for i := range out {
 		if !out[i].done {
-			out[i].detail, out[i].failed = fmt.Sprintf("timed out after %s", timeout), true
+			out[i].detail = fmt.Sprintf("timed out after %s%s", timeout, tlsHint(out[i].target, context.DeadlineExceeded))
+			out[i].failed = true
 		}
 	}
 	return out
@@ -152,13 +155,13 @@ func checkInput(ctx context.Context, in config.Input, log *zap.Logger, now time.
 		return checkFailed("building client: %v", err)
 	}
 	if err := client.Token(ctx); err != nil {
-		return checkFailed("token: %v", err)
+		return checkFailed("token: %v%s", err, tlsHint(in.TokenURL, err))
 	}
 	end := now.Add(-in.Delay).Truncate(checkWindow).UTC()
 	w := serapi.Window{Start: end.Add(-checkWindow), End: end}
 	rep, err := client.Report(ctx, w)
 	if err != nil {
-		return checkFailed("token ok, report %s: %v", w, err)
+		return checkFailed("token ok, report %s: %v%s", w, err, tlsHint(inputTarget(in), err))
 	}
 	return checkResult{detail: fmt.Sprintf("token ok, report %s: %s", w, configCount(rep.Users.Len(), "record"))}
 }
@@ -178,7 +181,7 @@ func checkSink(ctx context.Context, reg sink.Registry, regErr error, cfg *config
 		return checkResult{detail: "no live check for this sink type"}
 	}
 	if err := c.Check(ctx); err != nil {
-		return checkFailed("%v", err)
+		return checkFailed("%v%s", err, tlsHint(sinkTarget(sc), err))
 	}
 	return checkResult{detail: sinkOK(sc)}
 }
