@@ -75,10 +75,10 @@ func planBackfill(io stdio, cfg *config.Config, name, fromS, toS string, now tim
 		fmt.Fprintf(io.Stderr, "serfwd backfill: unknown input %q (configured: %s)\n", name, inputNames(cfg))
 		return backfillPlan{}, exitUsage
 	}
-	from, err := serapi.ParseTime(fromS)
+	from, err := parseTimeArg("from", fromS)
 	if err == nil {
 		var to time.Time
-		if to, err = serapi.ParseTime(toS); err == nil {
+		if to, err = parseTimeArg("to", toS); err == nil {
 			return clipBackfill(io, in, from, to, now)
 		}
 	}
@@ -132,6 +132,7 @@ func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Log
 
 	p := startPipeline(a)
 	prog := newProgress(io.Stderr, "backfill "+plan.in.Name, plan.windows)
+	defer reportWaits(pl, prog)()
 	n, fetchErr := pl.Backfill(ctx, plan.from, plan.to, prog.update)
 	prog.finish(fetchErr == nil)
 	if fetchErr == nil && ctx.Err() != nil {
@@ -139,6 +140,31 @@ func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Log
 	}
 	left := p.drain(cfg.ShutdownTimeout)
 	return reportBackfill(io, plan, n, counted.events.Load(), fetchErr, left)
+}
+
+// reportWaits has prog told when pl's requests wait for the input's rate
+// limit; the returned function stops that.
+func reportWaits(pl *poller.Poller, prog progress) (stop func()) {
+	c, ok := pl.Fetcher.(interface{ Limiter() *serapi.Limiter })
+	if !ok {
+		return func() {}
+	}
+	lim := c.Limiter()
+	n, period := lim.Rate()
+	rate := fmt.Sprintf("%d requests per %s", n, fmtPeriod(period))
+	lim.OnWait(func(d time.Duration) { prog.waiting(d, rate) })
+	return func() { lim.OnWait(nil) }
+}
+
+// fmtPeriod renders a period without zero units: 1m, not 1m0s.
+func fmtPeriod(d time.Duration) string {
+	s := d.String()
+	for _, zero := range []string{"0s", "0m"} {
+		if len(s) > len(zero) && strings.HasSuffix(s, zero) && s[len(s)-len(zero)-1] >= 'a' {
+			s = s[:len(s)-len(zero)]
+		}
+	}
+	return s
 }
 
 // reportBackfill prints the summary line and returns the exit status.

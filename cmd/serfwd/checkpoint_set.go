@@ -10,7 +10,6 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
-	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
 // checkpointSetArgs are the flags of `serfwd checkpoint set`.
@@ -46,7 +45,7 @@ func checkpointSet(io stdio, args []string, now time.Time) int {
 		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: unknown input %q (configured: %s)\n", a.input, inputNames(cfg))
 		return exitUsage
 	}
-	t, err := parseTS("--time", a.time, now)
+	t, err := parseTS("time", a.time, now)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: %v\n", err)
 		return exitUsage
@@ -75,16 +74,16 @@ func checkpointSet(io stdio, args []string, now time.Time) int {
 	return exitOK
 }
 
-// parseTS parses a timestamp flag; times after now are refused.
+// parseTS parses a time flag; times after now are refused.
 func parseTS(flagName, s string, now time.Time) (time.Time, error) {
-	t, err := serapi.ParseTime(s)
+	t, err := parseTimeArg(flagName, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s: %w (UTC, e.g. %s)", flagName, err, event.FormatTime(now.Truncate(time.Hour)))
+		return time.Time{}, err
 	}
 	if t.After(now) {
-		return time.Time{}, fmt.Errorf("%s %s is in the future (now is %s)", flagName, event.FormatTime(t), event.FormatTime(now))
+		return time.Time{}, fmt.Errorf("--%s %s is in the future (now is %s)", flagName, event.FormatTime(t), event.FormatTime(now))
 	}
-	return t.UTC(), nil
+	return t, nil
 }
 
 // checkpointResetArgs are the flags of `serfwd checkpoint reset`.
