@@ -210,18 +210,20 @@ func TestLimiterOnWait(t *testing.T) {
 		t.Fatalf("a free slot reported waits %v", waits)
 	}
 	// The slot is in flight: the next request waits for its answer (-1).
-	ctx, cancel := context.WithCancel(context.Background())
-	l.OnWait(func(d time.Duration) { waits = append(waits, d); cancel() })
-	if _, err := l.Acquire(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Acquire = %v, want the canceled context's error", err)
+	// Each wait is reported as it begins; the hook ends it by canceling.
+	waitOnce := func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		l.OnWait(func(d time.Duration) { waits = append(waits, d); cancel() })
+		if _, err := l.Acquire(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Acquire = %v, want the canceled context's error", err)
+		}
 	}
+	waitOnce()
 	release()
 	// Answered 10 s ago: the slot frees 50 s from now.
 	now = now.Add(10 * time.Second)
-	ctx, cancel = context.WithCancel(context.Background())
-	if _, err := l.Acquire(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Acquire = %v, want the canceled context's error", err)
-	}
+	waitOnce()
 	if len(waits) != 2 || waits[0] != -1 || waits[1] != 50*time.Second {
 		t.Fatalf("waits %v, want [-1 50s]", waits)
 	}
