@@ -47,7 +47,7 @@ func cmdDemo(ctx context.Context, io stdio, args []string) int {
 	stdout := &streamSink{w: io.Stdout}
 	began := time.Now()
 	res := runOnce(ctx, cfg, log, map[string]sink.Sink{"stdout": stdout})
-	code := res.report(io, "demo")
+	code := res.report(io, "demo", false)
 	if code == exitOK {
 		fmt.Fprintf(io.Stderr, "serfwd demo: %d hourly windows from the built-in SER simulator (%s), %d events (%d ser.applicationUser, %d ser.window) in %s\n",
 			res.windows, sim.URL, stdout.total(), stdout.count[event.TypeApplicationUser], stdout.count[event.TypeWindow], time.Since(began).Round(time.Millisecond))
