@@ -130,8 +130,8 @@ func TestValidateExampleConfig(t *testing.T) {
 	setValidateSecrets(t)
 	creds := t.TempDir()
 	writeValidateFile(t, creds, "acme.secret", validateSERSecret+"\n", 0o600)
-	t.Setenv("CREDENTIALS_DIRECTORY", creds)
-	code, stdout, stderr := runValidate("validate", "--config", "../../configs/serfwd.example.yaml")
+	writeValidateFile(t, creds, "splunk.token", validateHECToken+"\n", 0o600)
+	code, stdout, stderr := runValidate("validate", "--config", "../../configs/serfwd.example.yaml", "--credentials", creds)
 	if code != exitOK || stdout != "config OK: 1 input, 3 sinks\n" {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
