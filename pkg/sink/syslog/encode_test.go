@@ -293,6 +293,9 @@ func TestSizeLimitManyExtras(t *testing.T) {
 			if format == "json" {
 				return
 			}
+			if !strings.Contains(msg, "^sev=1^usrName=sf-prod-notifications^") && !strings.Contains(msg, "|SER application user summary|1|rt=") {
+				t.Error("the payload's own attributes were dropped")
+			}
 			// Nothing was cut: the payload still ends with the last kept extra.
 			if !strings.HasSuffix(msg, fmt.Sprintf("k%05d=v", m-1)) {
 				t.Errorf("message does not end with the last kept extra: …%s", msg[len(msg)-20:])
