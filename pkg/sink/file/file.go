@@ -95,7 +95,7 @@ func New(s sink.Settings, c config.Sink) (sink.Sink, error) {
 		log:        log.With(zap.String("path", fc.Path)),
 		write:      (*os.File).Write,
 		buf:        make([]byte, 1, 64<<10),
-		tail:       newTailStore(s.StateDir, c.Name),
+		tail:       newTailStore(s.StateDir, s.Name),
 	}, nil
 }
 

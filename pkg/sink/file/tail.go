@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -28,7 +29,19 @@ const tailRecordSize = 128
 
 const tailFormat = "serfwd file sink v1 dev=%d ino=%d start=%d end=%d"
 
-func (r tailRecord) String() string { return fmt.Sprintf(tailFormat, r.dev, r.ino, r.start, r.end) }
+// appendTo appends the record as tailFormat renders it.
+func (r tailRecord) appendTo(b []byte) []byte {
+	b = append(b, "serfwd file sink v1 dev="...)
+	b = strconv.AppendUint(b, r.dev, 10)
+	b = append(b, " ino="...)
+	b = strconv.AppendUint(b, r.ino, 10)
+	b = append(b, " start="...)
+	b = strconv.AppendInt(b, r.start, 10)
+	b = append(b, " end="...)
+	return strconv.AppendInt(b, r.end, 10)
+}
+
+func (r tailRecord) String() string { return string(r.appendTo(nil)) }
 
 // parseTailRecord reads a stored record; anything else (a record torn by a
 // power loss, an unknown version) is not a record.
@@ -91,7 +104,7 @@ func (t *tailStore) store(r tailRecord) error {
 		t.f = f
 	}
 	var b [tailRecordSize]byte
-	n := copy(b[:], r.String())
+	n := len(r.appendTo(b[:0])) // at most 41 letters and 78 digits: it fits
 	for i := n; i < len(b)-1; i++ {
 		b[i] = ' '
 	}
