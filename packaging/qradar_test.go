@@ -217,7 +217,9 @@ func TestQRadarSample(t *testing.T) {
 	if n("failure") > 0 {
 		sev = math.Min(10, 1+math.Round(9*n("failure")/n("total")))
 	}
-	leef := func(k string) string { return regexp.MustCompile(`[|^]` + k + `=([^^]*)`).FindStringSubmatch(sample)[1] }
+	leef := func(k string) string {
+		return regexp.MustCompile(`[|^]` + k + `=([^^]*)`).FindStringSubmatch(sample)[1]
+	}
 	if leef("sev") != strconv.Itoa(int(sev)) || leef("usrName") != v["applicationUserName"] {
 		t.Errorf("sample sev=%s usrName=%s; SPEC §5 gives %v and %s", leef("sev"), leef("usrName"), sev, v["applicationUserName"])
 	}
@@ -227,6 +229,9 @@ func TestQRadarSample(t *testing.T) {
 	}
 	if n("success")+n("failure")+n("tempFailure")+n("partialSuccess")+n("inProgress") != n("total") {
 		t.Error("the sample's total is not the sum of its statuses")
+	}
+	if m := regexp.MustCompile(`the sample below has (\d+)\)`).FindStringSubmatch(string(data)); m == nil || m[1] != strconv.Itoa(len(sample)) {
+		t.Errorf("the README's size of the sample (%v) is not its length %d", m, len(sample))
 	}
 	if pri := sample[:5]; (n("failure") > 0) != (pri == "<132>") {
 		t.Errorf("sample PRI %s: warning (132 for local0) exactly when failure > 0", pri)
