@@ -77,43 +77,41 @@ bench_tsv() {
 # metric TSV PKG NAME UNIT prints one figure, or nothing.
 metric() { awk -F'\t' -v p="$2" -v n="$3" -v u="$4" '$1 == p && $2 == n && $3 == u {print $4; exit}' "$1"; }
 
-# names TSV PKG PREFIX lists the benchmarks of PKG whose name starts with PREFIX/.
-names() { awk -F'\t' -v p="$2" -v n="$3/" '$1 == p && index($2, n) == 1 {print $2}' "$1" | awk '!seen[$0]++'; }
+# benches TSV TOP lists "package benchmark" for each sub-benchmark of TOP
+# (e.g. BenchmarkDecode), in any package.
+benches() { awk -F'\t' -v t="$2/" 'index($2, t) == 1 && !seen[$1 " " $2]++ {print $1 " " $2}' "$1"; }
 
-# decode_rows TSV adds a row per sub-benchmark of pkg/serapi's BenchmarkDecode.
+# decode_rows TSV adds a row per sub-benchmark of BenchmarkDecode (pkg/serapi).
 decode_rows() {
-	local name rps apr apo n found=""
-	for name in $(names "$1" pkg/serapi BenchmarkDecode); do
+	local pkg name rps apr apo n found=""
+	while read -r pkg name; do
 		found=1
-		rps=$(metric "$1" pkg/serapi "$name" records/s)
-		apr=$(metric "$1" pkg/serapi "$name" allocs/record)
+		rps=$(metric "$1" "$pkg" "$name" records/s)
+		apr=$(metric "$1" "$pkg" "$name" allocs/record)
 		if [ -z "$apr" ]; then
-			apo=$(metric "$1" pkg/serapi "$name" allocs/op)
+			apo=$(metric "$1" "$pkg" "$name" allocs/op)
 			n=$(grep -o '[0-9]*records' <<<"$name" | tr -dc 0-9 || true)
 			[ -n "$n" ] && [ -n "$apo" ] && apr=$(calc %.2f "$apo / $n")
 		fi
-		row "Decode, one core: \`${name#Benchmark}\`" "$(num "${rps:-0}") records/s, ${apr:-?} allocs/record" \
+		row "Decode, one core: \`$pkg\` \`${name#Benchmark}\`" "$(num "${rps:-0}") records/s, ${apr:-?} allocs/record" \
 			"≥ 300,000 records/s, ≤ 2 allocs/record" "$([ "$(ge "${rps:-0}" 300000)$(le "${apr:-99}" 2)" = yesyes ] && echo yes || echo NO)"
-	done
-	[ -n "$found" ] || row "Decode, one core (\`pkg/serapi\` BenchmarkDecode)" "not measured: no result (see the go test output)" "≥ 300,000 records/s" "NO"
+	done < <(benches "$1" BenchmarkDecode)
+	[ -n "$found" ] || row "Decode, one core (BenchmarkDecode)" "not measured: no result (see the go test output)" "≥ 300,000 records/s" "NO"
 }
 
-# pipeline_rows TSV adds a row per sub-benchmark of the BenchmarkPipeline of
-# pkg/sink/hec and pkg/sink/syslog: decoded records to queued and encoded.
+# pipeline_rows TSV adds a row per sub-benchmark of BenchmarkPipeline
+# (pkg/sink/hec, pkg/sink/syslog): decoded records to queued and encoded.
 pipeline_rows() {
-	local pkg name eps cps ape label found=""
-	for pkg in pkg/sink/hec pkg/sink/syslog; do
-		[ $pkg = pkg/sink/hec ] && label="HEC + gzip" || label="syslog"
-		for name in $(names "$1" $pkg BenchmarkPipeline); do
-			found=1
-			eps=$(metric "$1" $pkg "$name" events/s)
-			cps=$(metric "$1" $pkg "$name" events/cpu-s)
-			ape=$(metric "$1" $pkg "$name" allocs/event)
-			row "Records → queued + encoded, one core: $label \`${name#BenchmarkPipeline/}\`" \
-				"$(num "${cps:-0}") events/CPU s ($(num "${eps:-0}") events/s, ${ape:-?} allocs/event)" \
-				"≥ 100,000" "$(ge "${cps:-0}" 100000)"
-		done
-	done
+	local pkg name eps cps ape found=""
+	while read -r pkg name; do
+		found=1
+		eps=$(metric "$1" "$pkg" "$name" events/s)
+		cps=$(metric "$1" "$pkg" "$name" events/cpu-s)
+		ape=$(metric "$1" "$pkg" "$name" allocs/event)
+		row "Records → queued + encoded, one core: \`$pkg\` \`${name#Benchmark}\`" \
+			"$(num "${cps:-0}") events/CPU s ($(num "${eps:-0}") events/s, ${ape:-?} allocs/event)" \
+			"≥ 100,000" "$(ge "${cps:-0}" 100000)"
+	done < <(benches "$1" BenchmarkPipeline)
 	[ -n "$found" ] || row "Records → queued + encoded, one core (BenchmarkPipeline)" "not measured: no result (see the go test output)" "≥ 100,000" "NO"
 }
 
