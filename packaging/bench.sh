@@ -5,8 +5,8 @@
 # simulator, a SER API that serves pre-fetched bodies, a local HEC receiver
 # and syslog-ng, all on 127.0.0.1, and stops every process it started.
 #
-#   packaging/bench.sh               # full run, about 6 minutes
-#   packaging/bench.sh --quick       # fewer windows and rounds, about 2 minutes
+#   packaging/bench.sh               # full run, about 3 minutes
+#   packaging/bench.sh --quick       # fewer windows and rounds, about 1 minute
 #   packaging/bench.sh --write       # full run, then rewrite the generated
 #                                    # blocks of README.md and packaging/BENCH.md
 #   packaging/bench.sh --only "e2e gobench" --keep   # some scenarios; keep the work dir

@@ -33,9 +33,9 @@ run_info() {
 	else
 		load="other processes kept $others of the $(nproc) CPUs busy on average"
 	fi
-	echo "Run: $(date -u '+%Y-%m-%d %H:%M') UTC, \`packaging/bench.sh\` ($MODE mode, $(calc %.1f "($t1 - $t0) / 60") min), commit $commit on $(git -C "$ROOT" rev-parse --abbrev-ref HEAD 2>/dev/null || echo "?") ($state)."
-	echo "Machine: $(machine)."
-	echo "Load: $load during the run (load average $l0 at the start, $l1 at the end). Wall-clock figures are noisy when the machine is shared; events per CPU-second and their ratio are the steadier ones."
+	echo "- Run: $(date -u '+%Y-%m-%d %H:%M') UTC, \`packaging/bench.sh\` ($MODE mode, $(calc %.1f "($t1 - $t0) / 60") min), commit $commit on $(git -C "$ROOT" rev-parse --abbrev-ref HEAD 2>/dev/null || echo "?") ($state)."
+	echo "- Machine: $(machine)."
+	echo "- Load: $load during the run (load average $l0 at the start, $l1 at the end). Wall-clock figures are noisy when the machine is shared; events per CPU-second and their ratio are the steadier ones."
 }
 
 # machine describes the hardware and the software measured against.
