@@ -105,7 +105,7 @@ wait_events() {
 
 # cpu_secs PID: user + system CPU seconds of a running process (all threads).
 cpu_secs() {
-	awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); print ($12 + $13) / hz}' "/proc/$1/stat"
+	awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz}' "/proc/$1/stat"
 }
 
 # timed NAME CMD... runs CMD under GNU time; sets ELAPSED, CPU, RSS_KB. It
