@@ -83,17 +83,19 @@ benches() { awk -F'\t' -v t="$2/" 'index($2, t) == 1 && !seen[$1 " " $2]++ {prin
 
 # decode_rows TSV adds a row per sub-benchmark of BenchmarkDecode (pkg/serapi).
 decode_rows() {
-	local pkg name rps apr apo n found=""
+	local pkg name rps unit apr apo n found=""
 	while read -r pkg name; do
 		found=1
-		rps=$(metric "$1" "$pkg" "$name" records/s)
+		unit=records/cpu-s # per CPU-second when the benchmark reports it, else per second
+		rps=$(metric "$1" "$pkg" "$name" $unit)
+		[ -n "$rps" ] || { unit=records/s; rps=$(metric "$1" "$pkg" "$name" $unit); }
 		apr=$(metric "$1" "$pkg" "$name" allocs/record)
 		if [ -z "$apr" ]; then
 			apo=$(metric "$1" "$pkg" "$name" allocs/op)
 			n=$(grep -o '[0-9]*records' <<<"$name" | tr -dc 0-9 || true)
 			[ -n "$n" ] && [ -n "$apo" ] && apr=$(calc %.2f "$apo / $n")
 		fi
-		row "Decode, one core: \`$pkg\` \`${name#Benchmark}\`" "$(num "${rps:-0}") records/s, ${apr:-?} allocs/record" \
+		row "Decode, one core: \`$pkg\` \`${name#Benchmark}\`" "$(num "${rps:-0}") ${unit/cpu-s/CPU s}, ${apr:-?} allocs/record" \
 			"≥ 300,000 records/s, ≤ 2 allocs/record" "$([ "$(ge "${rps:-0}" 300000)$(le "${apr:-99}" 2)" = yesyes ] && echo yes || echo NO)"
 	done < <(benches "$1" BenchmarkDecode)
 	[ -n "$found" ] || row "Decode, one core (BenchmarkDecode)" "not measured: no result (see the go test output)" "≥ 300,000 records/s" "NO"
