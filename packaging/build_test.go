@@ -63,6 +63,7 @@ func TestBuildPackages(t *testing.T) {
 	t.Run("deb docs", func(t *testing.T) { checkDebDocs(t, dpkgDeb, deb, version) })
 	t.Run("lintian", func(t *testing.T) { checkLintian(t, deb) })
 	t.Run("rpm", func(t *testing.T) { checkRPM(t, rpmFile, version) })
+	t.Run("addon", func(t *testing.T) { checkAddonArchive(t, filepath.Join(dist, addonName+"-"+version+".tgz"), version) })
 }
 
 // testMaintainer is the MAINTAINER the build test packages with.
@@ -77,6 +78,7 @@ var packaged = []struct{ path, source string }{
 	{"/usr/share/doc/serfwd/README.md", ""},
 	{"/usr/share/doc/serfwd/LICENSE", "LICENSE"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/default/props.conf", "packaging/splunk/TA-serfwd/default/props.conf"},
+	{"/usr/share/serfwd/splunk/TA-serfwd/LICENSE", "LICENSE"}, // the add-on as build.sh staged it
 	{"/usr/share/man/man1/serfwd.1.gz", ""},
 	{"/usr/share/doc/serfwd/copyright", ""},
 	{"/usr/share/doc/serfwd/changelog.gz", ""},
