@@ -97,3 +97,22 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestEndlessValuesInRecordsNameTheirLimit: a string or number that never
+// ends inside a record is reported as too long a string, not as too large a
+// record, whatever the reads hand over.
+func TestEndlessValuesInRecordsNameTheirLimit(t *testing.T) {
+	for _, body := range []string{
+		`{"applicationUsers":[{"applicationName":"` + strings.Repeat("a", 3*MaxStringBytes),
+		`{"applicationUsers":[{"x":` + strings.Repeat("1", 3*MaxStringBytes),
+		`{"applicationUsers":[{"x":"` + strings.Repeat(`\u00e9`, MaxStringBytes),
+	} {
+		for _, r := range []io.Reader{strings.NewReader(body), iotest.HalfReader(strings.NewReader(body))} {
+			_, err := Decode(r)
+			var ferr *FieldError
+			if !errors.Is(err, ErrStringTooLong) || !errors.As(err, &ferr) || ferr.Path != "applicationUsers[0]" {
+				t.Fatalf("%.60s…: %v, want %v at applicationUsers[0]", body, err, ErrStringTooLong)
+			}
+		}
+	}
+}

@@ -209,6 +209,10 @@ func (s *scanner) digits() bool {
 	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
 		s.i++
 	}
+	if s.i-begin > MaxStringBytes {
+		s.limit(ErrStringTooLong) // whether or not it ends further on
+		return false
+	}
 	return s.i > begin
 }
 

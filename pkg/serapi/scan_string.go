@@ -31,6 +31,10 @@ func (s *scanner) rawString() (raw []byte, escaped, wide bool) {
 			i++
 		}
 		s.i = i
+		if i-begin > MaxStringBytes {
+			s.limit(ErrStringTooLong) // whether or not it ends further on
+			return nil, false, false
+		}
 		if i >= len(b) {
 			s.short()
 			return nil, false, false
