@@ -81,3 +81,19 @@ func (st *Stage) Drop() error {
 	st.batches = nil
 	return nil
 }
+
+// Staged counts the batches staged by windows not committed (nor dropped)
+// yet: zero whenever no fetch is under way.
+func (s *Store) Staged() (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		refs := tx.Bucket(bucketRefs)
+		return tx.Bucket(bucketBatches).ForEach(func(k, _ []byte) error {
+			if refs.Get(k) == nil {
+				n++
+			}
+			return nil
+		})
+	})
+	return n, err
+}
