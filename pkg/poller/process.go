@@ -2,7 +2,6 @@ package poller
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -106,14 +105,10 @@ func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result 
 		if err == nil {
 			return p.firstResult(j, fetched)
 		}
-		if derr := j.stage.Drop(); derr != nil && !errors.Is(err, ErrStateWrite) {
-			err = fmt.Errorf("%w: dropping the staged part of window %s: %w", ErrStateWrite, w, derr)
+		if end := j.abandon(ctx, err); end != nil {
+			return result{w: w, err: end}
 		}
 		switch {
-		case errors.Is(err, ErrStateWrite):
-			return result{w: w, err: err}
-		case ctx.Err() != nil:
-			return result{w: w, err: ctx.Err()}
 		case p.MaxAttempts > 0 && attempt >= p.MaxAttempts:
 			return result{w: w, err: fmt.Errorf("fetching window %s of input %q (gave up after %d attempts): %w", w, p.Input.Name, attempt, err)}
 		}

@@ -8,7 +8,6 @@ package poller
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -61,14 +60,8 @@ func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) result
 	err = p.stream(ctx, w, j)
 	now := p.Now()
 	if err != nil {
-		if derr := j.stage.Drop(); derr != nil && !errors.Is(err, ErrStateWrite) {
-			err = fmt.Errorf("%w: dropping the staged part of window %s: %w", ErrStateWrite, w, derr)
-		}
-		switch {
-		case errors.Is(err, ErrStateWrite):
-			return result{w: w, err: err}
-		case ctx.Err() != nil:
-			return result{w: w, err: ctx.Err()}
+		if end := j.abandon(ctx, err); end != nil {
+			return result{w: w, err: end}
 		}
 		e.Attempts++
 		e.Due = now.Add(revisitSpacing(p.Input.Interval, e.Attempts))

@@ -7,6 +7,8 @@
 package poller
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"go.uber.org/zap"
@@ -132,6 +134,22 @@ func (j *windowJob) finish(wev *event.Event) []state.Batch {
 	out := append(j.pending, last...)
 	j.pending = nil
 	return out
+}
+
+// abandon drops what a fetch that failed with err staged. It returns the
+// error that ends the run (the state file failing, or ctx's end), or nil
+// when the fetch may be tried again.
+func (j *windowJob) abandon(ctx context.Context, err error) error {
+	if derr := j.stage.Drop(); derr != nil && !errors.Is(err, ErrStateWrite) {
+		err = fmt.Errorf("%w: dropping the staged part of window %s: %w", ErrStateWrite, j.w, derr)
+	}
+	switch {
+	case errors.Is(err, ErrStateWrite):
+		return err
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return nil
 }
 
 // replay hands the records of an answer fetched whole to h, as Stream would.
