@@ -65,35 +65,85 @@ func (e *rawEvent) constant(key []byte, slot int) {
 	e.fields = append(e.fields, rawField{key: key, kind: constKind + Kind(slot)})
 }
 
-// event copies e into an Event. Const fields take their values from
-// consts; lists are never nil.
+// event copies e into an Event: its texts into one string that the fields
+// slice, the keys of the fixed fields as the package's own strings. Const
+// fields take their values from consts; lists are never nil.
 func (e *rawEvent) event(consts []Field) Event {
+	n, items := 0, 0
+	for i := range e.fields {
+		f := &e.fields[i]
+		n += len(f.key) + len(f.text)
+		if f.id {
+			n += len(f.text)
+		}
+		for _, it := range f.items {
+			n += len(it)
+		}
+		items += len(f.items)
+	}
+	t := texts{buf: make([]byte, 0, n)}
+	for i := range e.fields {
+		f := &e.fields[i]
+		t.add(f.key)
+		if f.id {
+			t.buf = hex.AppendEncode(t.buf, f.text)
+		} else {
+			t.buf = append(t.buf, f.text...)
+		}
+		for _, it := range f.items {
+			t.buf = append(t.buf, it...)
+		}
+	}
+	all := string(t.buf)
 	out := Event{Fields: make([]Field, len(e.fields))}
+	list := make([]string, items)
+	off := 0
+	take := func(n int) string { s := all[off : off+n]; off += n; return s }
 	for i := range e.fields {
 		f, o := &e.fields[i], &out.Fields[i]
-		o.Key, o.Kind = string(f.key), f.kind
+		key := take(len(f.key))
+		if k, ok := fixedKeys[key]; ok {
+			key = k
+		}
+		o.Key, o.Kind = key, f.kind
 		switch {
 		case f.kind >= constKind:
 			*o = consts[f.kind-constKind]
-			o.Key = string(f.key)
+			o.Key = key
 		case f.kind == Int:
 			o.Int = f.num
 		case f.kind == List:
 			o.List = emptyList
 			if len(f.items) > 0 {
-				o.List = make([]string, len(f.items))
+				o.List, list = list[:len(f.items):len(f.items)], list[len(f.items):]
 				for j, it := range f.items {
-					o.List[j] = string(it)
+					o.List[j] = take(len(it))
 				}
 			}
 		case f.id:
-			o.Str = hex.EncodeToString(f.text)
+			o.Str = take(2 * len(f.text))
 		default:
-			o.Str = string(f.text)
+			o.Str = take(len(f.text))
 		}
 	}
 	return out
 }
+
+// texts collects an event's texts.
+type texts struct{ buf []byte }
+
+func (t *texts) add(b []byte) { t.buf = append(t.buf, b...) }
+
+// fixedKeys maps the keys of the fixed fields to the package's strings, so
+// that events share them.
+var fixedKeys = func() map[string]string {
+	m := map[string]string{}
+	for k := range recordKeys {
+		m[k] = k
+	}
+	m[KeyRecords] = KeyRecords
+	return m
+}()
 
 // fromEvent fills e with ev's fields as a read-only view of its texts. A
 // field of an unknown Kind becomes a Raw null, as AppendJSON writes it.

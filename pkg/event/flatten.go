@@ -55,6 +55,7 @@ type Flattener struct {
 	x          extraAdder
 	w          serapi.Window
 	inputName  string
+	conv       serapi.RawRecord // FromRecord's view of a Record
 }
 
 // NewFlattener returns a Flattener for window w of input.
@@ -78,14 +79,17 @@ func (f *Flattener) Number(n Numberer) { f.numberer = n }
 
 // Reset readies f for window w of input.
 func (f *Flattener) Reset(input string, w serapi.Window) {
-	f.inputName, f.w = input, w
-	f.input = []byte(Clean(input))
+	f.w = w
+	if f.inputName != input || f.input == nil {
+		f.input = []byte(Clean(input))
+	}
 	f.start = appendTime(f.start[:0], w.Start)
 	f.end = appendTime(f.end[:0], w.End)
 	f.ords = Ordinals{seen: f.ords.seen}
 	clear(f.ords.seen)
 	f.numberer = &f.ords
 	f.sums, f.records = [counterCount]int64{}, 0
+	f.inputName = input
 	f.x = extraAdder{e: &f.ev, a: &f.arena, seen: f.x.seen, next: f.x.next}
 }
 

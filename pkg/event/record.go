@@ -74,15 +74,17 @@ func FromRecordOrdinal(input string, w serapi.Window, r *serapi.Record, ent *ser
 	f := flatteners.Get().(*Flattener)
 	defer flatteners.Put(f)
 	f.Reset(input, w)
-	raw := RawRecord(r)
-	f.scratch = appendRawIdentity(f.scratch[:0], f.input, f.start, &raw)
+	raw := &f.conv
+	rawFrom(raw, r)
+	f.scratch = appendRawIdentity(f.scratch[:0], f.input, f.start, raw)
 	id := ordinalID(f.scratch, n)
 	if ent == nil {
 		ent = &serapi.Entitlement{}
 	}
-	f.build(&raw, &id, revision, ent)
+	f.build(raw, &id, revision, ent)
 	ev := f.ev.event(nil)
 	f.ev.reset()
+	*raw = serapi.RawRecord{FromEnvelope: raw.FromEnvelope[:0], FromHeader: raw.FromHeader[:0], Extra: raw.Extra[:0]}
 	return ev
 }
 
@@ -102,33 +104,39 @@ func ordinalID(text []byte, n int) ID {
 // values as valid compact JSON (a value that is not JSON becomes a JSON
 // string of its text). The view shares r's texts: it must not be changed.
 func RawRecord(r *serapi.Record) serapi.RawRecord {
-	raw := serapi.RawRecord{
-		ApplicationName:     bytesOf(Clean(r.ApplicationName)),
-		ApplicationUserName: bytesOf(Clean(r.ApplicationUserName)),
-		FromEnvelope:        rawList(r.FromEnvelope),
-		FromHeader:          rawList(r.FromHeader),
-		Status:              r.Status,
-		Size:                r.Size,
-		Details:             r.Details,
-	}
-	if len(r.Extra) > 0 {
-		raw.Extra = make([]serapi.RawExtra, len(r.Extra))
-		for i, x := range r.Extra {
-			raw.Extra[i] = serapi.RawExtra{Name: bytesOf(Clean(x.Name)), Value: rawValue(x.Value)}
-		}
-	}
+	var raw serapi.RawRecord
+	rawFrom(&raw, r)
 	return raw
 }
 
-func rawList(list []string) [][]byte {
+// rawFrom fills raw with the view of r, reusing raw's slices.
+func rawFrom(raw *serapi.RawRecord, r *serapi.Record) {
+	*raw = serapi.RawRecord{
+		ApplicationName:     bytesOf(Clean(r.ApplicationName)),
+		ApplicationUserName: bytesOf(Clean(r.ApplicationUserName)),
+		FromEnvelope:        rawList(raw.FromEnvelope[:0], r.FromEnvelope),
+		FromHeader:          rawList(raw.FromHeader[:0], r.FromHeader),
+		Status:              r.Status,
+		Size:                r.Size,
+		Details:             r.Details,
+		Extra:               raw.Extra[:0],
+	}
+	for _, x := range r.Extra {
+		raw.Extra = append(raw.Extra, serapi.RawExtra{Name: bytesOf(Clean(x.Name)), Value: rawValue(x.Value)})
+	}
+	if len(raw.Extra) == 0 {
+		raw.Extra = nil
+	}
+}
+
+func rawList(dst [][]byte, list []string) [][]byte {
 	if len(list) == 0 {
 		return nil
 	}
-	out := make([][]byte, len(list))
-	for i, s := range list {
-		out[i] = bytesOf(Clean(s))
+	for _, s := range list {
+		dst = append(dst, bytesOf(Clean(s)))
 	}
-	return out
+	return dst
 }
 
 // rawValue returns v as valid compact clean JSON, nil when it is empty.
