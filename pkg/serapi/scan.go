@@ -89,13 +89,6 @@ func (s *scanner) expect(c byte, what string) bool {
 	return true
 }
 
-// end checks that nothing but white space follows.
-func (s *scanner) end() {
-	if s.peek() != 0 {
-		s.unexpected("after the value")
-	}
-}
-
 // enter and leave track the nesting depth of objects and lists.
 func (s *scanner) enter() bool {
 	if s.depth++; s.depth > MaxDepth {
