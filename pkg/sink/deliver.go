@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/backoff"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -149,8 +149,8 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 		default:
 			l.Logger.Debug("delivery failed; retrying", fields...)
 		}
-		if !sleep(ctx, wait) {
-			return ctx.Err()
+		if err := backoff.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 	if err := l.Queue.Ack(l.Name, entries); err != nil {
@@ -167,21 +167,17 @@ func (l *Loop) reportDepth() {
 	}
 }
 
-// backoff is capped exponential with full jitter in its upper half; a
+// backoff is pkg/backoff's capped exponential backoff with equal jitter; a
 // destination's Retry-After wins when it asks for longer; configuration
 // problems are retried slowly.
 func (l *Loop) backoff(attempt int, err error) time.Duration {
-	maxWait := l.MaxBackoff
+	p := backoff.Policy{Min: l.MinBackoff, Max: l.MaxBackoff}
 	if IsPermanent(err) {
-		maxWait = max(maxWait, 5*time.Minute)
+		p.Max = max(p.Max, 5*time.Minute)
 	}
-	d := l.MinBackoff << min(attempt-1, 20)
-	if d <= 0 || d > maxWait {
-		d = maxWait
-	}
-	d = d/2 + rand.N(d/2+1)
-	if after, ok := RetryAfterDelay(err); ok && after > d {
-		d = min(after, 10*time.Minute)
+	d := p.Delay(attempt - 1)
+	if after, ok := RetryAfterDelay(err); ok {
+		d = backoff.AtLeast(d, after)
 	}
 	return d
 }
@@ -259,17 +255,6 @@ func appendSync(path string, b []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 func waitFor(ctx context.Context, ch <-chan struct{}, d time.Duration) {
