@@ -7,13 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/poller"
@@ -102,7 +101,7 @@ func clipBackfill(io stdio, in config.Input, from, to, now time.Time) (backfillP
 // runBackfill builds the agent, delivers while the windows are fetched and
 // queued, then drains the sinks for at most shutdown_timeout.
 func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger, plan backfillPlan) int {
-	a, err := newAgent(cfg, log, nil)
+	a, err := agent.New(cfg, agentOptions(log, nil))
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {
 			fmt.Fprintln(io.Stderr, lockedMessage("backfill", cfg))
@@ -110,22 +109,10 @@ func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Log
 		}
 		return setupFailed(io, "backfill", err)
 	}
-	defer a.close(context.Background())
-	i := slices.IndexFunc(a.pollers, func(p *poller.Poller) bool { return p.Input.Name == plan.in.Name })
-	pl := a.pollers[i]
-	pl.MaxAttempts = onceMaxAttempts
-	counted := &countingObserver{Observer: pl.Observer}
-	pl.Observer = counted
-
-	p := startPipeline(a)
+	defer a.Close(context.Background())
 	prog := newProgress(io.Stderr, "backfill "+plan.in.Name, plan.windows)
-	n, fetchErr := pl.Backfill(ctx, plan.from, plan.to, prog.update)
-	prog.finish(fetchErr == nil)
-	if fetchErr == nil && ctx.Err() != nil {
-		fetchErr = fmt.Errorf("interrupted: %w", ctx.Err())
-	}
-	left := p.drain(cfg.ShutdownTimeout)
-	return reportBackfill(io, plan, n, counted.events.Load(), fetchErr, left)
+	res := a.Backfill(ctx, plan.in.Name, plan.from, plan.to, onceMaxAttempts, prog.update, prog.finish)
+	return reportBackfill(io, plan, res.Windows, res.Events, res.Err, res.Left)
 }
 
 // reportBackfill prints the summary line and returns the exit status.
@@ -139,7 +126,7 @@ func reportBackfill(io stdio, plan backfillPlan, windows int, events int64, fetc
 		summary += "; stopped early"
 		code = exitFailure
 	}
-	for _, line := range describeLeft(left) {
+	for _, line := range agent.DescribeLeft(left) {
 		fmt.Fprintf(io.Stderr, "serfwd backfill: %s\n", line)
 		code = exitFailure
 	}
@@ -148,16 +135,4 @@ func reportBackfill(io stdio, plan backfillPlan, windows int, events int64, fetc
 	}
 	fmt.Fprintln(io.Stderr, summary+"; the cursor did not move")
 	return code
-}
-
-// countingObserver counts the events of committed windows and passes every
-// call on to the agent's observer (the metrics).
-type countingObserver struct {
-	poller.Observer
-	events atomic.Int64
-}
-
-func (c *countingObserver) Committed(input string, w serapi.Window, events int, cursorMoved bool) {
-	c.events.Add(int64(events))
-	c.Observer.Committed(input, w, events, cursorMoved)
 }

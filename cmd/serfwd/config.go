@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 )
 
@@ -27,15 +28,13 @@ func configPath(fs *flag.FlagSet) *string {
 	return fs.String("config", def, "config `FILE` ($SERFWD_CONFIG, else "+defaultConfigPath+")")
 }
 
-// loadConfig loads and validates the config at path. Warnings go to
+// loadConfig loads and validates the config at path in one pass, through
+// the agent's table of sink kinds. Warnings go to
 // stderr. On failure it prints a header naming the file and then each
 // problem as "path: problem", one per line, and returns exitUsage.
 func loadConfig(io stdio, path string) (*config.Config, int) {
 	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
-	cfg, err := config.Load(path, config.WithWarnings(warn))
-	if err == nil {
-		err = cfg.Validate()
-	}
+	cfg, err := agent.LoadConfig(path, config.WithWarnings(warn))
 	if err == nil {
 		return cfg, exitOK
 	}

@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
-	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
@@ -49,7 +48,7 @@ func (r onceResult) report(io stdio, cmd string) int {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, r.pollErr)
 		code = exitFailure
 	}
-	for _, line := range describeLeft(r.left) {
+	for _, line := range agent.DescribeLeft(r.left) {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, line)
 		code = exitFailure
 	}
@@ -59,24 +58,11 @@ func (r onceResult) report(io stdio, cmd string) int {
 // runOnce catches every input up to now - delay while the sinks deliver,
 // then gives the sinks shutdown_timeout to empty their queues.
 func runOnce(ctx context.Context, cfg *config.Config, log *zap.Logger, extra map[string]sink.Sink) onceResult {
-	a, err := newAgent(cfg, log, extra)
+	a, err := agent.New(cfg, agentOptions(log, extra))
 	if err != nil {
 		return onceResult{setupErr: err}
 	}
-	defer a.close(context.Background())
-	p := startPipeline(a)
-	var res onceResult
-	var windows atomic.Int64
-	res.pollErr = p.poll(ctx, func(ctx context.Context, pl *poller.Poller) error {
-		pl.MaxAttempts = onceMaxAttempts
-		n, err := pl.CatchUp(ctx)
-		windows.Add(int64(n))
-		return err
-	})
-	if ctx.Err() != nil && res.pollErr == nil {
-		res.pollErr = fmt.Errorf("interrupted: %w", ctx.Err())
-	}
-	res.windows = int(windows.Load())
-	res.left = p.drain(cfg.ShutdownTimeout)
-	return res
+	defer a.Close(context.Background())
+	res := a.Once(ctx, onceMaxAttempts)
+	return onceResult{pollErr: res.Err, windows: res.Windows, left: res.Left}
 }

@@ -1,4 +1,7 @@
-package config
+// Secrets never show when a config is printed, in any verb or encoding, and
+// Secrets finds every one of them.
+
+package config_test
 
 import (
 	"encoding/json"
@@ -7,6 +10,9 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink/hec"
 )
 
 func TestSecretsAreRedacted(t *testing.T) {
@@ -18,12 +24,12 @@ sinks:
   - {name: s, type: splunk_hec, url: "https://h:8088", token: inline-hec-token}
   - {name: t, type: splunk_hec, url: "https://h:8088", token_file: "${TESTDATA}/secrets/splunk.token"}
 `)
-	if cfg.Inputs[1].ClientSecret.Reveal() == "" || cfg.Sinks[1].HEC.Token.Reveal() == "" {
+	if cfg.Inputs[1].ClientSecret.Reveal() == "" || as[hec.Config](t, cfg.Sinks[1]).Token.Reveal() == "" {
 		t.Fatal("secrets were not loaded")
 	}
 	renderings := map[string]func() (string, error){}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
-		for name, v := range map[string]any{"cfg": cfg, "*cfg": *cfg, "input": cfg.Inputs[0], "hec": *cfg.Sinks[0].HEC, "token": cfg.Sinks[1].HEC.Token, "sink": cfg.Sinks[1], "sinks": cfg.Sinks} {
+		for name, v := range map[string]any{"cfg": cfg, "*cfg": *cfg, "input": cfg.Inputs[0], "hec": as[hec.Config](t, cfg.Sinks[0]), "token": as[hec.Config](t, cfg.Sinks[1]).Token, "sink": cfg.Sinks[1], "sinks": cfg.Sinks} {
 			renderings[verb+" "+name] = func() (string, error) { return fmt.Sprintf(verb, v), nil }
 		}
 	}
@@ -41,7 +47,36 @@ sinks:
 			}
 		}
 	}
-	if out := fmt.Sprintf("%v", *cfg.Sinks[0].HEC); !strings.Contains(out, "[REDACTED]") {
+	if out := fmt.Sprintf("%v", as[hec.Config](t, cfg.Sinks[0])); !strings.Contains(out, "[REDACTED]") {
 		t.Errorf("expected [REDACTED] in %s", out)
+	}
+}
+
+func TestSecretsFindsEverySecret(t *testing.T) {
+	cfg := mustLoad(t, `
+inputs:
+  - {name: a, client_id: id, client_secret: "${SER_CLIENT_SECRET}", proxy: "http://px:proxy-pw@proxy:3128"}
+sinks:
+  - {name: s, type: splunk_hec, url: "https://u:hec-url-pw@h:8088", token: inline-hec-token}
+  - {name: f, type: file, path: /tmp/x}
+`)
+	got := cfg.Secrets()
+	want := []string{"env-ser-secret-value", "hec-url-pw", "inline-hec-token", "proxy-pw", "px:proxy-pw", "u:hec-url-pw"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("Secrets() = %q, want %q", got, want)
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://splunk.example:8088", "https://splunk.example:8088"},
+		{"https://user:pw@splunk.example:8088/x", "https://[REDACTED]@splunk.example:8088/x"},
+		{"https://h.example/p?token=abc&x=1", "https://h.example/p?token=[REDACTED]&x=[REDACTED]"},
+		{"https://user:pw%zz@h.example/x", "https://[REDACTED]@h.example/x"}, // does not parse
+	}
+	for _, tc := range tests {
+		if got := config.RedactURL(tc.in); got != tc.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }

@@ -212,7 +212,7 @@ func TestLoopSetsAsideUnreadableEntries(t *testing.T) {
 			l := newLoop(t, st, "a", s)
 			dir := t.TempDir()
 			if withDir {
-				l.DeadLetterDir = dir
+				l.DeadLetters = sink.NewDeadLetters(dir, "a")
 			}
 			stop := make(chan struct{})
 			close(stop)

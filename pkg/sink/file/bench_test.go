@@ -5,14 +5,13 @@ import (
 	"context"
 	"runtime"
 	"testing"
-
-	"github.com/serfwd/serfwd/pkg/config"
 )
 
 func BenchmarkWrite500(b *testing.B) {
 	const n = 500
-	s, err := New(testSettings(), config.Sink{Name: "bench", Type: Type,
-		File: &config.File{Path: b.TempDir() + "/events.ndjson", MaxSize: 64 << 20, MaxBackups: 1}})
+	c := DefaultConfig()
+	c.Path, c.MaxSize, c.MaxBackups = b.TempDir()+"/events.ndjson", 64<<20, 1
+	s, err := New(testSettings(), c)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/serfwd/serfwd/pkg/config"
 )
 
 func TestCheck(t *testing.T) {
@@ -46,7 +44,7 @@ func TestCheck(t *testing.T) {
 			if tt.asUser && root {
 				t.Skip("running as root: permission bits do not stop root")
 			}
-			s := newSink(t, config.File{Path: tt.path})
+			s := newSink(t, Config{Path: tt.path})
 			err := s.Check(context.Background())
 			switch {
 			case tt.wantErr == "" && err != nil:
