@@ -1,3 +1,6 @@
+// `serfwd check` against the simulator and a fake HEC: rows, exit codes, and
+// no secret in the output.
+
 package main
 
 import (

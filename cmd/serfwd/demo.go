@@ -1,3 +1,6 @@
+// `serfwd demo`: the zero-setup tour on the built-in simulator, events to
+// stdout as NDJSON and a summary to stderr.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// `serfwd once`: catch every input up, deliver what is queued, and exit 1
+// naming the sinks that still hold events.
+
 package main
 
 import (

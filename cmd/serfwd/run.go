@@ -1,3 +1,6 @@
+// `serfwd run`: the daemon, tied to systemd and SIGHUP; and the flag
+// helpers every command shares.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// End to end into a syslog receiver with LEEF, and the demo printing the last
+// 24 hours.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// systemd's notify protocol (Type=notify): readiness, watchdog pings and
+// stopping.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// `serfwd validate`: exit codes, every problem in one pass, warnings, and no
+// secret in the output.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// Load and Parse: defaults, value types, *_file secrets, comments, merge keys,
+// warnings and Problems.
+
 package config_test
 
 import (

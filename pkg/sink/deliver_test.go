@@ -1,3 +1,6 @@
+// The delivery loop against a real state file: order, draining, error classes,
+// isolation between sinks and unreadable entries.
+
 package sink_test
 
 import (

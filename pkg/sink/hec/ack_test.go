@@ -1,3 +1,6 @@
+// Indexer acknowledgment: acks polled in bulk, resends after ack_timeout, and
+// refusals of the ack endpoint.
+
 package hec
 
 import (

@@ -1,3 +1,5 @@
+// Check against a fake HEC: health, token accepted or refused.
+
 package hec
 
 import (

@@ -1,3 +1,5 @@
+// The token never reaches an error or a log line, whatever fails.
+
 package hec
 
 import (

@@ -1,3 +1,6 @@
+// TLS to HEC: ca_file, system roots, insecure_skip_verify, and a CA file
+// without certificates.
+
 package hec
 
 import (

@@ -1,3 +1,6 @@
+// Write against a fake HEC: envelopes, batch limits, retryable answers and
+// configuration problems.
+
 package hec
 
 import (
