@@ -56,11 +56,7 @@ func (c *Config) validateInputs(p *Problems) {
 	for i, in := range c.Inputs {
 		path := index("inputs", i)
 		in.validate(p, path)
-		if j, dup := seen[in.Name]; dup && in.Name != "" {
-			p.add(field(path, "name"), "%q is already the name of inputs[%d]", in.Name, j)
-		} else {
-			seen[in.Name] = i
-		}
+		checkUnique(p, "inputs", i, in.Name, seen)
 		routed := map[string]bool{}
 		for j, name := range in.Sinks {
 			sp := index(field(path, "sinks"), j)
@@ -73,4 +69,14 @@ func (c *Config) validateInputs(p *Problems) {
 			routed[name] = true
 		}
 	}
+}
+
+// checkUnique reports a name that an earlier item of list (at its index in
+// seen) already has, and records it otherwise.
+func checkUnique(p *Problems, list string, i int, name string, seen map[string]int) {
+	if j, dup := seen[name]; dup && name != "" {
+		p.add(field(index(list, i), "name"), "%q is already the name of %s", name, index(list, j))
+		return
+	}
+	seen[name] = i
 }

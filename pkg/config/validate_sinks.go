@@ -9,14 +9,9 @@ func (c *Config) validateSinks(p *Problems) {
 		p.add("sinks", "at least one sink is required")
 		return
 	}
-	names := map[string]int{}
+	seen := map[string]int{}
 	for i, s := range c.Sinks {
-		path := index("sinks", i)
-		s.validate(p, path)
-		if j, dup := names[s.Name]; dup && s.Name != "" {
-			p.add(field(path, "name"), "%q is already the name of sinks[%d]", s.Name, j)
-		} else {
-			names[s.Name] = i
-		}
+		s.validate(p, index("sinks", i))
+		checkUnique(p, "sinks", i, s.Name, seen)
 	}
 }
