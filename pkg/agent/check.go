@@ -140,7 +140,7 @@ func inputTarget(in config.Input) string {
 	if in.APIURL == "" {
 		return serapi.DefaultAPIURL
 	}
-	return config.RedactURL(in.APIURL)
+	return sink.URLTarget(in.APIURL)
 }
 
 func checkFailed(format string, args ...any) CheckResult {

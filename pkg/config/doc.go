@@ -13,7 +13,8 @@
 // mapping into that kind's config struct over its defaults, and validates
 // it with the kind's own Validate. It never names a kind. The checks that
 // Validate methods share (CheckEnum, CheckURL, …, Problemf, Within) live
-// here, as does Secrets, which finds every secret of a config by type.
+// here. Every secret is a Secret wherever it sits (in a kind's settings,
+// nested blocks and maps too), so redaction finds them all by type.
 //
 // Every problem is reported as a Problem with a field path such as
 // "inputs[0].window", and no message ever holds a secret's value. Relative

@@ -59,7 +59,7 @@ func TestConfigDescribesAndLimits(t *testing.T) {
 	c := DefaultConfig()
 	c.URL = "https://user:url-pw@splunk.example.com:8088"
 	d := c.Describe()
-	if d.Target != "https://[REDACTED]@splunk.example.com:8088" || d.Check != "health ok, token accepted" {
+	if d.Target != "https://splunk.example.com:8088" || d.Check != "health ok, token accepted" {
 		t.Errorf("Describe() = %+v", d)
 	}
 	for _, tt := range []struct{ events, want int }{{500, 2000}, {100, 1000}, {1000, 4000}} {
