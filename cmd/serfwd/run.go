@@ -43,15 +43,17 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 	}
 	defer a.Close(context.Background())
 	sd := newNotifier(log)
-	defer sd.keepAlive()()
+	stopWatchdog := func() {}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	err = a.Run(ctx, agent.Hooks{
-		Ready:    func() { sd.send("READY=1") },
+		// The watchdog is pinged from READY=1 until the queues are drained.
+		Ready:    func() { sd.send("READY=1"); stopWatchdog = sd.keepAlive() },
 		Stopping: func() { sd.send("STOPPING=1") },
 		Reopen:   hup,
 	})
+	stopWatchdog()
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
 		return exitFailure

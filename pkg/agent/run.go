@@ -7,7 +7,6 @@ package agent
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"sync"
 
@@ -75,7 +74,7 @@ func (a *Agent) startMetrics() (stop func(), err error) {
 	}
 	srv, err := a.metrics.Start(a.cfg.Metrics.Listen, a.log)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
+		return nil, err
 	}
 	a.log.Info("metrics listening", zap.String("address", srv.Addr()))
 	return func() { srv.Close(context.Background()) }, nil
