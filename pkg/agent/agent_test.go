@@ -5,7 +5,7 @@
 package agent_test
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -175,21 +175,18 @@ func (s *recordingSink) count() int {
 	return s.n
 }
 
-// readEvents decodes an NDJSON file.
+// readEvents decodes the JSON objects of an NDJSON file.
 func readEvents(t *testing.T, path string) []map[string]any {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	var out []map[string]any
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
+	for dec := json.NewDecoder(bytes.NewReader(data)); dec.More(); {
 		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("line %q: %v", sc.Text(), err)
+		if err := dec.Decode(&m); err != nil {
+			t.Fatalf("%s: %v", path, err)
 		}
 		out = append(out, m)
 	}
