@@ -14,7 +14,9 @@ import (
 
 // Config is a sink kind's settings: a struct with yaml tags that config
 // decodes over the kind's defaults, validates, and that describes the sink
-// it configures.
+// it configures. Which values are secret is said by their type: every
+// config.Secret in it (nested blocks and maps included) is redacted from
+// all output, found by type rather than registered.
 type Config interface {
 	config.SinkConfig      // Validate: pure, errors.Join, paths relative to the sink
 	Describe() Description // how the sink presents itself
