@@ -114,6 +114,22 @@ func TestQRadarPropertiesReadLEEF(t *testing.T) {
 	events := []event.Event{user, window, event.FromRecord("acme", w, &nasty, nil, 1)}
 
 	lines := sendLEEF(t, events)
+	// QRadar's own columns, worked out by hand from SPEC §5: sev is 1 +
+	// round(9 × failure ÷ total) (1/12 and 7/9 of the messages failed),
+	// usrName the applicationUserName with '^' removed, absent on ser.window.
+	own := []struct{ sev, usrName string }{{"2", "mailer"}, {"2", ""}, {"8", "u=1x"}}
+	for i, want := range own {
+		if m := regexp.MustCompile(`\^sev=([^^]*)\^`).FindAllStringSubmatch(lines[i], -1); len(m) != 1 || m[0][1] != want.sev {
+			t.Errorf("event %d: sev reads %v, want one sev=%s in %s", i, m, want.sev, lines[i])
+		}
+		m := regexp.MustCompile(`\^usrName=([^^]*)\^`).FindAllStringSubmatch(lines[i], -1)
+		switch {
+		case want.usrName == "" && len(m) != 0:
+			t.Errorf("event %d: a ser.window event carries usrName: %s", i, lines[i])
+		case want.usrName != "" && (len(m) != 1 || m[0][1] != want.usrName):
+			t.Errorf("event %d: usrName reads %v, want one usrName=%s in %s", i, m, want.usrName, lines[i])
+		}
+	}
 	for i, e := range events {
 		for _, f := range e.Fields {
 			m := props[f.Key].re.FindAllStringSubmatch(lines[i], -1)

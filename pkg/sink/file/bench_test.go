@@ -1,4 +1,5 @@
-// Benchmark of Write for a 500-event batch: encoding, one write, one fsync.
+// Benchmark of Write for a 500-event batch: encoding, the record of the
+// write, one write, one fsync.
 package file
 
 import (
@@ -9,9 +10,11 @@ import (
 
 func BenchmarkWrite500(b *testing.B) {
 	const n = 500
+	st := testSettings()
+	st.StateDir = b.TempDir() // the record of each write, as in production
 	c := DefaultConfig()
 	c.Path, c.MaxSize, c.MaxBackups = b.TempDir()+"/events.ndjson", 64<<20, 1
-	s, err := New(testSettings(), c)
+	s, err := New(st, c)
 	if err != nil {
 		b.Fatal(err)
 	}
