@@ -22,8 +22,8 @@ type Sink struct {
 	opt      options
 	log      *zap.Logger
 	client   *http.Client
-	meta     []byte // envelope keys shared by every event
-	channel  string // X-Splunk-Request-Channel when ack is on
+	layout   *layout // what every envelope shares
+	channel  string  // X-Splunk-Request-Channel when ack is on
 	done     doneSet
 	problems problemReporter
 
@@ -49,7 +49,7 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 	}
 	k := &Sink{
 		set: s, opt: opt, log: s.Logger, client: client,
-		meta:    envelopeMeta(opt),
+		layout:  newLayout(opt),
 		pollMin: 500 * time.Millisecond,
 		pollMax: 4 * time.Second,
 	}
