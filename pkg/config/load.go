@@ -33,7 +33,8 @@ type options struct {
 // every sink type is unknown.
 func WithSinkKinds(k SinkKinds) Option { return func(o *options) { o.kinds = k } }
 
-// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests).
+// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests, and the
+// commands' --env-file and --credentials).
 func WithLookupEnv(f LookupEnv) Option { return func(o *options) { o.lookup = f } }
 
 // WithWarnings receives warnings that are not errors, such as a config file
