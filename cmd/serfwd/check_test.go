@@ -1,3 +1,6 @@
+// `serfwd check` against the simulator and a fake HEC: rows, exit codes, and
+// no secret in the output.
+
 package main
 
 import (
@@ -14,6 +17,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
+	"github.com/serfwd/serfwd/pkg/sink/hec"
 )
 
 const opsHECToken = "hec-token-never-printed-4711"
@@ -178,7 +182,7 @@ func TestRedactURL(t *testing.T) {
 func TestScrubber(t *testing.T) {
 	cfg := &config.Config{
 		Inputs: []config.Input{{Name: "a", ClientSecret: "client-s3cret", Proxy: "http://px:proxy-pw@proxy:3128"}},
-		Sinks:  []config.Sink{{Name: "s", HEC: &config.HEC{URL: "https://u:hec-url-pw@h:8088", Token: "hec-t0ken"}}},
+		Sinks:  []config.Sink{{Name: "s", Type: hec.Type, Config: hec.Config{URL: "https://u:hec-url-pw@h:8088", Token: "hec-t0ken"}}},
 	}
 	scrub := newScrubber(cfg)
 	in := `POST "https://u:hec-url-pw@h:8088/services": token hec-t0ken, secret client-s3cret, proxy-pw, hec-url-pw`

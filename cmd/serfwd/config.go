@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 )
 
@@ -54,7 +55,8 @@ func (c *configFlags) close() {
 	}
 }
 
-// loadConfig loads and validates the config named by c. Warnings go to
+// loadConfig loads and validates the config named by c in one pass,
+// through the agent's table of sink kinds. Warnings go to
 // stderr. On failure it prints a header naming the file and then each
 // problem as "path: problem", one per line, and returns exitUsage.
 func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
@@ -65,10 +67,7 @@ func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
 	}
 	path := c.configPath()
 	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
-	cfg, err := config.Load(path, config.WithWarnings(warn), config.WithLookupEnv(lookup))
-	if err == nil {
-		err = cfg.Validate()
-	}
+	cfg, err := agent.LoadConfig(path, config.WithWarnings(warn), config.WithLookupEnv(lookup))
 	if err == nil {
 		return cfg, exitOK
 	}

@@ -5,11 +5,11 @@ package main
 
 import (
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 
 	"github.com/serfwd/serfwd/pkg/config"
-	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
 const redacted = "[REDACTED]"
@@ -39,29 +39,13 @@ func redactURL(raw string) string {
 }
 
 // newScrubber returns a function that removes every secret of cfg from a
-// message, and the userinfo of any URL in it.
+// message, and the userinfo of any URL in it. The secrets are found by type
+// (every config.Secret, in inputs and in any sink's settings, nested blocks
+// and maps included) and every configured URL's userinfo, so that no sink
+// kind needs naming here.
 func newScrubber(cfg *config.Config) func(string) string {
 	var secrets []string
-	addURL := func(raw string) {
-		if u, err := url.Parse(raw); err == nil && u.User != nil {
-			secrets = append(secrets, u.User.String())
-			if pw, ok := u.User.Password(); ok {
-				secrets = append(secrets, pw)
-			}
-		}
-	}
-	for _, in := range cfg.Inputs {
-		secrets = append(secrets, in.ClientSecret.Reveal())
-		addURL(in.APIURL)
-		addURL(in.TokenURL)
-		addURL(in.Proxy)
-	}
-	for _, sc := range cfg.Sinks {
-		if sc.HEC != nil {
-			secrets = append(secrets, sc.HEC.Token.Reveal())
-			addURL(sc.HEC.URL)
-		}
-	}
+	collectSecrets(reflect.ValueOf(cfg), &secrets)
 	return func(s string) string {
 		s = userinfoRE.ReplaceAllString(s, "${1}"+redacted+"@")
 		for _, sec := range secrets {
@@ -73,25 +57,32 @@ func newScrubber(cfg *config.Config) func(string) string {
 	}
 }
 
-// inputTarget is the API URL an input talks to.
-func inputTarget(in config.Input) string {
-	if in.APIURL == "" {
-		return serapi.DefaultAPIURL
+// collectSecrets appends the secrets v holds: Secret values, and the
+// userinfo (and password) of URL-shaped strings.
+func collectSecrets(v reflect.Value, out *[]string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			collectSecrets(v.Elem(), out)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			collectSecrets(v.Field(i), out)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			collectSecrets(v.Index(i), out)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			collectSecrets(it.Value(), out)
+		}
+	case reflect.String:
+		if v.Type() == reflect.TypeFor[config.Secret]() {
+			*out = append(*out, v.String())
+		} else if u, err := url.Parse(v.String()); err == nil && u.User != nil {
+			pw, _ := u.User.Password()
+			*out = append(*out, u.User.String(), pw)
+		}
 	}
-	return redactURL(in.APIURL)
-}
-
-// sinkTarget is where a sink delivers: a URL, network://address or a path.
-func sinkTarget(sc config.Sink) string {
-	switch {
-	case sc.HEC != nil:
-		return redactURL(sc.HEC.URL)
-	case sc.Syslog != nil && sc.Syslog.Network != "":
-		return sc.Syslog.Network + "://" + sc.Syslog.Address
-	case sc.Syslog != nil:
-		return sc.Syslog.Address
-	case sc.File != nil:
-		return sc.File.Path
-	}
-	return "-"
 }

@@ -1,6 +1,7 @@
 // Load reads a config file: YAML into a node tree, strict decoding over the
-// defaults, ${VAR} expansion, *_file secrets, and resolution of each input's
-// sink list.
+// defaults (sinks through the table of kinds it is given), ${VAR} expansion,
+// *_file secrets, and resolution of each input's sink list; LoadAndValidate
+// adds Validate in the same pass.
 
 package config
 
@@ -21,13 +22,19 @@ import (
 type Option func(*options)
 
 type options struct {
+	kinds    SinkKinds
 	lookup   LookupEnv
 	warn     func(msg string)
 	readFile func(string) ([]byte, error)
 	seen     map[reflect.Type]map[string]bool // for the example-file test
 }
 
-// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests).
+// WithSinkKinds is the table of sink kinds that sinks[] may use; without it
+// every sink type is unknown.
+func WithSinkKinds(k SinkKinds) Option { return func(o *options) { o.kinds = k } }
+
+// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests, and the
+// commands' --env-file and --credentials).
 func WithLookupEnv(f LookupEnv) Option { return func(o *options) { o.lookup = f } }
 
 // WithWarnings receives warnings that are not errors, such as a config file
@@ -46,37 +53,52 @@ func newOptions(opts []Option) *options {
 // come back as Problems; a file that cannot be read as a plain error naming
 // it. Load does not validate: call Validate on the result.
 func Load(path string, opts ...Option) (*Config, error) {
+	return load(path, false, opts)
+}
+
+// LoadAndValidate is Load and Validate in one pass, for `serfwd validate`
+// and every command that runs on a config: the problems of decoding and of
+// validation come back together as Problems, decoding's first, except a
+// validation problem that only repeats a decoding one (a key whose value
+// could not be read, at or under its path, or the key its *_file form
+// failed to fill).
+func LoadAndValidate(path string, opts ...Option) (*Config, error) {
+	return load(path, true, opts)
+}
+
+func load(path string, validate bool, opts []Option) (*Config, error) {
 	o := newOptions(opts)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	cfg, inline, err := parse(data, o)
-	if err != nil {
-		return nil, err
-	}
+	cfg, inline, err := parse(data, o, validate)
 	if len(inline) > 0 {
 		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o044 != 0 {
 			o.warn(fmt.Sprintf("%s is readable by group or others (mode %04o) and holds secrets inline (%s); "+
 				"chmod 600 it, or use ${VAR} or *_file keys", path, fi.Mode().Perm(), strings.Join(inline, ", ")))
 		}
 	}
+	if err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
 // Parse decodes a config from YAML text, as Load does for a file.
 func Parse(data []byte, opts ...Option) (*Config, error) {
-	cfg, _, err := parse(data, newOptions(opts))
+	cfg, _, err := parse(data, newOptions(opts), false)
 	return cfg, err
 }
 
-// parse decodes data and also returns the paths of inline secrets.
-func parse(data []byte, o *options) (*Config, []string, error) {
+// parse decodes data, validates it too when asked, and also returns the
+// paths of inline secrets.
+func parse(data []byte, o *options, validate bool) (*Config, []string, error) {
 	root, err := parseYAML(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &decoder{lookup: o.lookup, readFile: o.readFile, seen: o.seen}
+	d := &decoder{lookup: o.lookup, readFile: o.readFile, seen: o.seen, kinds: o.kinds}
 	cfg := Default()
 	if doc := resolve(root); !isNull(doc) {
 		if doc.Kind != yaml.MappingNode {
@@ -84,10 +106,16 @@ func parse(data []byte, o *options) (*Config, []string, error) {
 		}
 		d.decodeValue("", doc, reflect.ValueOf(&cfg).Elem())
 	}
-	if err := d.problems.err(); err != nil {
-		return nil, nil, err
-	}
 	cfg.resolveSinks()
+	ps := d.problems
+	if validate {
+		var vs Problems
+		cfg.validate(&vs)
+		ps = append(ps, vs.without(d.problems)...)
+	}
+	if err := ps.err(); err != nil {
+		return nil, d.inline, err
+	}
 	return &cfg, d.inline, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"go.uber.org/zap"
@@ -201,12 +200,4 @@ func alignOut(from, to time.Time, size time.Duration) (time.Time, time.Time) {
 		to = a.Add(size)
 	}
 	return alignDown(from, size), to
-}
-
-func (p *Poller) backoff(attempt int) time.Duration {
-	d := p.RetryMin << min(attempt-1, 16)
-	if d <= 0 || d > p.RetryMax {
-		d = p.RetryMax
-	}
-	return d/2 + rand.N(d/2+1)
 }

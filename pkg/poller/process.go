@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/backoff"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
@@ -112,11 +113,11 @@ func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result 
 		case p.MaxAttempts > 0 && attempt >= p.MaxAttempts:
 			return result{w: w, err: fmt.Errorf("fetching window %s of input %q (gave up after %d attempts): %w", w, p.Input.Name, attempt, err)}
 		}
-		wait := p.backoff(attempt)
+		wait := backoff.Policy{Min: p.RetryMin, Max: p.RetryMax}.Delay(attempt - 1)
 		p.Logger.Warn("window fetch failed; the cursor waits for it", zap.String("input", p.Input.Name),
 			zap.Stringer("window", w), zap.Int("attempt", attempt), zap.Duration("retry_in", wait), zap.Error(err))
-		if !sleepCtx(ctx, wait) {
-			return result{w: w, err: ctx.Err()}
+		if err := backoff.Sleep(ctx, wait); err != nil {
+			return result{w: w, err: err}
 		}
 	}
 }
@@ -142,17 +143,6 @@ func (p *Poller) firstResult(j *windowJob, fetched time.Time) result {
 	c := state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Stage: j.stage, Batches: batches,
 		Consts: event.Consts(&j.ent), Cursor: j.w.End, Revisit: p.newRevisit(j.w, j.fp, windowHash(&wev), fetched)}
 	return result{w: j.w, commit: c, events: j.events}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // waitForRoom blocks while any routed sink's queue is over MaxQueueBytes,

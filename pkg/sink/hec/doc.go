@@ -2,7 +2,11 @@
 // Event Collector (SPEC §5).
 //
 // Write encodes each event once into a HEC envelope
-// ({"time":…,"host":…,"source":…,"sourcetype":…,"index":…,"event":{…}}),
+// ({"time":…,"host":…,"source":…,"sourcetype":…,"index":…,"event":{…}}, or
+// with format: metric one multi-metric data point
+// {"time":…,"event":"metric","host":…,"source":…,"sourcetype":…,"index":…,"fields":{…}}
+// whose fields are the event's dimensions and its counters as
+// metric_name:ser.<key>; envelope.go renders either from one event),
 // cuts the batch into requests bounded by batch_max_events and
 // batch_max_bytes (uncompressed body bytes; one event larger than the limit
 // goes alone), gzips them unless compression is none, and posts them one after
@@ -37,10 +41,14 @@
 // Write returns at once: requests still waiting for their ack are not
 // remembered as delivered and are sent again by the retry.
 //
-// Dead letters go to <state dir>/deadletter-<sink>.ndjson (mode 0600, appended
-// and fsynced), one JSON line per event
-// ({"time":RFC3339,"sink":…,"code":…,"reason":…,"event":{…}}; code is the HEC
+// Dead letters go to the sink's dead-letter file (sink.DeadLetters, shared
+// with its delivery loop: <state dir>/deadletter-<sink>.ndjson, mode 0600,
+// appended and fsynced), one JSON line per event
+// ({"time":…,"sink":…,"code":…,"reason":…,"event":{…}}; code is the HEC
 // code of the refusal, or the HTTP status when the reply had none, e.g. 413),
 // counted with Metrics.DeadLetter and logged as a warning with the eventId.
 // Nothing is dropped silently: if the file cannot be written, Write fails.
+//
+// The kind's Config (keys, defaults, Validate, description, limits) lives in
+// config.go.
 package hec

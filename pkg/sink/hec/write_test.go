@@ -1,3 +1,6 @@
+// Write against a fake HEC: envelopes, batch limits, retryable answers and
+// configuration problems.
+
 package hec
 
 import (
@@ -34,7 +37,7 @@ func expectedBody(t *testing.T, names []string, index string) []byte {
 		ws := testStart.Add(time.Duration(i)*time.Hour + 250*time.Millisecond*time.Duration(i%4))
 		env := expectedEnvelope{
 			Time: json.Number(fmt.Sprintf("%d.%03d", ws.Unix(), ws.Nanosecond()/1e6)),
-			Host: "loghost", Source: "serfwd", Sourcetype: "proofpoint:ser:summary", Index: index,
+			Host: "loghost", Source: "serfwd:acme", Sourcetype: "proofpoint:ser:summary", Index: index,
 			Event: map[string]any{
 				"applicationName": name,
 				"eventId":         fmt.Sprintf("%064x", i+1),
@@ -66,7 +69,7 @@ func TestWriteEnvelopes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeHEC(t, false)
-			h := newHarness(t, f.srv.URL+"/", func(c *config.HEC) { c.Compression, c.Index = tc.compression, tc.index })
+			h := newHarness(t, f.srv.URL+"/", func(c *Config) { c.Compression, c.Index = tc.compression, tc.index })
 			evs := make([]event.Event, len(names))
 			for i, n := range names {
 				evs[i] = mkEvent(i, n)
@@ -111,7 +114,7 @@ func TestWriteBatchLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeHEC(t, false)
-			h := newHarness(t, f.srv.URL, func(c *config.HEC) {
+			h := newHarness(t, f.srv.URL, func(c *Config) {
 				c.BatchMaxEvents, c.BatchMaxBytes = tc.maxEvents, config.Size(tc.maxBytes)
 			})
 			evs := mkEvents(tc.n)
@@ -219,7 +222,7 @@ func TestWritePermanent(t *testing.T) {
 				tc.rep.InvalidEvent = -1
 				f.script = []reply{*tc.rep, *tc.rep}
 			}
-			h := newHarness(t, f.srv.URL, func(c *config.HEC) {
+			h := newHarness(t, f.srv.URL, func(c *Config) {
 				if tc.token != "" {
 					c.Token = config.Secret(tc.token)
 				}
@@ -257,7 +260,7 @@ func TestWriteResumes(t *testing.T) {
 	f := newFakeHEC(t, false)
 	ok := reply{Status: 200, Code: 0, Text: "Success", InvalidEvent: -1}
 	f.script = []reply{ok, {Status: 503, Code: codeBusy, Text: "Server is busy", InvalidEvent: -1}}
-	h := newHarness(t, f.srv.URL, func(c *config.HEC) { c.BatchMaxEvents = 4 })
+	h := newHarness(t, f.srv.URL, func(c *Config) { c.BatchMaxEvents = 4 })
 	evs := mkEvents(10)
 	if err := h.sink.Write(t.Context(), evs); err == nil {
 		t.Fatal("first Write succeeded")
