@@ -1,5 +1,7 @@
 // bench_test.go measures flattening and both codecs per event; run with
 // `go test -bench . -benchmem ./pkg/event/`. No test asserts a timing.
+//go:build unix
+
 package event
 
 import (

@@ -4,6 +4,8 @@
 // and the peak of the Go heap while it runs. Run with
 // `go test -run '^$' -bench CatchUp -benchtime 3x ./pkg/poller/`. The
 // simulator runs in the same process: its work is counted too.
+//go:build unix
+
 package poller
 
 import (

@@ -2,6 +2,8 @@
 // a body that uses every tolerance of SPEC §1; run with
 // `go test -bench Decode -benchmem -cpu 1 ./pkg/serapi/`. No test asserts a
 // timing.
+//go:build unix
+
 package serapi_test
 
 import (
