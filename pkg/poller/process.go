@@ -75,25 +75,41 @@ func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor 
 	return windows, events, err
 }
 
-// commitGroup writes a group of consecutive windows in one transaction.
+// commitGroup writes a group of consecutive windows, in order: in one
+// transaction, unless their revisit list entries are large (a window of
+// tens of thousands of unsettled records), which then go in transactions
+// of their own, so that a transaction's memory stays small.
 func (p *Poller) commitGroup(group []result, moveCursor bool) error {
-	cs := make([]state.Commit, len(group))
+	cs := make([]state.Commit, 0, len(group))
+	from, records := 0, 0
 	for i, r := range group {
-		cs[i] = r.commit
+		c := r.commit
 		if !moveCursor {
-			cs[i].Cursor, cs[i].Revisit = time.Time{}, nil
+			c.Cursor, c.Revisit = time.Time{}, nil
 		}
-	}
-	if err := p.Store.CommitAll(cs); err != nil {
-		first, last := group[0].w, group[len(group)-1].w
-		return fmt.Errorf("%w: windows %s to %s of input %q: %w", ErrStateWrite, first.Start.Format(serapi.TimeLayout), last.End.Format(serapi.TimeLayout), p.Input.Name, err)
-	}
-	for _, r := range group {
-		p.Observer.Committed(p.Input.Name, r.w, r.events, moveCursor)
-		p.Logger.Debug("window committed", zap.String("input", p.Input.Name), zap.Stringer("window", r.w), zap.Int("events", r.events))
+		if c.Revisit != nil {
+			records += len(c.Revisit.Records)
+		}
+		cs = append(cs, c)
+		if records < maxGroupRevisitRecords && i < len(group)-1 {
+			continue
+		}
+		if err := p.Store.CommitAll(cs); err != nil {
+			first, last := group[from].w, group[i].w
+			return fmt.Errorf("%w: windows %s to %s of input %q: %w", ErrStateWrite, first.Start.Format(serapi.TimeLayout), last.End.Format(serapi.TimeLayout), p.Input.Name, err)
+		}
+		for _, r := range group[from : i+1] {
+			p.Observer.Committed(p.Input.Name, r.w, r.events, moveCursor)
+			p.Logger.Debug("window committed", zap.String("input", p.Input.Name), zap.Stringer("window", r.w), zap.Int("events", r.events))
+		}
+		cs, from, records = cs[:0], i+1, 0
 	}
 	return nil
 }
+
+// maxGroupRevisitRecords is how many records of revisit list entries one
+// commit transaction takes at most (more when one window alone has more).
+const maxGroupRevisitRecords = 20_000
 
 // fetch gets one window, retrying with backoff, and stages its events;
 // track asks for a revisit list entry when the window is unsettled.

@@ -195,7 +195,7 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 
 // releaseEvery is how many delivered bytes go by between two releases of
 // the state file's mapped pages (releaseMapped).
-const releaseEvery = 4 << 20
+const releaseEvery = 1 << 20
 
 // afterAck releases the mapped pages of the state file once enough was
 // delivered since the last time.
