@@ -12,6 +12,9 @@ const (
 	DefaultSourcetype = "proofpoint:ser:summary"
 	DefaultAppName    = "serfwd"
 
+	// DefaultMaxBodyBytes caps one report answer, after content decoding.
+	DefaultMaxBodyBytes = 256 << 20
+
 	// DefaultMaxMessageBytes is a syslog sink's limit on TCP and TLS;
 	// DefaultMaxMessageBytesUDP on UDP.
 	DefaultMaxMessageBytes    = 8192
@@ -41,6 +44,8 @@ func DefaultInput() Input {
 		RateLimit:   RateLimit{N: 1000, Period: time.Minute},
 		Concurrency: 4,
 		Timeout:     30 * time.Second,
+
+		MaxBodyBytes: DefaultMaxBodyBytes,
 	}
 }
 

@@ -30,6 +30,9 @@ func (in Input) validate(p *Problems, path string) {
 		p.add(field(path, "concurrency"), "must be from 1 to %d (got %d)", MaxConcurrency, in.Concurrency)
 	}
 	checkPositive(p, field(path, "timeout"), in.Timeout)
+	if in.MaxBodyBytes < 1 {
+		p.add(field(path, "max_body_bytes"), "must be greater than 0")
+	}
 	checkTLS(p, field(path, "tls"), in.TLS, false)
 	if in.Proxy != "" {
 		checkURL(p, field(path, "proxy"), in.Proxy, "http", "https", "socks5")
