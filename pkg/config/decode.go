@@ -18,7 +18,8 @@ type decoder struct {
 	lookup   LookupEnv
 	readFile func(string) ([]byte, error)
 	problems Problems
-	inline   []string                         // paths of secrets written literally in the file
+	inline   []string                         // paths of secrets written (at least partly) literally in the file
+	warnings []string                         // "path: what", for things allowed but unwise
 	seen     map[reflect.Type]map[string]bool // keys met per struct type; nil unless a test asks
 }
 
@@ -115,6 +116,7 @@ func (d *decoder) decodeFields(path string, pairs []pair, v reflect.Value, skip 
 		}
 		d.problems.add(kp, "unknown key")
 	}
+	d.checkCleartext(path, v)
 }
 
 // decodeSlice decodes a list; input items start from DefaultInput.
