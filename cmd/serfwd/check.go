@@ -52,14 +52,14 @@ func cmdCheck(ctx context.Context, io stdio, args []string) int {
 	if code != exitOK {
 		return code
 	}
-	log, err := newLogger(quietLog(cfg.Log), io.Stderr)
+	log, err := newLogger(quietLog(cfg.Log), io.Stderr, io.redact)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd check: %v\n", err)
 		return exitUsage
 	}
 	defer log.Sync()
 	results := runChecks(ctx, cfg, log, *timeout)
-	printChecks(io.Stdout, results, newScrubber(cfg))
+	printChecks(io.Stdout, results, io.redact.String)
 	failed := 0
 	for _, r := range results {
 		if r.failed {
@@ -139,13 +139,13 @@ func checkInput(ctx context.Context, in config.Input, log *zap.Logger, now time.
 		return checkFailed("building client: %v", err)
 	}
 	if err := client.Token(ctx); err != nil {
-		return checkFailed("token: %v", err)
+		return checkFailed("%v", err) // "requesting token: …"
 	}
 	end := now.Add(-in.Delay).Truncate(checkWindow).UTC()
 	w := serapi.Window{Start: end.Add(-checkWindow), End: end}
 	rep, err := client.Report(ctx, w)
 	if err != nil {
-		return checkFailed("token ok, report %s: %v", w, err)
+		return checkFailed("token ok; window %s: %v", w, err)
 	}
 	return checkResult{detail: fmt.Sprintf("token ok, report %s: %s", w, configCount(rep.Users.Len(), "record"))}
 }
@@ -191,7 +191,8 @@ func sinkOK(sc config.Sink) string {
 	return "ok"
 }
 
-// printChecks writes the table; every cell goes through scrub.
+// printChecks writes the table; every cell goes through scrub (the
+// redactor), before tabwriter cuts the lines into several writes.
 func printChecks(w io.Writer, results []checkResult, scrub func(string) string) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tNAME\tTARGET\tRESULT\tDETAIL")

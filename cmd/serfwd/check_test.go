@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 )
 
@@ -23,7 +22,7 @@ const opsHECToken = "hec-token-never-printed-4711"
 func opsRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
-	code = dispatch(context.Background(), stdio{&o, &e}, args)
+	code = dispatch(context.Background(), stdio{Stdout: &o, Stderr: &e}, args)
 	return code, o.String(), e.String()
 }
 
@@ -161,34 +160,3 @@ func TestCheckUsage(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"https://splunk.example:8088", "https://splunk.example:8088"},
-		{"https://user:pw@splunk.example:8088/x", "https://[REDACTED]@splunk.example:8088/x"},
-		{"https://user@splunk.example", "https://[REDACTED]@splunk.example"},
-		{"https://h.example/p?token=abc&x=1", "https://h.example/p?token=[REDACTED]&x=[REDACTED]"},
-	}
-	for _, tc := range tests {
-		if got := redactURL(tc.in); got != tc.want {
-			t.Errorf("redactURL(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestScrubber(t *testing.T) {
-	cfg := &config.Config{
-		Inputs: []config.Input{{Name: "a", ClientSecret: "client-s3cret", Proxy: "http://px:proxy-pw@proxy:3128"}},
-		Sinks:  []config.Sink{{Name: "s", HEC: &config.HEC{URL: "https://u:hec-url-pw@h:8088", Token: "hec-t0ken"}}},
-	}
-	scrub := newScrubber(cfg)
-	in := `POST "https://u:hec-url-pw@h:8088/services": token hec-t0ken, secret client-s3cret, proxy-pw, hec-url-pw`
-	got := scrub(in)
-	for _, s := range []string{"client-s3cret", "hec-t0ken", "proxy-pw", "hec-url-pw"} {
-		if strings.Contains(got, s) {
-			t.Errorf("scrubbed text still holds %q: %s", s, got)
-		}
-	}
-	if !strings.Contains(got, "https://[REDACTED]@h:8088/services") {
-		t.Errorf("userinfo not redacted: %s", got)
-	}
-}

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // defaultConfigPath is used when neither --config nor $SERFWD_CONFIG is set.
@@ -27,12 +28,16 @@ func configPath(fs *flag.FlagSet) *string {
 	return fs.String("config", def, "config `FILE` ($SERFWD_CONFIG, else "+defaultConfigPath+")")
 }
 
-// loadConfig loads and validates the config at path. Warnings go to
-// stderr. On failure it prints a header naming the file and then each
+// loadConfig loads and validates the config at path and teaches io's
+// redactor every secret in it. Warnings go to stderr, also when there are
+// problems. On failure it prints a header naming the file and then each
 // problem as "path: problem", one per line, and returns exitUsage.
 func loadConfig(io stdio, path string) (*config.Config, int) {
 	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
 	cfg, err := config.Load(path, config.WithWarnings(warn))
+	if cfg != nil {
+		io.redact.Add(redact.Collect(cfg)...)
+	}
 	if err == nil {
 		err = cfg.Validate()
 	}
@@ -58,7 +63,7 @@ func loadConfigAndLogger(io stdio, cmd, path string) (*config.Config, *zap.Logge
 	if code != exitOK {
 		return nil, nil, code
 	}
-	log, err := newLogger(cfg.Log, io.Stderr)
+	log, err := newLogger(cfg.Log, io.Stderr, io.redact)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
 		return nil, nil, exitUsage

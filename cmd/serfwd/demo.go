@@ -11,6 +11,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -39,7 +40,8 @@ func cmdDemo(ctx context.Context, io stdio, args []string) int {
 	defer os.RemoveAll(dir)
 
 	cfg := demoConfig(sim, dir, *out)
-	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr)
+	io.redact.Add(redact.Collect(cfg)...)
+	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr, io.redact)
 	stdout := &streamSink{w: io.Stdout}
 	began := time.Now()
 	res := runOnce(ctx, cfg, log, map[string]sink.Sink{"stdout": stdout})
