@@ -159,4 +159,3 @@ func TestCheckUsage(t *testing.T) {
 		}
 	}
 }
-
