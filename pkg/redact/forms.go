@@ -34,14 +34,16 @@ func formsOf(secret string) []form {
 		seen[f.text] = true
 		out = append(out, f)
 	}
+	// A form body (client_secret=…) is URL-encoded, and a peer may echo it
+	// base64-encoded: the base64 of the URL forms is covered too.
 	for _, t := range append([]string{secret}, urlForms(secret)...) {
 		add(form{text: t})
 		for _, q := range quotedForms(t) {
 			add(form{text: q})
 		}
-	}
-	for _, f := range base64Cores(secret) {
-		add(f)
+		for _, f := range base64Cores(t) {
+			add(f)
+		}
 	}
 	sortForms(out)
 	return out

@@ -66,6 +66,8 @@ func TestEncodersOfTheStandardLibrary(t *testing.T) {
 			"json plain": noHTML.String(),
 			"%q":         fmt.Sprintf("error: %q", s),
 			"%+q":        fmt.Sprintf("error: %+q", s),
+			"form body, base64": base64.StdEncoding.EncodeToString([]byte(
+				url.Values{"client_id": {"id"}, "client_secret": {s}, "grant_type": {"client_credentials"}}.Encode())),
 		}
 		for pad := range 3 {
 			plain := strings.Repeat("i", pad) + ":" + s + ":tail"
