@@ -236,3 +236,15 @@ func TestTLSFromConfigAndBadProxy(t *testing.T) {
 type rtFunc func(*http.Request) (*http.Response, error)
 
 func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestResponseHeadersAreCapped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Junk", strings.Repeat("j", 100<<10))
+		fmt.Fprint(w, "ok")
+	}))
+	defer srv.Close()
+	_, err := newClient(t, Options{}).Get(srv.URL)
+	if err == nil || !strings.Contains(err.Error(), "header") {
+		t.Fatalf("100 KiB of headers: err = %v, want the 64 KiB cap", err)
+	}
+}

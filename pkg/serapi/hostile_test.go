@@ -166,3 +166,15 @@ func TestTokenAnswersWithOddLifetimes(t *testing.T) {
 		})
 	}
 }
+
+func TestTokenAnswerIsCapped(t *testing.T) {
+	f := newFakeSER(t)
+	f.onToken = func(w http.ResponseWriter, _ *http.Request) bool {
+		fmt.Fprintf(w, `{"access_token":"t","padding":"%s"}`, strings.Repeat("p", 2<<20))
+		return true
+	}
+	err := f.client().Token(context.Background())
+	if !errors.Is(err, httpx.ErrTooLarge) || !strings.Contains(err.Error(), "answer larger than the token answer limit (1MiB") {
+		t.Fatalf("err = %v, want the 1 MiB token answer limit", err)
+	}
+}
