@@ -178,3 +178,25 @@ func TestTokenAnswerIsCapped(t *testing.T) {
 		t.Fatalf("err = %v, want the 1 MiB token answer limit", err)
 	}
 }
+
+// TestErrorsSayEachThingOnce: each layer adds something new; no error
+// repeats the endpoint, the window or the operation.
+func TestErrorsSayEachThingOnce(t *testing.T) {
+	f := newFakeSER(t)
+	in := f.input()
+	f.srv.Close() // connections are refused
+	c, err := New(in, Options{RetryMax: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Report(context.Background(), testWindow)
+	if err == nil {
+		t.Fatal("no error from a closed server")
+	}
+	msg := err.Error()
+	host := strings.TrimPrefix(f.srv.URL, "http://")
+	if !strings.HasPrefix(msg, "requesting token: giving up after 2 attempt(s)") || strings.Count(msg, host) != 1 ||
+		strings.Contains(msg, testWindow.String()) || strings.Contains(msg, `"http://`) {
+		t.Fatalf("error %q: want the operation, the attempts and the host once, no window and no quoted URL", msg)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strings"
 	"strconv"
 	"time"
 
@@ -101,7 +102,11 @@ func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error
 		return nil, redirect // one attempt, and nothing to add: it names both ends
 	}
 	if resp == nil {
-		return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, errorHost(err), httpx.Cause(err))
+		cause := httpx.Cause(err)
+		if host := errorHost(err); !strings.Contains(cause.Error(), host) {
+			return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, host, cause)
+		}
+		return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, cause)
 	}
 	drainClose(resp.Body)
 	host := ""
