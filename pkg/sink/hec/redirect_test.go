@@ -42,8 +42,8 @@ func TestRedirectIsAConfigurationProblem(t *testing.T) {
 			if !errors.As(err, &re) || !sink.IsPermanent(err) || re.Status != code || re.To != target.URL {
 				t.Fatalf("Write: err = %v, want a permanent redirect %d to %s", err, code, target.URL)
 			}
-			want := fmt.Sprintf("splunk hec %s/services/collector/event: %s redirected (HTTP %d) to %s; serfwd never follows redirects: %s",
-				src.URL, src.URL, code, target.URL, redirectHint)
+			want := fmt.Sprintf("splunk hec /services/collector/event: %s redirected (HTTP %d) to %s; serfwd never follows redirects: %s",
+				src.URL, code, target.URL, redirectHint)
 			if err.Error() != want {
 				t.Fatalf("Write error\n%q\nwant\n%q", err, want)
 			}

@@ -22,24 +22,25 @@ func newClient(c config.TLS) (*http.Client, error) {
 }
 
 // redirectHint is the advice for a HEC URL that answers with a redirect.
-const redirectHint = "set url to the address where HEC answers itself (e.g. https://splunk.example.com:8088); " +
-	"serfwd never sends the token or events to where a redirect points"
+const redirectHint = "set url to the address where HEC answers itself (e.g. https://splunk.example.com:8088)"
 
 // transportError classifies a failed round trip: a redirect or a
 // certificate that does not verify is a configuration problem (the events
 // stay queued), everything else is retried.
 func (s *Sink) transportError(ctx context.Context, path string, err error) error {
+	var re *httpx.RedirectError
+	if errors.As(err, &re) {
+		// The redirect names the origin: only the path is new here.
+		err = sink.Permanent(&hintError{err: fmt.Errorf("splunk hec %s: %w", path, re), hint: redirectHint})
+		s.set.Metrics.ConfigProblem(s.set.Name, err)
+		return err
+	}
 	err = fmt.Errorf("splunk hec %s: %w", s.opt.base+path, httpx.Cause(err))
 	if ctx.Err() != nil {
 		return err
 	}
 	var cv *tls.CertificateVerificationError
-	var re *httpx.RedirectError
-	switch {
-	case errors.As(err, &re):
-		err = sink.Permanent(&hintError{err: err, hint: redirectHint})
-		s.set.Metrics.ConfigProblem(s.set.Name, err)
-	case errors.As(err, &cv):
+	if errors.As(err, &cv) {
 		err = sink.Permanent(fmt.Errorf("%w: set tls.ca_file to the CA that signed Splunk's certificate", err))
 		s.set.Metrics.ConfigProblem(s.set.Name, err)
 	}
