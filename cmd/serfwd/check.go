@@ -147,7 +147,7 @@ func checkInput(ctx context.Context, in config.Input, log *zap.Logger, now time.
 	if err != nil {
 		return checkFailed("token ok; window %s: %v", w, err)
 	}
-	return checkResult{detail: fmt.Sprintf("token ok, report %s: %s", w, configCount(rep.Users.Len(), "record"))}
+	return checkResult{detail: fmt.Sprintf("token ok; window %s: %s", w, configCount(rep.Users.Len(), "record"))}
 }
 
 // checkSink builds the sink as the daemon would and runs its Checker.

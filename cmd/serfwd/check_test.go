@@ -107,7 +107,7 @@ func TestCheck(t *testing.T) {
 					t.Errorf("row %s: result %q, want %q", name, rows[name], want)
 				}
 			}
-			if tc.wantCode == exitOK && !strings.Contains(stdout, "token ok, report ") {
+			if tc.wantCode == exitOK && !strings.Contains(stdout, "token ok; window ") {
 				t.Errorf("the input row does not describe the report request:\n%s", stdout)
 			}
 			if st := e.sim.Stats(); tc.secret == "" && st.ReportRequests != 1 {
