@@ -11,7 +11,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -98,28 +97,23 @@ type hostileSER struct {
 
 func startHostileSER(t *testing.T) *hostileSER {
 	s := &hostileSER{}
+	// answer serves what set chose for an endpoint, else a normal answer.
+	answer := func(chosen *http.HandlerFunc, normal string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			s.mu.Lock()
+			h := *chosen
+			s.mu.Unlock()
+			if h != nil {
+				h(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, normal)
+		}
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/token", func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		h := s.token
-		s.mu.Unlock()
-		if h != nil {
-			h(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"access_token":"hostile-token","token_type":"Bearer","expires_in":43200}`)
-	})
-	mux.HandleFunc("/v1/sercustomer/report/summary", func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		h := s.report
-		s.mu.Unlock()
-		if h != nil {
-			h(w, r)
-			return
-		}
-		fmt.Fprint(w, oneRecordBody)
-	})
+	mux.HandleFunc("/v1/token", answer(&s.token, `{"access_token":"hostile-token","token_type":"Bearer","expires_in":43200}`))
+	mux.HandleFunc("/v1/sercustomer/report/summary", answer(&s.report, oneRecordBody))
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
 	return s
@@ -331,20 +325,7 @@ func (h *hostileEnv) requireState(cursor *time.Time, queued map[string]int64) {
 // scanFiles checks every file the run left except the secrets themselves.
 func (h *hostileEnv) scanFiles() {
 	h.t.Helper()
-	skip := map[string]bool{h.cfg: true, filepath.Join(h.dir, "secret"): true, filepath.Join(h.dir, "hec.token"): true}
-	err := filepath.WalkDir(h.dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || skip[path] {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err == nil {
-			requireNoSecretForm(h.t, path, string(data))
-		}
-		return err
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	scanDir(h.t, h.dir, func(path, text string) { requireNoSecretForm(h.t, path, text) })
 }
 
 // requireNoSecretForm fails if text holds a hostile secret in any form
