@@ -4,14 +4,16 @@
 # and the openssl CLI. It is idempotent: when everything is present it does
 # nothing. CI runs it as root; as another user it only reports what is missing.
 # It also installs the tools packaging/'s tests use: systemd-analyze (systemd),
-# dpkg-deb (dpkg), rpm and strace.
+# dpkg-deb (dpkg), rpm and strace, and syslog-ng's http() module
+# (syslog-ng-mod-http), the peer of packaging/bench.sh's throughput row.
 #
 # Debian's rsyslog and syslog-ng-core packages conflict (both provide
 # system-log-daemon), so they cannot both be installed with apt. rsyslog is
 # installed as a package; syslog-ng-core's dependencies are installed as
 # packages, and syslog-ng-core itself is unpacked into $SNG_PREFIX with a
 # wrapper at /usr/local/bin/syslog-ng that points it at its own libraries and
-# modules. Where syslog-ng can be installed normally (no rsyslog package), it is.
+# modules; syslog-ng-mod-http is unpacked into the same prefix. Where syslog-ng
+# can be installed normally (no rsyslog package), it is.
 #
 # Installing must not leave a system syslog daemon running (it would hold
 # ports and /dev/log): service starts are denied with policy-rc.d while
@@ -20,7 +22,7 @@ set -eu
 
 SNG_PREFIX=/opt/serfwd-peers/syslog-ng
 SNG_WRAPPER=/usr/local/bin/syslog-ng
-SNG_DEPS="libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libssl3 libsystemd0 libwrap0"
+SNG_DEPS="libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libssl3 libsystemd0 libwrap0 libcurl4"
 
 have_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
 
@@ -29,6 +31,28 @@ have_gtls() {
 		[ -f "$d/lmnsd_gtls.so" ] && return 0
 	done
 	return 1
+}
+
+# have_sng_http tells whether syslog-ng's http() module (libhttp.so) is
+# installed, unpacked or as a package.
+have_sng_http() {
+	for d in "$SNG_PREFIX"/usr/lib/syslog-ng/* /usr/lib/syslog-ng/* /usr/lib/*/syslog-ng/*; do
+		[ -f "$d/libhttp.so" ] && return 0
+	done
+	return 1
+}
+
+# unpack_sng PKG downloads the Debian package PKG and unpacks it into
+# $SNG_PREFIX.
+unpack_sng() {
+	tmp=$(mktemp -d)
+	chmod 0755 "$tmp"
+	chown _apt "$tmp" 2>/dev/null || true
+	(cd "$tmp" && apt-get download "$1")
+	mkdir -p "$SNG_PREFIX"
+	dpkg-deb -x "$tmp"/"$1"_*.deb "$SNG_PREFIX"
+	rm -rf "$tmp"
+	tmp=""
 }
 
 # apt_update runs apt-get update at most once for the whole script.
@@ -59,10 +83,11 @@ missing=""
 have_cmd rsyslogd || missing="$missing rsyslog"
 have_gtls || missing="$missing rsyslog-gnutls"
 have_cmd syslog-ng || missing="$missing syslog-ng-core"
+have_sng_http || missing="$missing syslog-ng-mod-http"
 have_cmd openssl || missing="$missing openssl"
 
 if [ -z "$missing" ]; then
-	echo "peers.sh: rsyslogd, rsyslog gtls, syslog-ng and openssl are present"
+	echo "peers.sh: rsyslogd, rsyslog gtls, syslog-ng with its http module and openssl are present"
 	exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -92,13 +117,8 @@ apt-get install -y --no-install-recommends rsyslog rsyslog-gnutls openssl $SNG_D
 
 if ! have_cmd syslog-ng; then
 	# Unpack syslog-ng-core beside rsyslog (see the note at the top).
-	tmp=$(mktemp -d)
-	chmod 0755 "$tmp"
-	chown _apt "$tmp" 2>/dev/null || true
-	(cd "$tmp" && apt-get download syslog-ng-core)
 	rm -rf "$SNG_PREFIX"
-	mkdir -p "$SNG_PREFIX"
-	dpkg-deb -x "$tmp"/syslog-ng-core_*.deb "$SNG_PREFIX"
+	unpack_sng syslog-ng-core
 	mkdir -p "$(dirname "$SNG_WRAPPER")"
 	cat >"$SNG_WRAPPER" <<WRAP
 #!/bin/sh
@@ -108,6 +128,14 @@ export LD_LIBRARY_PATH
 exec "$SNG_PREFIX/usr/sbin/syslog-ng" --module-path="$SNG_PREFIX/usr/lib/syslog-ng/3.38" "\$@"
 WRAP
 	chmod 0755 "$SNG_WRAPPER"
+fi
+
+if ! have_sng_http; then
+	if [ -x "$SNG_PREFIX/usr/sbin/syslog-ng" ]; then
+		unpack_sng syslog-ng-mod-http
+	else
+		apt-get install -y --no-install-recommends syslog-ng-mod-http
+	fi
 fi
 
 # Stop a system daemon that was started anyway.

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # build.sh builds serfwd's Linux packages: dist/serfwd_<version>_<arch>.deb and
 # .rpm, with nfpm pinned below and run through the Go toolchain (the module
-# proxy serves it; nothing is downloaded by hand). Works from any directory.
+# proxy serves it; nothing is downloaded by hand), and the Splunk add-on
+# dist/TA-serfwd-<version>.tgz. Works from any directory.
 #
-#   packaging/build.sh            build both packages
-#   packaging/build.sh version    print the package version and exit
+#   packaging/build.sh                  build both packages and the add-on
+#   packaging/build.sh version          print the package version and exit
+#   packaging/build.sh addon            build only the Splunk add-on
+#   packaging/build.sh addon-version    print the add-on's version and exit
 #
 # Environment: GOARCH (default amd64), VERSION (default: git describe, made
 # valid for deb and rpm), COMMIT (default: git's short HEAD), DIST (the
@@ -47,14 +50,124 @@ git_version() {
 	return 0
 }
 
+# ---------------------------------------------------------------------------
+# The Splunk add-on (SPEC §7): dist/TA-serfwd-<version>.tgz, folder TA-serfwd,
+# packed as AppInspect's packaging checks expect. packaging/splunk_*_test.go
+# checks the archive against them.
+# ---------------------------------------------------------------------------
+
+ADDON=TA-serfwd
+
+# addon_version turns a package version into Semantic Versioning 2.0.0, which
+# AppInspect (check_version_is_valid_semver) requires of app.conf and
+# app.manifest: "~" starts the pre-release and "+" the build metadata
+# (1.2.3~rc1+git2.gabc1234 -> 1.2.3-rc1+git2.gabc1234); the core is three
+# numbers without leading zeros (1.2 -> 1.2.0), anything after them joins the
+# pre-release (1.2.3.4 -> 1.2.3-4), empty identifiers are dropped and numeric
+# pre-release identifiers lose their leading zeros.
+addon_version() {
+	local v=$1 pre="" build="" rest
+	if [[ $v == *+* ]]; then
+		build=${v#*+}
+		v=${v%%+*}
+	fi
+	if [[ $v == *~* ]]; then
+		pre=${v#*~}
+		v=${v%%~*}
+	fi
+	[[ $v =~ ^([0-9]*)(\.([0-9]+))?(\.([0-9]+))?(.*)$ ]]
+	local major=${BASH_REMATCH[1]:-0} minor=${BASH_REMATCH[3]:-0} patch=${BASH_REMATCH[5]:-0}
+	rest=${BASH_REMATCH[6]#[.-]}
+	[[ -n $rest ]] && pre="$rest${pre:+.$pre}"
+	printf '%s.%s.%s' "$(semver_number "$major")" "$(semver_number "$minor")" "$(semver_number "$patch")"
+	pre=$(semver_identifiers "$pre" pre)
+	build=$(semver_identifiers "$build" build)
+	printf '%s%s\n' "${pre:+-$pre}" "${build:+"+$build"}"
+}
+
+# semver_number drops leading zeros (keeping a single 0).
+semver_number() {
+	local n=$1
+	while [[ $n == 0?* ]]; do
+		n=${n#0}
+	done
+	echo "${n:-0}"
+}
+
+# semver_identifiers cleans a dot-separated pre-release ("pre") or build
+# ("build") part: characters outside [0-9A-Za-z-] become "-", empty
+# identifiers go, and numeric pre-release identifiers lose leading zeros.
+semver_identifiers() {
+	local id out=""
+	local -a ids
+	IFS=. read -r -a ids <<<"${1//[^0-9A-Za-z.-]/-}"
+	for id in "${ids[@]}"; do
+		[[ -z $id ]] && continue
+		[[ $2 == pre && $id =~ ^[0-9]+$ ]] && id=$(semver_number "$id")
+		out+=${out:+.}$id
+	done
+	echo "$out"
+}
+
+# stage_addon copies the add-on to STAGE/TA-serfwd as it ships: without
+# hidden files, local/, users/ or metadata/local.meta (a developer's Splunk
+# may have written those into the working tree), files 0644 and folders
+# 0755, LICENSE added, and the version written into app.conf ([id] and
+# [launcher] version; [install] build = the commit time) and app.manifest
+# (info.id.version).
+stage_addon() {
+	local stage=$1 ver=$2 src=packaging/splunk f
+	rm -rf "${stage:?}/$ADDON"
+	mkdir -p "$stage"
+	(cd "$src" && find "$ADDON" \( -name '.*' -o -name '__MACOSX' -o -path "$ADDON/local" \
+		-o -path "$ADDON/users" -o -path "$ADDON/metadata/local.meta" \) -prune -o -type f -print) |
+		while IFS= read -r f; do
+			mkdir -p "$stage/$(dirname "$f")"
+			cp "$src/$f" "$stage/$f"
+		done
+	cp LICENSE "$stage/$ADDON/LICENSE"
+	sed -i -E -e "s/^version = .*/version = $ver/" -e "s/^build = .*/build = $SOURCE_DATE_EPOCH/" \
+		"$stage/$ADDON/default/app.conf"
+	sed -i -E "0,/\"version\": \"[^\"]*\"/s//\"version\": \"$ver\"/" "$stage/$ADDON/app.manifest"
+	find "$stage/$ADDON" -type d -exec chmod 0755 {} +
+	find "$stage/$ADDON" -type f -exec chmod 0644 {} +
+}
+
+# build_addon stages the add-on under STAGE and packs it into
+# $DIST/TA-serfwd-<addon version>.tgz: one top folder, paths without "./",
+# entries sorted, owner root, times = SOURCE_DATE_EPOCH, gzip without a name
+# or time, so that the same commit always gives the same bytes.
+build_addon() {
+	local stage=$1 ver out
+	if ! tar --version 2>/dev/null | grep -q 'GNU tar'; then
+		echo "build.sh: GNU tar is needed to pack the Splunk add-on reproducibly" >&2
+		exit 1
+	fi
+	ver=$(addon_version "$VERSION")
+	stage_addon "$stage" "$ver"
+	out=$DIST/$ADDON-$ver.tgz
+	mkdir -p "$DIST"
+	tar --format=ustar --sort=name --owner=0 --group=0 --numeric-owner \
+		--mtime="@$SOURCE_DATE_EPOCH" -C "$stage" -cf - "$ADDON" | gzip -n -9 >"$out.tmp"
+	mv "$out.tmp" "$out"
+	echo "build.sh: built $out"
+}
+# ---------------------------------------------------------------------------
+
 raw=${VERSION:-$(git_version)}
 VERSION=$(package_version "${raw:-0.0.0-dev}")
-if [[ ${1:-} == version ]]; then
+case ${1:-} in
+version)
 	echo "$VERSION"
 	exit 0
-fi
-if [[ $# -gt 0 ]]; then
-	echo "usage: $0 [version]" >&2
+	;;
+addon-version)
+	addon_version "$VERSION"
+	exit 0
+	;;
+esac
+if [[ $# -gt 1 || ( $# -eq 1 && $1 != addon ) ]]; then
+	echo "usage: $0 [version|addon|addon-version]" >&2
 	exit 2
 fi
 
@@ -65,6 +178,12 @@ SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || 
 DIST=${DIST:-dist}
 SERFWD_STAGE=$DIST/.stage-$GOARCH
 export VERSION GOARCH SOURCE_DATE_EPOCH SERFWD_STAGE
+
+if [[ ${1:-} == addon ]]; then
+	build_addon "$DIST/.stage-addon"
+	rm -rf "$DIST/.stage-addon"
+	exit 0
+fi
 
 echo "build.sh: serfwd $VERSION (commit $COMMIT) for linux/$GOARCH"
 rm -rf "$SERFWD_STAGE"
@@ -77,6 +196,9 @@ if [[ -f README.md ]]; then
 else
 	cp packaging/README.md "$SERFWD_STAGE/README.md"
 fi
+
+# The add-on, staged where nfpm.yaml takes it for /usr/share/serfwd/splunk.
+build_addon "$SERFWD_STAGE/splunk"
 
 # nfpm itself is built for this machine, whatever GOARCH the package is for.
 nfpm() { GOOS= GOARCH= CGO_ENABLED=0 go run "$NFPM" "$@"; }

@@ -61,6 +61,7 @@ func TestBuildPackages(t *testing.T) {
 	}
 	t.Run("deb", func(t *testing.T) { checkDeb(t, dpkgDeb, deb, version, commit) })
 	t.Run("rpm", func(t *testing.T) { checkRPM(t, rpmFile, version) })
+	t.Run("addon", func(t *testing.T) { checkAddonArchive(t, filepath.Join(dist, addonName+"-"+version+".tgz"), version) })
 }
 
 // packaged lists what both packages must hold, with the repository file
@@ -72,6 +73,7 @@ var packaged = []struct{ path, source string }{
 	{"/usr/share/doc/serfwd/README.md", ""},
 	{"/usr/share/doc/serfwd/LICENSE", "LICENSE"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/default/props.conf", "packaging/splunk/TA-serfwd/default/props.conf"},
+	{"/usr/share/serfwd/splunk/TA-serfwd/LICENSE", "LICENSE"}, // the add-on as build.sh staged it
 }
 
 func checkDeb(t *testing.T, dpkgDeb, deb, version, commit string) {

@@ -1,9 +1,11 @@
 package packaging
 
+// splunk_test.go checks the add-on's identity (app.conf, app.manifest,
+// metadata) in the source tree and applies props.conf's line breaking and
+// timestamp settings to NDJSON lines as serfwd's file sink writes them.
+
 import (
-	"encoding/xml"
-	"errors"
-	"io"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,9 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/serfwd/serfwd/pkg/event"
-	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
 const (
@@ -22,14 +21,33 @@ const (
 )
 
 func TestSplunkApp(t *testing.T) {
-	app := parseINI(t, filepath.Join(taDir, "default", "app.conf"))
-	if id := app.value("package", "id"); id != filepath.Base(taDir) {
-		t.Errorf("app.conf [package] id = %q, want the folder's name %q", id, filepath.Base(taDir))
+	app := readSplunkConf(t, filepath.Join(taDir, "default", "app.conf"))
+	name := filepath.Base(taDir)
+	if app.value("package", "id") != name || app.value("id", "name") != name {
+		t.Errorf("app.conf [package] id = %q, [id] name = %q, want the folder's name %q",
+			app.value("package", "id"), app.value("id", "name"), name)
 	}
-	if app.value("launcher", "version") == "" || app.value("ui", "label") == "" {
-		t.Error("app.conf lacks [launcher] version or [ui] label")
+	if app.value("id", "version") == "" || app.value("id", "version") != app.value("launcher", "version") {
+		t.Errorf("app.conf [id] version %q and [launcher] version %q must be set and equal",
+			app.value("id", "version"), app.value("launcher", "version"))
 	}
-	meta := parseINI(t, filepath.Join(taDir, "metadata", "default.meta"))
+	if app.value("ui", "label") == "" || app.value("install", "is_configured") != "false" {
+		t.Error("app.conf lacks [ui] label, or claims a setup was done ([install] is_configured)")
+	}
+	var manifest struct {
+		SchemaVersion string `json:"schemaVersion"`
+		Info          struct {
+			ID struct{ Name, Version string } `json:"id"`
+		} `json:"info"`
+	}
+	data, err := os.ReadFile(filepath.Join(taDir, "app.manifest"))
+	if err != nil || json.Unmarshal(data, &manifest) != nil {
+		t.Fatalf("app.manifest is missing or not JSON: %v", err)
+	}
+	if manifest.SchemaVersion != "2.0.0" || manifest.Info.ID.Name != name || manifest.Info.ID.Version != app.value("id", "version") {
+		t.Errorf("app.manifest: schema %q, info.id %+v; want 2.0.0, %s and app.conf's version", manifest.SchemaVersion, manifest.Info.ID, name)
+	}
+	meta := readSplunkConf(t, filepath.Join(taDir, "metadata", "default.meta"))
 	if meta.value("", "export") != "system" {
 		t.Error("metadata/default.meta does not export the app's knowledge to the system")
 	}
@@ -43,8 +61,8 @@ func TestSplunkApp(t *testing.T) {
 // TestSplunkProps checks props.conf and applies its line breaking and
 // timestamp settings to NDJSON lines as serfwd's file sink writes them.
 func TestSplunkProps(t *testing.T) {
-	props := parseINI(t, filepath.Join(taDir, "default", "props.conf"))
-	if _, ok := props[sourcetype]; !ok {
+	props := readSplunkConf(t, filepath.Join(taDir, "default", "props.conf"))
+	if _, ok := props.byName[sourcetype]; !ok {
 		t.Fatalf("props.conf has no [%s] stanza", sourcetype)
 	}
 	for key, want := range map[string]string{"KV_MODE": "json", "SHOULD_LINEMERGE": "false", "TZ": "UTC"} {
@@ -56,13 +74,7 @@ func TestSplunkProps(t *testing.T) {
 		t.Errorf("TRUNCATE = %q: events with long address lists need room", props.value(sourcetype, "TRUNCATE"))
 	}
 
-	w := serapi.Window{Start: time.Date(2026, 3, 14, 15, 0, 0, 0, time.UTC)}
-	w.End = w.Start.Add(time.Hour)
-	ent := &serapi.Entitlement{AnnualThroughput: 1 << 40, LicenseStart: "2026-01-01T00:00:00.000Z", LicenseEnd: "2027-01-01T00:00:00.000Z"}
-	rec := serapi.Record{ApplicationName: "crm", ApplicationUserName: "mailer", FromEnvelope: []string{"a@example.com"}}
-	rec.Status.Total, rec.Status.Failure = 12, 1
-	userEv := event.FromRecord("acme", w, &rec, ent, 2)
-	windowEv := event.FromWindow("acme", w, []serapi.Record{rec}, ent, 0)
+	userEv, windowEv, start := sampleEvents()
 	stream := string(userEv.AppendJSON(nil)) + "\n" + string(windowEv.AppendJSON(nil)) + "\n"
 
 	lines := breakLines(t, props.value(sourcetype, "LINE_BREAKER"), stream)
@@ -70,8 +82,8 @@ func TestSplunkProps(t *testing.T) {
 		t.Fatalf("LINE_BREAKER splits two NDJSON lines into %d events: %q", len(lines), lines)
 	}
 	for _, line := range lines {
-		if got := eventTime(t, props, line); !got.Equal(w.Start) {
-			t.Errorf("timestamp %v from %s, want windowStart %v", got, line, w.Start)
+		if got := eventTime(t, props, line); !got.Equal(start) {
+			t.Errorf("timestamp %v from %s, want windowStart %v", got, line, start)
 		}
 	}
 }
@@ -102,7 +114,7 @@ func breakLines(t *testing.T, breaker, stream string) []string {
 
 // eventTime finds an event's timestamp as Splunk would: after TIME_PREFIX,
 // within MAX_TIMESTAMP_LOOKAHEAD characters, in TIME_FORMAT.
-func eventTime(t *testing.T, props unitFile, line string) time.Time {
+func eventTime(t *testing.T, props *splunkConf, line string) time.Time {
 	t.Helper()
 	prefix := regexp.MustCompile(props.value(sourcetype, "TIME_PREFIX"))
 	loc := prefix.FindStringIndex(line)
@@ -135,79 +147,4 @@ func strptimeLayout(t *testing.T, format string) string {
 		t.Fatalf("TIME_FORMAT %q uses a directive this test does not know", format)
 	}
 	return layout
-}
-
-// TestSplunkDashboard parses the Simple XML dashboard and checks its searches.
-func TestSplunkDashboard(t *testing.T) {
-	f, err := os.Open(filepath.Join(taDir, "default", "data", "ui", "views", "serfwd_overview.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	queries, tokens := dashboardQueries(t, f)
-	if len(queries) < 4 {
-		t.Fatalf("%d searches, want messages over time, failures and licence use per application", len(queries))
-	}
-	want := map[string]bool{"success": false, "failure": false, "total": false, "messageSizeTotal": false, "annualThroughput": false, "by applicationName": false}
-	for _, q := range queries {
-		if !strings.Contains(q, `sourcetype="`+sourcetype+`"`) {
-			t.Errorf("a search does not name sourcetype %s:\n%s", sourcetype, q)
-		}
-		if !strings.Contains(q, "| dedup eventId sortby -revision") {
-			t.Errorf("a search counts revised events more than once (no dedup eventId sortby -revision):\n%s", q)
-		}
-		for k := range want {
-			want[k] = want[k] || strings.Contains(q, k)
-		}
-		for _, tok := range regexp.MustCompile(`\$([A-Za-z_.]+)\$`).FindAllStringSubmatch(q, -1) {
-			if !tokens[strings.Split(tok[1], ".")[0]] {
-				t.Errorf("a search uses token $%s$, which no input sets", tok[1])
-			}
-		}
-	}
-	for k, seen := range want {
-		if !seen {
-			t.Errorf("no search uses %q", k)
-		}
-	}
-}
-
-// dashboardQueries returns the text of every <query> and the tokens the
-// form's inputs set.
-func dashboardQueries(t *testing.T, r io.Reader) (queries []string, tokens map[string]bool) {
-	t.Helper()
-	dec := xml.NewDecoder(r)
-	tokens = map[string]bool{}
-	var stack []string
-	var text strings.Builder
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("the dashboard is not well-formed XML: %v", err)
-		}
-		switch el := tok.(type) {
-		case xml.StartElement:
-			if len(stack) == 0 && el.Name.Local != "form" && el.Name.Local != "dashboard" {
-				t.Fatalf("root element <%s>, want <form> or <dashboard>", el.Name.Local)
-			}
-			stack = append(stack, el.Name.Local)
-			text.Reset()
-			for _, a := range el.Attr {
-				if el.Name.Local == "input" && a.Name.Local == "token" {
-					tokens[a.Value] = true
-				}
-			}
-		case xml.CharData:
-			text.Write(el)
-		case xml.EndElement:
-			if el.Name.Local == "query" {
-				queries = append(queries, text.String())
-			}
-			stack = stack[:len(stack)-1]
-		}
-	}
-	return queries, tokens
 }

@@ -140,14 +140,13 @@ func (e *e2eEnv) noSecret(outputs ...string) {
 }
 
 // expected returns the JSON lines serfwd must produce for the windows from
-// e.start up to end, in order.
+// e.start up to end, in order, rendered independently of pkg/event
+// (expect_e2e_test.go) from the simulator's answers.
 func (e *e2eEnv) expected(end time.Time) []string {
 	var lines []string
 	for w := (serapi.Window{Start: e.start, End: e.start.Add(time.Hour)}); !w.End.After(end); w = (serapi.Window{Start: w.End, End: w.End.Add(time.Hour)}) {
 		rep := e.sim.Expected(w, time.Now())
-		for _, ev := range event.FromReport("acme", w, &rep) {
-			lines = append(lines, string(ev.AppendJSON(nil)))
-		}
+		lines = append(lines, expectedWindow("acme", w, &rep)...)
 	}
 	return lines
 }

@@ -3,13 +3,16 @@
 // events in it (gzip or plain bodies of concatenated JSON objects), plus
 // optional syslog TCP and UDP listeners that count and discard bytes.
 // With -fresh it also reads each event's windowEnd and records how long after
-// the window's end the event arrived. GET /stats returns the figures as JSON;
+// the window's end the event arrived; with -dump it writes every event
+// envelope it receives, one a line, until the first reset (so that another
+// shipper can send the very same envelopes). GET /stats returns the figures as JSON;
 // POST /reset zeroes them. It listens on loopback only and is not part of
 // serfwd.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"flag"
@@ -32,6 +35,7 @@ func main() {
 	syslogTCP := flag.String("syslog-tcp", "", "also accept syslog over TCP here (e.g. 127.0.0.1:0)")
 	syslogUDP := flag.String("syslog-udp", "", "also accept syslog over UDP here")
 	fresh := flag.Bool("fresh", false, "decode events and record arrival - windowEnd")
+	dump := flag.String("dump", "", "write each event envelope received until the first reset to this file, one a line")
 	get := flag.String("stats", "", "client mode: print the /stats of the receiver at this address as key=value lines and exit")
 	reset := flag.String("reset", "", "client mode: zero the figures of the receiver at this address and exit")
 	flag.Parse()
@@ -43,6 +47,13 @@ func main() {
 	}
 
 	st := &stats{fresh: *fresh}
+	if *dump != "" {
+		f, err := os.Create(*dump)
+		if err != nil {
+			log.Fatal(err)
+		}
+		st.dump = f
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		log.Fatal(err)
@@ -125,6 +136,7 @@ func routes(st *stats) *http.ServeMux {
 // stats are the receiver's figures.
 type stats struct {
 	fresh bool
+	dump  *os.File // nil when not dumping, or after the first reset
 
 	mu       sync.Mutex
 	events   int64
@@ -175,6 +187,30 @@ func (s *stats) reset() {
 	s.events, s.requests, s.bytes, s.syslog = 0, 0, 0, 0
 	s.first, s.last = time.Time{}, time.Time{}
 	s.lags, s.maxLag, s.sumLag = 0, 0, 0
+	if s.dump != nil {
+		if err := s.dump.Close(); err != nil {
+			log.Printf("closing the dump: %v", err)
+		}
+		s.dump = nil
+	}
+}
+
+// dumping tells whether received envelopes are written out.
+func (s *stats) dumping() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dump != nil
+}
+
+// write appends one request's envelopes to the dump, if it is still open.
+func (s *stats) write(lines []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dump == nil {
+		return nil
+	}
+	_, err := s.dump.Write(lines)
+	return err
 }
 
 // counted adds one request's events.
@@ -210,13 +246,22 @@ func (s *stats) readBody(r *http.Request) (int64, error) {
 	var n int64
 	var lags []float64
 	var err error
+	var lines *bytes.Buffer
+	if s.dumping() {
+		lines = new(bytes.Buffer)
+	}
 	if s.fresh {
 		n, lags, err = decodeEnvelopes(body)
 	} else {
-		n, err = countObjects(bufio.NewReaderSize(body, 64<<10))
+		n, err = countObjects(bufio.NewReaderSize(body, 64<<10), lines)
 	}
 	if err != nil {
 		return n, err
+	}
+	if lines != nil {
+		if err := s.write(lines.Bytes()); err != nil {
+			return n, err
+		}
 	}
 	s.counted(n, cr.n, lags)
 	return n, nil
@@ -234,8 +279,9 @@ func (c *countReader) Read(p []byte) (int, error) {
 }
 
 // countObjects counts the top-level JSON objects of a stream without
-// decoding them.
-func countObjects(r *bufio.Reader) (int64, error) {
+// decoding them; when lines is not nil it also copies each object there,
+// followed by a newline.
+func countObjects(r *bufio.Reader, lines *bytes.Buffer) (int64, error) {
 	var n int64
 	depth, inStr, esc := 0, false, false
 	for {
@@ -248,6 +294,9 @@ func countObjects(r *bufio.Reader) (int64, error) {
 		}
 		if err != nil {
 			return n, err
+		}
+		if lines != nil && (depth > 0 || c == '{') {
+			lines.WriteByte(c)
 		}
 		switch {
 		case esc:
@@ -262,6 +311,9 @@ func countObjects(r *bufio.Reader) (int64, error) {
 		case c == '}':
 			if depth--; depth == 0 {
 				n++
+				if lines != nil {
+					lines.WriteByte('\n')
+				}
 			}
 		}
 	}

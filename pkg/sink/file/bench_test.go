@@ -1,4 +1,5 @@
-// Benchmark of Write for a 500-event batch: encoding, one write, one fsync.
+// Benchmark of Write for a 500-event batch: encoding, the record of the
+// write, one write, one fsync.
 package file
 
 import (
@@ -11,7 +12,9 @@ import (
 
 func BenchmarkWrite500(b *testing.B) {
 	const n = 500
-	s, err := New(testSettings(), config.Sink{Name: "bench", Type: Type,
+	st := testSettings()
+	st.StateDir = b.TempDir() // the record of each write, as in production
+	s, err := New(st, config.Sink{Name: "bench", Type: Type,
 		File: &config.File{Path: b.TempDir() + "/events.ndjson", MaxSize: 64 << 20, MaxBackups: 1}})
 	if err != nil {
 		b.Fatal(err)

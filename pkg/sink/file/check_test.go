@@ -26,12 +26,14 @@ func TestCheck(t *testing.T) {
 	if err := os.Mkdir(readOnly, 0o550); err != nil {
 		t.Fatal(err)
 	}
-	root := os.Geteuid() == 0 // permission bits do not stop root
+	// Permission bits do not stop root: as root the directory is made
+	// read-only by a mount instead.
+	root := os.Geteuid() == 0
 	tests := []struct {
-		name    string
-		path    string
-		wantErr string // "" = success
-		asUser  bool   // only meaningful when not root
+		name     string
+		path     string
+		wantErr  string // "" = success
+		readOnly bool   // readOnly is read-only
 	}{
 		{"existing file", existing, "", false},
 		{"missing file in existing directory", filepath.Join(dir, "new.ndjson"), "", false},
@@ -43,11 +45,14 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.asUser && root {
-				t.Skip("running as root: permission bits do not stop root")
-			}
 			s := newSink(t, config.File{Path: tt.path})
-			err := s.Check(context.Background())
+			check := func() error { return s.Check(context.Background()) }
+			var err error
+			if tt.readOnly && root {
+				err = inReadOnlyMount(t, readOnly, check)
+			} else {
+				err = check()
+			}
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatalf("Check: %v", err)

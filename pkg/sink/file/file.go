@@ -53,6 +53,10 @@ type Sink struct {
 	dirDirty bool     // a create or rename awaits a directory fsync
 	closed   bool
 	buf      []byte // the batch being written; buf[0] is a spare '\n'
+
+	dev, ino uint64     // f's identity, when known
+	known    bool       // dev and ino are known
+	tail     *tailStore // the record of the write in progress
 }
 
 var (
@@ -91,6 +95,7 @@ func New(s sink.Settings, c config.Sink) (sink.Sink, error) {
 		log:        log.With(zap.String("path", fc.Path)),
 		write:      (*os.File).Write,
 		buf:        make([]byte, 1, 64<<10),
+		tail:       newTailStore(s.StateDir, s.Name),
 	}, nil
 }
 
@@ -138,6 +143,8 @@ func (s *Sink) prepare(n int64) error {
 		if err := s.open(); err != nil {
 			return err
 		}
+	} else if err := s.recheck(); err != nil {
+		return err
 	}
 	if s.midLine {
 		n++
@@ -148,10 +155,17 @@ func (s *Sink) prepare(n int64) error {
 	return nil
 }
 
-// commit writes data with one call and fsyncs the file (and the directory
-// when entries changed). On failure the file is closed for the retry to
-// reopen.
+// commit records which bytes it is about to write, writes data with one call
+// and fsyncs the file (and the directory when entries changed). On failure
+// the file is closed for the retry to reopen.
 func (s *Sink) commit(data []byte) error {
+	if s.regular && s.known {
+		rec := tailRecord{dev: s.dev, ino: s.ino, start: s.size, end: s.size + int64(len(data))}
+		if err := s.tail.store(rec); err != nil {
+			s.drop()
+			return err
+		}
+	}
 	n, err := s.write(s.f, data)
 	if n > 0 {
 		s.size += int64(n)
@@ -181,6 +195,7 @@ func (s *Sink) commit(data []byte) error {
 
 // drop closes the file after a failure; its close error adds nothing.
 func (s *Sink) drop() {
+	s.tail.close()
 	if s.f != nil {
 		_ = s.f.Close()
 		s.f = nil
@@ -193,6 +208,7 @@ func (s *Sink) drop() {
 func (s *Sink) Reopen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.tail.close()
 	if s.f == nil {
 		return nil
 	}
@@ -213,6 +229,7 @@ func (s *Sink) Close(context.Context) error {
 		return nil
 	}
 	s.closed = true
+	s.tail.close()
 	if s.f == nil {
 		return nil
 	}

@@ -101,23 +101,6 @@ func TestCreatesMissingDirectories(t *testing.T) {
 	}
 }
 
-// A file that ends mid-line (a crash during a write) loses the torn line
-// when it is opened: that batch was not confirmed and comes again whole, and
-// readers never meet half an event.
-func TestTornLastLineIsCut(t *testing.T) {
-	path := tempPath(t)
-	const torn = "{\"eventId\":\"torn"
-	if err := os.WriteFile(path, []byte(want(batch(0, 1))+torn), 0o640); err != nil {
-		t.Fatal(err)
-	}
-	s := newSink(t, config.File{Path: path})
-	mustWrite(t, s, batch(1, 2))
-	w := want(batch(0, 1)) + want(batch(1, 2))
-	if got := readFile(t, path); got != w {
-		t.Fatalf("file content:\n%s\nwant:\n%s", got, w)
-	}
-}
-
 // A short write fails the batch; the retry reopens the file, cuts a torn
 // line and repeats the batch whole (complete lines written before the
 // failure stay: at-least-once).

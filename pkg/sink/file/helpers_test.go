@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 
 	"go.uber.org/zap"
@@ -53,16 +54,50 @@ func want(evs ...[]event.Event) string {
 	return string(b)
 }
 
-// newSink builds a file sink for fc, closed at the end of the test.
+// newSink builds a file sink for fc, closed at the end of the test. Every
+// sink of one test shares a state directory, as a restarted serfwd does.
 func newSink(t *testing.T, fc config.File) *Sink {
 	t.Helper()
-	st := sink.Settings{Name: "archive", Logger: zaptest.NewLogger(t), Metrics: sink.NopMetrics{}}
+	st := sink.Settings{Name: "archive", Logger: zaptest.NewLogger(t), Metrics: sink.NopMetrics{},
+		StateDir: stateDir(t)}
 	s, err := New(st, config.Sink{Name: "archive", Type: Type, File: &fc})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close(context.Background()) })
 	return s.(*Sink)
+}
+
+var (
+	stateDirsMu sync.Mutex
+	stateDirs   = map[*testing.T]string{}
+)
+
+// stateDir is the test's state directory, the same for every call.
+func stateDir(t *testing.T) string {
+	stateDirsMu.Lock()
+	defer stateDirsMu.Unlock()
+	if d, ok := stateDirs[t]; ok {
+		return d
+	}
+	d := t.TempDir()
+	stateDirs[t] = d
+	t.Cleanup(func() {
+		stateDirsMu.Lock()
+		delete(stateDirs, t)
+		stateDirsMu.Unlock()
+	})
+	return d
+}
+
+// ciOrSkip skips the test with why, or fails it when CI=true: CI must run
+// every test.
+func ciOrSkip(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why + " (CI=true: failing instead of skipping)")
+	}
+	t.Skip(why)
 }
 
 // testSettings are Settings for benchmarks, which have no *testing.T.

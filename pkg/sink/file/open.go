@@ -1,5 +1,5 @@
-// Opening the sink's file: directory, append mode, permissions, and where
-// the file's end stands.
+// Opening the sink's file: directory, append mode, permissions of a new
+// file, and what the end of an existing one holds.
 package file
 
 import (
@@ -13,9 +13,9 @@ import (
 	"go.uber.org/zap"
 )
 
-// open opens s.path for appending and learns its size; a torn last line is
-// cut off (when the file cannot be read, the next write starts with a
-// newline instead).
+// open opens s.path for appending and learns its size and identity. A new
+// file gets the configured mode; an existing one keeps its own. The end of
+// an existing file is settled by settleTail.
 func (s *Sink) open() error {
 	dir := filepath.Dir(s.path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -26,31 +26,28 @@ func (s *Sink) open() error {
 		return fmt.Errorf("opening %s: %w", s.path, err)
 	}
 	fi, err := f.Stat()
+	if err == nil && created && fi.Mode().IsRegular() {
+		// fchmod, so that the umask neither narrows nor widens the mode.
+		if err = f.Chmod(s.mode); err != nil {
+			err = fmt.Errorf("setting mode %#o: %w", s.mode, err)
+		}
+	}
 	if err != nil {
 		_ = f.Close()
 		return fmt.Errorf("opening %s: %w", s.path, err)
 	}
-	s.regular = fi.Mode().IsRegular()
-	if err := s.applyMode(f, fi, created); err != nil {
-		_ = f.Close()
-		return err
-	}
-	s.f, s.size = f, fi.Size()
-	switch {
-	case !s.regular || s.size == 0:
-		s.midLine = false
-	case readable:
-		s.midLine = endsMidLine(f, s.size, s.midLine)
-		if s.midLine {
-			if err := s.cutTornLine(); err != nil {
-				_ = f.Close()
-				s.f = nil
-				return err
-			}
-		}
-	}
+	s.f, s.size, s.regular, s.midLine = f, fi.Size(), fi.Mode().IsRegular(), false
+	s.dev, s.ino, s.known = fileID(fi)
 	if created {
 		s.dirDirty = true
+	}
+	if !s.regular || s.size == 0 {
+		return nil
+	}
+	if err := s.settleTail(readable); err != nil {
+		_ = f.Close()
+		s.f = nil
+		return err
 	}
 	return nil
 }
@@ -80,59 +77,104 @@ func openAppend(path string, mode os.FileMode) (f *os.File, created, readable bo
 	return nil, false, false, err
 }
 
-// applyMode sets the configured permissions, whatever the umask did. A
-// refusal is an error only on a file this sink created.
-func (s *Sink) applyMode(f *os.File, fi fs.FileInfo, created bool) error {
-	if !s.regular || fi.Mode().Perm() == s.mode {
-		return nil
+// settleTail decides what the end of an existing, non-empty file holds. When
+// the record of the sink's last write names this file and the file ends
+// inside that write, the write was interrupted (a crash, a short write): its
+// batch was not confirmed and comes again whole, so the torn last line is cut
+// (back to the last newline of that write; in a file this process cannot
+// read, back to where the write began). Anything else the sink did not write
+// and leaves alone; when such content lacks its final newline, the next
+// write starts with one.
+func (s *Sink) settleTail(readable bool) error {
+	rec, ok, err := s.tail.load()
+	if err != nil {
+		return err
 	}
-	err := f.Chmod(s.mode)
+	mine := ok && s.known && rec.dev == s.dev && rec.ino == s.ino
 	switch {
-	case err == nil:
-		return nil
-	case created:
-		return fmt.Errorf("setting mode %#o on %s: %w", s.mode, s.path, err)
-	default:
-		s.log.Warn("cannot set the configured mode on an existing file",
-			zap.Stringer("mode", s.mode), zap.Error(err))
-		return nil
+	case mine && s.size > rec.start && s.size < rec.end:
+		return s.cutTornWrite(rec.start, readable)
+	case mine && s.size == rec.end:
+		return nil // ends with the sink's last write, on a newline
 	}
+	s.midLine = !endsWithNewline(s.f, s.size, readable)
+	return nil
 }
 
-// cutTornLine removes a last line that an interrupted write left without
-// its newline: the batch it belonged to was not confirmed, so it is written
-// again whole, and a reader of the file never meets half an event.
-func (s *Sink) cutTornLine() error {
-	end := s.size
-	var buf [4096]byte
-	for end > 0 {
-		n := min(int64(len(buf)), end)
-		if _, err := s.f.ReadAt(buf[:n], end-n); err != nil {
+// recheck notices bytes that someone else appended to the open file (or
+// removed from it) since the sink's last write: the next write then starts
+// on a new line if need be, and its record names the right offsets.
+func (s *Sink) recheck() error {
+	if !s.regular {
+		return nil
+	}
+	fi, err := s.f.Stat()
+	if err != nil {
+		s.drop()
+		return fmt.Errorf("checking %s: %w", s.path, err)
+	}
+	if fi.Size() != s.size {
+		s.log.Info("the file changed since this sink's last write; leaving what others wrote as it is",
+			zap.Int64("size", fi.Size()), zap.Int64("written_up_to", s.size))
+		s.size = fi.Size()
+		s.midLine = s.size > 0 && !endsWithNewline(s.f, s.size, true)
+	}
+	return nil
+}
+
+// endsWithNewline reports whether f's last byte is '\n'. When it cannot
+// tell (a file this process may not read), it says no: the next write then
+// starts with a newline, a blank line at worst.
+func endsWithNewline(f *os.File, size int64, readable bool) bool {
+	var last [1]byte
+	if !readable {
+		return false
+	}
+	if _, err := f.ReadAt(last[:], size-1); err != nil {
+		return false
+	}
+	return last[0] == '\n'
+}
+
+// cutTornWrite removes the part of an interrupted write of this sink after
+// its last complete line: from the last newline after start, or from start.
+func (s *Sink) cutTornWrite(start int64, readable bool) error {
+	end := start
+	if readable {
+		n, err := lastNewline(s.f, start, s.size)
+		if err != nil {
 			return fmt.Errorf("reading the end of %s: %w", s.path, err)
 		}
-		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
-			end = end - n + int64(i) + 1
-			break
-		}
-		end -= n
+		end = n
+	}
+	if end == s.size {
+		return nil
 	}
 	if err := s.f.Truncate(end); err != nil {
 		return fmt.Errorf("removing a torn last line from %s: %w", s.path, err)
 	}
-	s.log.Warn("removed a torn last line left by an interrupted write; its batch is written again",
-		zap.String("path", s.path), zap.Int64("bytes", s.size-end))
-	s.size, s.midLine = end, false
+	s.log.Warn("removed the torn end of an interrupted write of this sink; its batch is written again",
+		zap.Int64("bytes", s.size-end))
+	// Unread, the byte before start may end foreign text: a blank line at worst.
+	s.size, s.midLine = end, !readable && end > 0
 	return nil
 }
 
-// endsMidLine reports whether the file's last byte is not '\n'; when it
-// cannot read it, it keeps what the sink knew before.
-func endsMidLine(f *os.File, size int64, known bool) bool {
-	var last [1]byte
-	if _, err := f.ReadAt(last[:], size-1); err != nil {
-		return known
+// lastNewline returns the offset just after the last '\n' in [from, to) of
+// f, or from when there is none.
+func lastNewline(f *os.File, from, to int64) (int64, error) {
+	var buf [4096]byte
+	for end := to; end > from; {
+		n := min(int64(len(buf)), end-from)
+		if _, err := f.ReadAt(buf[:n], end-n); err != nil {
+			return 0, err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			return end - n + int64(i) + 1, nil
+		}
+		end -= n
 	}
-	return last[0] != '\n'
+	return from, nil
 }
 
 // syncDir fsyncs the directory holding path, so that creates and renames in

@@ -4,14 +4,14 @@ package syslog
 //
 //	CEF:0|Proofpoint|SER|<version>|<eventType>|<title>|<severity>|<extension>
 //
-// Severity is 3 normally and 6 when the event's failure > 0. The header
-// escapes '\' and '|' as "\\" and "\|"; extension values escape '\', '=', LF
-// and CR as "\\", "\=", "\n" and "\r"; other control characters are removed
-// and invalid UTF-8 becomes U+FFFD. The extension starts with rt (windowStart,
-// epoch ms) and then carries every key of the event in order, mapped as in
-// cefMapping; every other key keeps its own name (characters outside
-// [A-Za-z0-9_.] become '_', and a name that clashes with a mapped CEF key
-// gets the prefix "ser_"), so every SPEC §4 key stays reachable.
+// Severity is the failure severity that LEEF carries as sev (severity.go),
+// 1–10. The header escapes '\' and '|' as "\\" and "\|"; extension values
+// escape '\', '=', LF and CR as "\\", "\=", "\n" and "\r"; other control
+// characters are removed and invalid UTF-8 becomes U+FFFD. The extension
+// starts with rt (windowStart, epoch ms) and then carries every key of the
+// event in order: SPEC §4 keys as cefMapping says (dictionary keys, or
+// custom fields preceded by their label), every other key under the name
+// keys.go gives it, so no key appears twice and none takes a mapped key.
 
 import (
 	"strconv"
@@ -19,12 +19,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/serfwd/serfwd/pkg/event"
-)
-
-// CEF severities.
-const (
-	cefSeverityNormal  = 3
-	cefSeverityFailure = 6
 )
 
 // cefTarget is where one event key goes in the CEF extension.
@@ -56,8 +50,17 @@ var cefMapping = map[string]cefTarget{
 	"total":               {key: "cnt"},
 }
 
-// cefReserved holds every CEF key the mapping (or rt) can produce.
-var cefReserved = func() map[string]bool {
+// cefTargets holds, per specKeyList index, where that key goes (nil: under
+// its own name).
+var cefTargets = func() (t [len(specKeyList)]*cefTarget) {
+	for k, target := range cefMapping {
+		t[specIndex(k)] = &target
+	}
+	return t
+}()
+
+// cefReservedNames holds every CEF key the mapping (or rt) can produce.
+var cefReservedNames = func() map[string]bool {
 	m := map[string]bool{"rt": true}
 	for _, t := range cefMapping {
 		m[t.key] = true
@@ -67,6 +70,20 @@ var cefReserved = func() map[string]bool {
 	}
 	return m
 }()
+
+// cefReserved reports the names no other key may take: the mapping's and
+// SPEC §4's (a label names a §4 key, so a custom key of that name would
+// read as a second one).
+func cefReserved(name string) bool { return cefReservedNames[name] || specIndex(name) >= 0 }
+
+func cefSpecName(i int8) string {
+	if t := cefTargets[i]; t != nil {
+		return t.key
+	}
+	return specKeyList[i]
+}
+
+func newCEFNamer() *keyNamer { return &keyNamer{reserved: cefReserved, specName: cefSpecName} }
 
 // cefTitle is the CEF Name for an eventType.
 func cefTitle(eventType string) string {
@@ -79,49 +96,43 @@ func cefTitle(eventType string) string {
 	return eventType
 }
 
-// appendCEF appends the CEF payload of e without the keys in drop.
-func appendCEF(dst []byte, e *event.Event, version string, ts time.Time, failed bool, drop dropSet) []byte {
+// appendCEF appends the CEF payload of e, whose fields n has named, without
+// the fields that drop marks.
+func appendCEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.Time, drop []bool) []byte {
 	et := e.Type()
-	sev := cefSeverityNormal
-	if failed {
-		sev = cefSeverityFailure
-	}
 	dst = append(dst, "CEF:0|Proofpoint|SER|"...)
 	for _, h := range [...]string{version, et, cefTitle(et)} {
 		dst = appendCEFHeaderField(dst, h)
 		dst = append(dst, '|')
 	}
-	dst = strconv.AppendInt(dst, int64(sev), 10)
+	dst = strconv.AppendInt(dst, int64(failureSeverity(e)), 10)
 	dst = append(dst, "|rt="...)
 	dst = strconv.AppendInt(dst, ts.UnixMilli(), 10)
 	for i := range e.Fields {
-		f := &e.Fields[i]
-		if !drop.has(f.Key) {
-			dst = appendCEFField(dst, f)
+		if drop == nil || !drop[i] {
+			dst = appendCEFField(dst, &e.Fields[i], n.names[i], n.spec[i])
 		}
 	}
 	return dst
 }
 
-// appendCEFField appends " key=value" (with its label first for csN/cnN).
-func appendCEFField(dst []byte, f *event.Field) []byte {
-	t, ok := cefMapping[f.Key]
-	if !ok {
-		dst = append(dst, ' ')
-		dst = appendCEFCustomKey(dst, f.Key)
-		dst = append(dst, '=')
-		return appendCEFValue(dst, f)
+// appendCEFField appends " name=value", with the label first for a §4 key
+// mapped to a custom field.
+func appendCEFField(dst []byte, f *event.Field, name string, spec int8) []byte {
+	var t *cefTarget
+	if spec >= 0 {
+		t = cefTargets[spec]
 	}
-	if t.label != "" {
+	if t != nil && t.label != "" {
 		dst = append(dst, ' ')
-		dst = append(dst, t.key...)
+		dst = append(dst, name...)
 		dst = append(dst, "Label="...)
 		dst = append(dst, t.label...)
 	}
 	dst = append(dst, ' ')
-	dst = append(dst, t.key...)
+	dst = append(dst, name...)
 	dst = append(dst, '=')
-	if t.millis && f.Kind == event.String {
+	if t != nil && t.millis && f.Kind == event.String {
 		if ts, err := time.Parse(event.TimeLayout, f.Str); err == nil {
 			return strconv.AppendInt(dst, ts.UnixMilli(), 10)
 		}
@@ -129,28 +140,12 @@ func appendCEFField(dst []byte, f *event.Field) []byte {
 	return appendCEFValue(dst, f)
 }
 
-// appendCEFCustomKey appends a key that is not in cefMapping.
-func appendCEFCustomKey(dst []byte, key string) []byte {
-	n := len(dst)
-	for _, r := range key { // one '_' per character that is not allowed
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.') {
-			r = '_'
-		}
-		dst = append(dst, byte(r))
-	}
-	if len(dst) == n {
-		return append(dst, '_')
-	}
-	if k := string(dst[n:]); cefReserved[k] {
-		dst = append(dst[:n], "ser_"...)
-		dst = append(dst, k...)
-	}
-	return dst
+func appendCEFValue(dst []byte, f *event.Field) []byte {
+	return appendFieldValue(dst, f, appendCEFValueText)
 }
 
-func appendCEFValue(dst []byte, f *event.Field) []byte {
-	return appendFieldValue(dst, f, appendCEFEscaped)
-}
+// appendCEFValueText appends s escaped for an extension value.
+func appendCEFValueText(dst []byte, s string) []byte { return appendCEFEscaped(dst, s, false) }
 
 // appendCEFHeaderField appends s with '\' and '|' escaped.
 func appendCEFHeaderField(dst []byte, s string) []byte { return appendCEFEscaped(dst, s, true) }

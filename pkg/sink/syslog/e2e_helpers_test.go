@@ -1,25 +1,22 @@
 package syslog
 
-// e2e_helpers_test.go starts real syslog receivers (rsyslog, syslog-ng) as
-// child processes in the foreground, each with its own config, pid file and
-// work directory under t.TempDir() and a free port, writing the raw messages
-// it received to a file that the tests parse. Missing binaries skip the test,
-// except with CI=true, where they fail it (.ci/peers.sh installs them).
+// e2e_helpers_test.go holds what the end-to-end tests with real syslog
+// receivers share (started by syslogtest, writing the raw messages they
+// received to a file that the tests parse): certificates from the openssl
+// CLI, waiting for delivery, and checking what arrived.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink/syslog/syslogtest"
 )
 
 // e2eGuard skips end-to-end tests with -short.
@@ -30,35 +27,8 @@ func e2eGuard(t *testing.T) {
 	}
 }
 
-// missing skips, or fails when CI=true.
-func missing(t *testing.T, what string) {
-	t.Helper()
-	msg := what + " not found; install it with .ci/peers.sh (as root)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: failing instead of skipping)")
-	}
-	t.Skip(msg)
-}
-
-// peer finds a receiver binary on PATH or in /usr/sbin.
-func peer(t *testing.T, name string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin"} {
-		if p := filepath.Join(dir, name); isExecutable(p) {
-			return p
-		}
-	}
-	missing(t, name)
-	return ""
-}
-
-func isExecutable(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
-}
+// peer finds a receiver binary, or skips (fails when CI=true).
+func peer(t *testing.T, name string) string { return syslogtest.Peer(t, name) }
 
 // requireGTLS checks for rsyslog's GnuTLS netstream driver.
 func requireGTLS(t *testing.T) {
@@ -66,7 +36,7 @@ func requireGTLS(t *testing.T) {
 	matches, _ := filepath.Glob("/usr/lib/*/rsyslog/lmnsd_gtls.so")
 	more, _ := filepath.Glob("/usr/lib*/rsyslog/lmnsd_gtls.so")
 	if len(matches)+len(more) == 0 {
-		missing(t, "rsyslog GnuTLS driver (package rsyslog-gnutls)")
+		syslogtest.Missing(t, "rsyslog GnuTLS driver (package rsyslog-gnutls)")
 	}
 }
 
@@ -94,122 +64,12 @@ func opensslCerts(t *testing.T, dir string) (ca, cert, key string) {
 	return filepath.Join(dir, "ca.pem"), filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key")
 }
 
-// daemon is a receiver running in the foreground as a child process.
-type daemon struct {
-	t    *testing.T
-	name string
-	cmd  *exec.Cmd
-	log  string // its stdout and stderr
-	done chan struct{}
-}
-
-func startDaemon(t *testing.T, dir, name string, args ...string) *daemon {
-	t.Helper()
-	logPath := filepath.Join(dir, filepath.Base(name)+".stderr")
-	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr, cmd.Dir = lf, lf, dir
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", name, err)
-	}
-	_ = lf.Close()
-	d := &daemon{t: t, name: name, cmd: cmd, log: logPath, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(d.done) }()
-	t.Cleanup(func() { d.stop(syscall.SIGTERM) })
-	return d
-}
-
-// stop signals the daemon and waits for it to exit (SIGKILL after 10 s).
-func (d *daemon) stop(sig syscall.Signal) {
-	select {
-	case <-d.done:
-		return
-	default:
-	}
-	_ = d.cmd.Process.Signal(sig)
-	select {
-	case <-d.done:
-	case <-time.After(10 * time.Second):
-		_ = d.cmd.Process.Kill()
-		<-d.done
-	}
-}
-
-func (d *daemon) stderr() string {
-	b, _ := os.ReadFile(d.log)
-	return string(b)
-}
-
-// waitTCP waits until the daemon accepts TCP connections on addr.
-func (d *daemon) waitTCP(addr string) {
-	d.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			_ = c.Close()
-			return
-		}
-		select {
-		case <-d.done:
-			d.t.Fatalf("%s exited:\n%s", d.name, d.stderr())
-		default:
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("%s does not listen on %s:\n%s", d.name, addr, d.stderr())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-const probeText = "serfwd-readiness-probe"
-
-// waitUDP sends probe datagrams until one shows up in the output file.
-func (d *daemon) waitUDP(addr, out string) {
-	d.t.Helper()
-	c, err := net.Dial("udp", addr)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	defer c.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		_, _ = c.Write([]byte("<134>1 2026-11-26T10:00:00.000Z probe probe - probe - " + probeText))
-		if b, _ := os.ReadFile(out); bytes.Contains(b, []byte(probeText)) {
-			return
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("%s never received a UDP probe:\n%s", d.name, d.stderr())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// receivedLines reads the output file without probe lines.
-func receivedLines(t *testing.T, path string) []string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if l != "" && !strings.Contains(l, probeText) {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // waitDelivered waits until every event of want has arrived at least once.
-func waitDelivered(t *testing.T, d *daemon, path string, want []event.Event) []string {
+func waitDelivered(t *testing.T, d *syslogtest.Daemon, path string, want []event.Event) []string {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		lines := receivedLines(t, path)
+		lines := syslogtest.Lines(t, path)
 		ids := map[string]bool{}
 		for _, l := range lines {
 			if _, id, ok := strings.Cut(l, "^eventId="); ok {
@@ -225,7 +85,7 @@ func waitDelivered(t *testing.T, d *daemon, path string, want []event.Event) []s
 			return lines
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d events arrived; receiver log:\n%s", len(ids), len(want), d.stderr())
+			t.Fatalf("%d of %d events arrived; receiver log:\n%s", len(ids), len(want), d.Stderr())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -245,7 +105,7 @@ func verifyLines(t *testing.T, lines []string, sent []event.Event) map[string]in
 		if err != nil {
 			t.Fatal(err)
 		}
-		header, attrs, err := parseLEEF(p.msg)
+		_, attrs, err := parseLEEF(p.msg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,21 +128,8 @@ func verifyLines(t *testing.T, lines []string, sent []event.Event) map[string]in
 			p.ts != e.Str("windowStart") {
 			t.Errorf("header of %s: %+v", id, p)
 		}
-		if header[1] != "Proofpoint" || header[2] != "SER" || header[3] != testVersion || header[4] != e.Type() {
-			t.Errorf("LEEF header of %s: %q", id, header)
-		}
-		want := []kv{{"devTime", "1795687200000"}, {"cat", e.Type()}}
-		for _, f := range e.Fields {
-			want = append(want, kv{expectedLEEFKey(f.Key), expectedLEEFValue(f)})
-		}
-		if len(attrs) != len(want) {
-			t.Errorf("LEEF attributes of %s: %q", id, attrs)
-			continue
-		}
-		for i := range want {
-			if attrs[i] != want[i] {
-				t.Errorf("attribute %d of %s: got %q, want %q", i, id, attrs[i], want[i])
-			}
+		if err := checkLEEFPayload(&e, p.msg); err != nil {
+			t.Errorf("LEEF payload of %s: %v", id, err)
 		}
 	}
 	return counts

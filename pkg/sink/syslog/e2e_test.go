@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink/syslog/syslogtest"
 )
 
 // rsyslogConf is an rsyslog config writing every raw message to out.
@@ -44,7 +45,7 @@ var rsyslogCases = []rsyslogCase{
 
 // startRsyslog writes the config and starts rsyslogd -n; it returns the
 // daemon, the output file and the address.
-func startRsyslog(t *testing.T, dir string, c rsyslogCase, addr, caFile, certFile, keyFile string, n int) (*daemon, string) {
+func startRsyslog(t *testing.T, dir string, c rsyslogCase, addr, caFile, certFile, keyFile string, n int) (*syslogtest.Daemon, string) {
 	t.Helper()
 	rsyslogd := peer(t, "rsyslogd")
 	out := filepath.Join(dir, "received.log")
@@ -59,11 +60,11 @@ func startRsyslog(t *testing.T, dir string, c rsyslogCase, addr, caFile, certFil
 	if err := os.WriteFile(conf, []byte(rsyslogConf(dir, c.input, port, globals, out)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d := startDaemon(t, dir, rsyslogd, "-n", "-f", conf, "-i", filepath.Join(dir, fmt.Sprintf("rsyslogd-%d.pid", n)))
+	d := syslogtest.Start(t, dir, rsyslogd, "-n", "-f", conf, "-i", filepath.Join(dir, fmt.Sprintf("rsyslogd-%d.pid", n)))
 	if c.network == "udp" {
-		d.waitUDP(addr, out)
+		d.WaitUDP(addr, out)
 	} else {
-		d.waitTCP(addr)
+		d.WaitTCP(addr)
 	}
 	return d, out
 }
@@ -124,10 +125,10 @@ log { source(s_net); destination(d_file); };
 			if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			d := startDaemon(t, dir, sng, "-F", "-e", "--no-caps", "-f", confPath,
+			d := syslogtest.Start(t, dir, sng, "-F", "-e", "--no-caps", "-f", confPath,
 				"-p", filepath.Join(dir, "syslog-ng.pid"), "-R", filepath.Join(dir, "syslog-ng.persist"),
 				"-c", filepath.Join(dir, "syslog-ng.ctl"))
-			d.waitTCP(addr)
+			d.WaitTCP(addr)
 			cfg := syslogConfig(addr, "tls")
 			cfg.Syslog.Framing, cfg.Syslog.TLS.CAFile = c.framing, ca
 			s := newSink(t, settings(t), cfg)
@@ -160,7 +161,7 @@ func TestE2ERsyslogRestart(t *testing.T) {
 	for i, b := range batches {
 		if i == 5 {
 			waitDelivered(t, d, out, flatten(batches[:5]))
-			d.stop(syscall.SIGKILL)
+			d.Stop(syscall.SIGKILL)
 			d, _ = startRsyslog(t, dir, c, addr, "", "", "", 1)
 		}
 		writeRetrying(t, s, b)

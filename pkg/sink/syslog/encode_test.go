@@ -6,7 +6,6 @@ package syslog
 import (
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,10 +23,15 @@ func testFormatter(protocol, format string) *formatter {
 	o := options{protocol: protocol, format: format, facility: 16, appName: "serfwd",
 		hostname: "loghost", maxBytes: 1 << 20}
 	f := newFormatter(o, testVersion)
-	f.now = func() time.Time { return time.Date(2026, 11, 26, 9, 8, 7, 0, time.UTC) }
+	f.now = func() time.Time { return testNow }
 	return f
 }
 
+// testNow is the tests' formatter clock, the event time without windowStart.
+var testNow = time.Date(2026, 11, 26, 9, 8, 7, 0, time.UTC)
+
+// TestGoldenMessages compares whole messages with hand-written expectations
+// in testdata/ (-update rewrites them; review such a diff line by line).
 func TestGoldenMessages(t *testing.T) {
 	cases := []struct {
 		name, protocol, format string
@@ -42,6 +46,8 @@ func TestGoldenMessages(t *testing.T) {
 		{"rfc5424_cef_user", "rfc5424", "cef", userEvent("e1", 0)},
 		{"rfc5424_cef_window", "rfc5424", "cef", windowEvent()},
 		{"rfc5424_cef_nasty", "rfc5424", "cef", nastyEvent()},
+		{"rfc5424_leef_forged", "rfc5424", "leef", forgedEvent()},
+		{"rfc5424_cef_forged", "rfc5424", "cef", forgedEvent()},
 		{"rfc5424_json_user", "rfc5424", "json", userEvent("e1", 0)},
 		{"rfc5424_json_nasty", "rfc5424", "json", nastyEvent()},
 		{"rfc5424_leef_no_windowstart", "rfc5424", "leef", func() event.Event {
@@ -112,46 +118,40 @@ func TestPRI(t *testing.T) {
 	}
 }
 
-// expectedLEEFKey mirrors the documented key rules independently.
-func expectedLEEFKey(k string) string {
-	if k == "devTime" || k == "devTimeFormat" || k == "cat" {
-		k = "ser_" + k
-	}
-	k = strings.Map(func(r rune) rune {
-		if r == '^' || r == '=' || r == ' ' || r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, k)
-	if k == "ser_" || k == "" {
-		return k + "_"
-	}
-	return k
-}
-
-func expectedLEEFValue(f event.Field) string {
-	return strings.Map(func(r rune) rune {
-		if r == '^' || r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, f.Value())
-}
-
-// randomEvent builds an event with awkward keys and values (valid UTF-8).
+// randomEvent builds an event with awkward keys and values (valid UTF-8):
+// keys that differ from SPEC §4 keys or the payloads' own names by a
+// character LEEF and CEF cannot carry, keys that become equal once
+// rewritten, and keys that look like the extra_ names the rule makes.
 func randomEvent(r *rand.Rand) event.Event {
 	const alphabet = "abcXYZ019 ^|=\\\t\r\n,.:_-\"'üß✓€\x01\x7f"
+	runes := []rune(alphabet)
 	word := func(n int) string {
-		runes := []rune(alphabet)
 		var b strings.Builder
 		for range r.IntN(n) {
 			b.WriteRune(runes[r.IntN(len(runes))])
 		}
 		return b.String()
 	}
+	bases := []string{"success", "failure", "eventId", "sev", "usrName", "devTime", "cat", "cs1Label",
+		"cn1", "rt", "extra_x", "extra2_x", "x", "a_b", "fromHeader", "limits.perHour"}
 	e := userEvent(word(10), int64(r.IntN(3)))
-	for i := range r.IntN(6) {
-		key := word(8) + "k" + strconv.Itoa(i) // unique, never empty
+	seen := map[string]bool{}
+	for _, f := range e.Fields {
+		seen[f.Key] = true
+	}
+	for range r.IntN(8) {
+		key := bases[r.IntN(len(bases))]
+		if r.IntN(3) > 0 { // spoil one character, or add one
+			i := r.IntN(len(key) + 1)
+			key = key[:i] + string(runes[r.IntN(len(runes))]) + key[min(i+r.IntN(2), len(key)):]
+		}
+		if r.IntN(4) == 0 {
+			key = word(8)
+		}
+		if seen[key] { // events hold each key once
+			continue
+		}
+		seen[key] = true
 		switch r.IntN(3) {
 		case 0:
 			e.AddString(key, word(30))
@@ -162,120 +162,38 @@ func randomEvent(r *rand.Rand) event.Event {
 		}
 	}
 	e.Set(event.Field{Key: "applicationName", Kind: event.String, Str: word(40)})
+	e.Set(event.Field{Key: "applicationUserName", Kind: event.String, Str: word(20)})
 	return e
 }
 
 func TestLEEFRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	f := testFormatter("rfc5424", "leef")
-	for i := range 500 {
+	for i := range 2000 {
 		e := randomEvent(r)
 		msg, _, _ := f.appendMessage(nil, &e)
 		p, err := parseRFC5424(string(msg))
 		if err != nil {
 			t.Fatalf("event %d: %v", i, err)
 		}
-		header, attrs, err := parseLEEF(p.msg)
-		if err != nil {
-			t.Fatalf("event %d: %v", i, err)
-		}
-		if header[4] != e.Type() || header[3] != testVersion {
-			t.Fatalf("event %d: header %q", i, header)
-		}
-		want := []kv{{"devTime", "1795687200000"}, {"cat", e.Type()}}
-		for _, fl := range e.Fields {
-			want = append(want, kv{expectedLEEFKey(fl.Key), expectedLEEFValue(fl)})
-		}
-		if fmt.Sprint(attrs) != fmt.Sprint(want) {
-			t.Fatalf("event %d:\n got %q\nwant %q", i, attrs, want)
+		if err := checkLEEFPayload(&e, p.msg); err != nil {
+			t.Fatalf("event %d: %v\nmessage %q", i, err, p.msg)
 		}
 	}
-}
-
-// cefBack maps parsed CEF pairs back to event keys and values.
-func cefBack(t *testing.T, pairs []kv) []kv {
-	t.Helper()
-	reverse := map[string]string{}
-	for k, tg := range cefMapping {
-		if tg.label == "" {
-			reverse[tg.key] = k
-		}
-	}
-	labels := map[string]string{}
-	var out []kv
-	for _, p := range pairs {
-		switch {
-		case p.k == "rt":
-		case strings.HasSuffix(p.k, "Label") && (strings.HasPrefix(p.k, "cs") || strings.HasPrefix(p.k, "cn")):
-			labels[strings.TrimSuffix(p.k, "Label")] = p.v
-		case labels[p.k] != "":
-			out = append(out, kv{labels[p.k], p.v})
-		case reverse[p.k] != "":
-			out = append(out, kv{reverse[p.k], p.v})
-		default:
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func expectedCEF(e event.Event) []kv {
-	var want []kv
-	for _, fl := range e.Fields {
-		k := fl.Key
-		if _, mapped := cefMapping[k]; !mapped {
-			k = strings.Map(func(r rune) rune {
-				if cefKeyChar(byte(r)) && r < 0x80 {
-					return r
-				}
-				return '_'
-			}, k)
-			if cefReserved[k] {
-				k = "ser_" + k
-			}
-			if k == "" {
-				k = "_"
-			}
-		}
-		v := strings.Map(func(r rune) rune {
-			if (r < 0x20 && r != '\n' && r != '\r') || r == 0x7f {
-				return -1
-			}
-			return r
-		}, fl.Value())
-		if k == "windowStart" || k == "windowEnd" {
-			ts, _ := time.Parse(event.TimeLayout, v)
-			v = strconv.FormatInt(ts.UnixMilli(), 10)
-		}
-		want = append(want, kv{k, v})
-	}
-	return want
 }
 
 func TestCEFRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	f := testFormatter("rfc5424", "cef")
-	for i := range 500 {
+	for i := range 2000 {
 		e := randomEvent(r)
 		msg, _, _ := f.appendMessage(nil, &e)
 		p, err := parseRFC5424(string(msg))
 		if err != nil {
 			t.Fatalf("event %d: %v", i, err)
 		}
-		header, pairs, err := parseCEF(p.msg)
-		if err != nil {
-			t.Fatalf("event %d: %v", i, err)
-		}
-		wantSev := "3"
-		if e.IntValue("failure") > 0 {
-			wantSev = "6"
-		}
-		if header[4] != e.Type() || header[6] != wantSev {
-			t.Fatalf("event %d: header %q", i, header)
-		}
-		got, want := cefBack(t, pairs), expectedCEF(e)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("event %d:\n got %q\nwant %q", i, got, want)
+		if err := checkCEFPayload(&e, p.msg); err != nil {
+			t.Fatalf("event %d: %v\nmessage %q", i, err, p.msg)
 		}
 	}
 }
@@ -324,6 +242,64 @@ func TestSizeLimit(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			checkShortened(t, c.format, c.max, c.event, c.dropped, c.truncate)
+		})
+	}
+}
+
+// TestSizeLimitManyExtras: a record with 50,000 unknown fields is shortened
+// by dropping extras from the last one, in two renderings (the old loop
+// rendered once per dropped key and did not finish), keeping every SPEC §4
+// key, and the warning names the first dropped keys and counts them all.
+func TestSizeLimitManyExtras(t *testing.T) {
+	for _, format := range []string{"leef", "cef", "json"} {
+		t.Run(format, func(t *testing.T) {
+			e := userEvent("many", 1)
+			const n = 50000
+			for i := range n {
+				e.AddString(fmt.Sprintf("k%05d", i), "v")
+			}
+			core, logs := observer.New(zap.WarnLevel)
+			s := settings(t)
+			s.Logger = zap.New(core)
+			cfg := syslogConfig("127.0.0.1:1", "tcp")
+			cfg.Syslog.Format, cfg.Syslog.MaxMessageBytes = format, 8192
+			sk := newSink(t, s, cfg)
+			sk.encode([]event.Event{e})
+			msg := string(sk.out.buf[strings.IndexByte(string(sk.out.buf), ' ')+1:])
+			if len(msg) > 8192 {
+				t.Fatalf("message is %d bytes", len(msg))
+			}
+			// The kept extras are k00000 … k(m-1): the last ones went first.
+			m := 0
+			for m < n && strings.Contains(msg, fmt.Sprintf("k%05d", m)) {
+				m++
+			}
+			if m == 0 || m == n || strings.Contains(msg, fmt.Sprintf("k%05d", m)) {
+				t.Fatalf("kept extras are not a prefix: first missing k%05d", m)
+			}
+			for _, v := range []string{"many", "example.org", "1099511627776", "sf-prod-notifications"} {
+				if !strings.Contains(msg, v) {
+					t.Errorf("the SPEC §4 key with value %s was dropped", v)
+				}
+			}
+			ctx := logs.All()[0].ContextMap()
+			if ctx["dropped"] != int64(n-m) || ctx["truncated"] != false {
+				t.Errorf("warning context %v, want %d dropped", ctx, n-m)
+			}
+			if got := fmt.Sprint(ctx["dropped_keys"]); !strings.HasPrefix(got, fmt.Sprintf("[k%05d k%05d", n-1, n-2)) ||
+				strings.Count(got, " ")+1 != maxLoggedDrops {
+				t.Errorf("dropped_keys %s", got)
+			}
+			if format == "json" {
+				return
+			}
+			if !strings.Contains(msg, "^sev=1^usrName=sf-prod-notifications^") && !strings.Contains(msg, "|SER application user summary|1|rt=") {
+				t.Error("the payload's own attributes were dropped")
+			}
+			// Nothing was cut: the payload still ends with the last kept extra.
+			if !strings.HasSuffix(msg, fmt.Sprintf("k%05d=v", m-1)) {
+				t.Errorf("message does not end with the last kept extra: …%s", msg[len(msg)-20:])
+			}
 		})
 	}
 }

@@ -98,6 +98,25 @@ func nastyEvent() event.Event {
 	return e
 }
 
+// forgedEvent has unknown fields named like SPEC §4 keys, the payloads' own
+// attributes and each other once LEEF's and CEF's key rule is applied, and
+// a failure rate whose severity rounds a half up (603 of 1206: sev 6).
+func forgedEvent() event.Event {
+	e := userEvent("forged", 603)
+	e.AddString("succ ess", "999")
+	e.AddInt("failure\n", 1)
+	e.AddString("sev", "10")
+	e.AddString("usrName", "admin")
+	e.AddString("a b", "x")
+	e.AddString("a_b", "y")
+	e.AddString("extra_a_b", "z")
+	e.AddString("cs1Label", "forged")
+	e.AddInt("cn1", 5)
+	e.AddString("größe", "1")
+	e.AddString("devTime", "0")
+	return e
+}
+
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()

@@ -2,16 +2,19 @@ package syslog
 
 // leef.go renders the LEEF 2.0 payload for QRadar (SPEC §5):
 //
-//	LEEF:2.0|Proofpoint|SER|<version>|<eventType>|^|devTime=<ms>^cat=<eventType>^key=value^…
+//	LEEF:2.0|Proofpoint|SER|<version>|<eventType>|^|devTime=<ms>^cat=<eventType>^sev=<1–10>[^usrName=<user>]^key=value^…
+//
+// devTime is windowStart in epoch milliseconds, which QRadar reads without a
+// devTimeFormat; cat is the eventType; sev the failure severity
+// (severity.go); usrName, on ser.applicationUser events, the
+// applicationUserName — so that QRadar's own columns fill. Then every key of
+// the event follows in order, named as keys.go decides.
 //
 // LEEF 2.0 defines no escape for the header, so '|' is removed from header
 // fields (and '\', which some parsers treat as an escape for the following
-// '|'), as are control characters. In the attributes, values lose '^' and
-// every ASCII control character (tab, CR, LF included); keys also lose '=' and
-// spaces. Invalid UTF-8 becomes U+FFFD; other non-ASCII text is kept. devTime
-// is epoch milliseconds, which QRadar reads without a devTimeFormat. An event
-// key that would clash with devTime, devTimeFormat or cat is sent as
-// ser_<key>.
+// '|'), as are control characters. Values lose '^' and every ASCII control
+// character (tab, CR, LF included). Invalid UTF-8 becomes U+FFFD; other
+// non-ASCII text is kept.
 
 import (
 	"strconv"
@@ -23,8 +26,22 @@ import (
 
 const leefDelimiter = '^'
 
-// appendLEEF appends the LEEF payload of e without the keys in drop.
-func appendLEEF(dst []byte, e *event.Event, version string, ts time.Time, drop dropSet) []byte {
+// leefReserved reports the attribute names the LEEF payload sets itself.
+func leefReserved(name string) bool {
+	switch name {
+	case "devTime", "devTimeFormat", "cat", "sev", "usrName":
+		return true
+	}
+	return false
+}
+
+func leefSpecName(i int8) string { return specKeyList[i] }
+
+func newLEEFNamer() *keyNamer { return &keyNamer{reserved: leefReserved, specName: leefSpecName} }
+
+// appendLEEF appends the LEEF payload of e, whose fields n has named,
+// without the fields that drop marks.
+func appendLEEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.Time, drop []bool) []byte {
 	et := e.Type()
 	dst = append(dst, "LEEF:2.0|Proofpoint|SER|"...)
 	dst = appendLEEFHeaderField(dst, version)
@@ -33,29 +50,25 @@ func appendLEEF(dst []byte, e *event.Event, version string, ts time.Time, drop d
 	dst = append(dst, "|^|devTime="...)
 	dst = strconv.AppendInt(dst, ts.UnixMilli(), 10)
 	dst = append(dst, "^cat="...)
-	dst = appendLEEFText(dst, et, false)
+	dst = appendLEEFText(dst, et)
+	dst = append(dst, "^sev="...)
+	dst = strconv.AppendInt(dst, int64(failureSeverity(e)), 10)
+	if et == event.TypeApplicationUser {
+		if u, ok := e.Get(keyApplicationUserName); ok {
+			dst = append(dst, "^usrName="...)
+			dst = appendLEEFValue(dst, &u)
+		}
+	}
 	for i := range e.Fields {
-		f := &e.Fields[i]
-		if drop.has(f.Key) {
+		if drop != nil && drop[i] {
 			continue
 		}
 		dst = append(dst, leefDelimiter)
-		if leefReserved(f.Key) {
-			dst = append(dst, "ser_"...)
-		}
-		n := len(dst)
-		dst = appendLEEFText(dst, f.Key, true)
-		if len(dst) == n {
-			dst = append(dst, '_')
-		}
+		dst = append(dst, n.names[i]...)
 		dst = append(dst, '=')
-		dst = appendLEEFValue(dst, f)
+		dst = appendLEEFValue(dst, &e.Fields[i])
 	}
 	return dst
-}
-
-func leefReserved(key string) bool {
-	return key == "devTime" || key == "devTimeFormat" || key == "cat"
 }
 
 // appendLEEFValue appends a field's value; lists are joined with ','.
@@ -64,9 +77,8 @@ func appendLEEFValue(dst []byte, f *event.Field) []byte {
 }
 
 // appendFieldValue appends a field's value for a key=value payload: an
-// integer as digits, a list's items joined with ',', text through escape
-// (its last argument false: a value, not a key or header field).
-func appendFieldValue(dst []byte, f *event.Field, escape func([]byte, string, bool) []byte) []byte {
+// integer as digits, a list's items joined with ',', text through escape.
+func appendFieldValue(dst []byte, f *event.Field, escape func([]byte, string) []byte) []byte {
 	switch f.Kind {
 	case event.Int:
 		return strconv.AppendInt(dst, f.Int, 10)
@@ -75,11 +87,11 @@ func appendFieldValue(dst []byte, f *event.Field, escape func([]byte, string, bo
 			if j > 0 {
 				dst = append(dst, ',')
 			}
-			dst = escape(dst, s, false)
+			dst = escape(dst, s)
 		}
 		return dst
 	default:
-		return escape(dst, f.Str, false)
+		return escape(dst, f.Str)
 	}
 }
 
@@ -107,21 +119,13 @@ func newCleanTable(remove func(c byte) bool) *cleanTable {
 }
 
 var (
-	leefValueTable = newCleanTable(func(c byte) bool { return c == leefDelimiter || c < 0x20 || c == 0x7f })
-	leefKeyTable   = newCleanTable(func(c byte) bool {
-		return c == leefDelimiter || c < 0x20 || c == 0x7f || c == '=' || c == ' '
-	})
+	leefValueTable  = newCleanTable(func(c byte) bool { return c == leefDelimiter || c < 0x20 || c == 0x7f })
 	leefHeaderTable = newCleanTable(func(c byte) bool { return c == '|' || c == '\\' || c < 0x20 || c == 0x7f })
 )
 
-// appendLEEFText appends s without the delimiter and control characters
-// (and, for keys, without '=' and spaces).
-func appendLEEFText(dst []byte, s string, key bool) []byte {
-	if key {
-		return appendCleaned(dst, s, leefKeyTable)
-	}
-	return appendCleaned(dst, s, leefValueTable)
-}
+// appendLEEFText appends a value without the delimiter and control
+// characters.
+func appendLEEFText(dst []byte, s string) []byte { return appendCleaned(dst, s, leefValueTable) }
 
 // appendLEEFHeaderField appends s without '|', '\' and control characters.
 func appendLEEFHeaderField(dst []byte, s string) []byte {

@@ -4,14 +4,15 @@ package syslog
 // keeps it within max_message_bytes, and frames it for the wire.
 //
 // A message longer than the limit (the whole message including its header,
-// excluding framing) is never cut silently. First optional keys are dropped,
-// one at a time, until it fits: the extras (keys that SPEC §4 does not list,
+// excluding framing) is never cut silently. First optional keys are dropped
+// until it fits, in this order: the extras (keys that SPEC §4 does not list,
 // i.e. unknown record fields) from the last to the first, then fromHeader,
-// then fromEnvelope. If it still does not fit, the message is cut at the
-// limit on a UTF-8 boundary (for CEF never inside an escape sequence). Either
-// way the message is counted in the Truncated metric and a warning names the
-// eventId. A truncated JSON payload is not valid JSON any more; the receiver
-// sees that it was cut.
+// then fromEnvelope. The size each key takes is measured once, so shortening
+// costs two renderings however many keys an event has. If it still does not
+// fit, the message is cut at the limit on a UTF-8 boundary (for CEF never
+// inside an escape sequence). Either way the message is counted in the
+// Truncated metric and a warning names the eventId. A truncated JSON payload
+// is not valid JSON any more; the receiver sees that it was cut.
 
 import (
 	"bytes"
@@ -22,32 +23,11 @@ import (
 	"github.com/serfwd/serfwd/pkg/event"
 )
 
-// specKeys are the keys SPEC §4 defines; every other key is an extra.
-var specKeys = map[string]bool{
-	"eventType": true, "eventId": true, "revision": true, "input": true,
-	"windowStart": true, "windowEnd": true, "applicationName": true,
-	"applicationUserName": true, "fromEnvelope": true, "fromHeader": true,
-	"success": true, "failure": true, "tempFailure": true, "partialSuccess": true,
-	"inProgress": true, "total": true, "recipientsTotal": true,
-	"messageSizeTotal": true, "deliveredSizeTotal": true,
-	"dsn2xx": true, "dsn3xx": true, "dsn4xx": true, "dsn5xx": true,
-	"licenseStart": true, "licenseEnd": true, "annualThroughput": true,
-	"records": true,
-}
+// maxLoggedDrops is how many dropped keys a shortening reports by name.
+const maxLoggedDrops = 16
 
-// dropSet lists keys left out of a message.
-type dropSet []string
-
-func (d dropSet) has(key string) bool {
-	for _, k := range d {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
-
-// formatter renders messages for one sink.
+// formatter renders messages for one sink. It keeps buffers between
+// messages; it is not safe for concurrent use.
 type formatter struct {
 	protocol string
 	format   string
@@ -58,7 +38,11 @@ type formatter struct {
 	maxBytes int
 	now      func() time.Time // event time when windowStart is missing
 
-	lastType, lastMsgID string // the MSGID of the last eventType seen
+	lastType, lastMsgID string    // the MSGID of the last eventType seen
+	namer               *keyNamer // LEEF and CEF: the payload name of each key
+	drop                []bool    // per field: left out of the message
+	scratch             []byte
+	kept                event.Event // JSON: the fields not dropped
 }
 
 func newFormatter(o options, version string) *formatter {
@@ -75,19 +59,30 @@ func newFormatter(o options, version string) *formatter {
 	} else {
 		f.app = headerField(o.appName, maxAppName)
 	}
+	switch o.format {
+	case "cef":
+		f.namer = newCEFNamer()
+	case "json":
+	default:
+		f.namer = newLEEFNamer()
+	}
 	return f
 }
 
 // shortening says how a message was made to fit.
 type shortening struct {
 	original  int      // size before shortening
-	dropped   []string // keys left out
+	dropped   []string // keys left out (the first maxLoggedDrops)
+	drops     int      // how many keys were left out
 	truncated bool     // cut at the limit
 }
 
 // appendMessage appends e's message, shortened to the limit if need be; the
 // bool reports whether it was.
 func (f *formatter) appendMessage(dst []byte, e *event.Event) ([]byte, shortening, bool) {
+	if f.namer != nil {
+		f.namer.name(e)
+	}
 	start := len(dst)
 	dst = f.render(dst, e, nil)
 	size := len(dst) - start
@@ -95,10 +90,19 @@ func (f *formatter) appendMessage(dst []byte, e *event.Event) ([]byte, shortenin
 		return dst, shortening{}, false
 	}
 	sh := shortening{original: size}
-	optional := optionalKeys(e)
-	for i := range optional {
-		sh.dropped = optional[:i+1]
-		dst = f.render(dst[:start], e, sh.dropped)
+	f.drop = append(f.drop[:0], make([]bool, len(e.Fields))...)
+	for _, i := range optionalFields(e) {
+		if size <= f.maxBytes {
+			break
+		}
+		f.drop[i] = true
+		size -= f.fieldSize(e, i)
+		if sh.drops++; sh.drops <= maxLoggedDrops {
+			sh.dropped = append(sh.dropped, e.Fields[i].Key)
+		}
+	}
+	if sh.drops > 0 {
+		dst = f.render(dst[:start], e, f.drop)
 		if len(dst)-start <= f.maxBytes {
 			return dst, sh, true
 		}
@@ -111,15 +115,33 @@ func (f *formatter) appendMessage(dst []byte, e *event.Event) ([]byte, shortenin
 	return dst[:start+cut], sh, true
 }
 
-// render appends the message without any size limit.
-func (f *formatter) render(dst []byte, e *event.Event, drop dropSet) []byte {
+// fieldSize is how many bytes field i takes in the payload: the segment that
+// leaving it out removes.
+func (f *formatter) fieldSize(e *event.Event, i int) int {
+	fl := &e.Fields[i]
+	switch f.format {
+	case "cef":
+		f.scratch = appendCEFField(f.scratch[:0], fl, f.namer.names[i], f.namer.spec[i])
+		return len(f.scratch)
+	case "json":
+		one := event.Event{Fields: e.Fields[i : i+1]}
+		f.scratch = one.AppendJSON(f.scratch[:0])
+		return len(f.scratch) - 1 // without the braces, with a comma
+	default:
+		f.scratch = appendLEEFValue(f.scratch[:0], fl)
+		return 2 + len(f.namer.names[i]) + len(f.scratch)
+	}
+}
+
+// render appends the message without any size limit, leaving out the fields
+// that drop marks (nil: none).
+func (f *formatter) render(dst []byte, e *event.Event, drop []bool) []byte {
 	ts := e.WindowStart()
 	if ts.IsZero() {
 		ts = f.now().UTC()
 	}
-	failed := e.IntValue(event.KeyFailure) > 0
 	sev := severityInfo
-	if failed {
+	if e.IntValue(event.KeyFailure) > 0 {
 		sev = severityWarning
 	}
 	prival := pri(f.facility, sev)
@@ -130,20 +152,20 @@ func (f *formatter) render(dst []byte, e *event.Event, drop dropSet) []byte {
 	}
 	switch f.format {
 	case "cef":
-		return appendCEF(dst, e, f.version, ts, failed, drop)
+		return appendCEF(dst, e, f.namer, f.version, ts, drop)
 	case "json":
-		if len(drop) == 0 {
+		if drop == nil {
 			return e.AppendJSON(dst)
 		}
-		kept := event.Event{Fields: make([]event.Field, 0, len(e.Fields))}
-		for _, fl := range e.Fields {
-			if !drop.has(fl.Key) {
-				kept.Fields = append(kept.Fields, fl)
+		f.kept.Fields = f.kept.Fields[:0]
+		for i, fl := range e.Fields {
+			if !drop[i] {
+				f.kept.Fields = append(f.kept.Fields, fl)
 			}
 		}
-		return kept.AppendJSON(dst)
+		return f.kept.AppendJSON(dst)
 	default:
-		return appendLEEF(dst, e, f.version, ts, drop)
+		return appendLEEF(dst, e, f.namer, f.version, ts, drop)
 	}
 }
 
@@ -156,20 +178,24 @@ func (f *formatter) msgID(eventType string) string {
 	return f.lastMsgID
 }
 
-// optionalKeys lists e's droppable keys in the order they are dropped.
-func optionalKeys(e *event.Event) []string {
-	var keys []string
+// optionalFields lists the indexes of e's droppable fields in the order
+// they are dropped.
+func optionalFields(e *event.Event) []int {
+	var idx []int
 	for i := len(e.Fields) - 1; i >= 0; i-- {
-		if !specKeys[e.Fields[i].Key] {
-			keys = append(keys, e.Fields[i].Key)
+		if specIndex(e.Fields[i].Key) < 0 {
+			idx = append(idx, i)
 		}
 	}
 	for _, k := range [...]string{"fromHeader", "fromEnvelope"} {
-		if _, ok := e.Get(k); ok {
-			keys = append(keys, k)
+		for i := range e.Fields {
+			if e.Fields[i].Key == k {
+				idx = append(idx, i)
+				break
+			}
 		}
 	}
-	return keys
+	return idx
 }
 
 // utf8Cut returns the largest n ≤ max such that b[:n] does not end inside

@@ -109,7 +109,8 @@ func (s *Sink) encode(events []event.Event) {
 			s.log.Warn("syslog message longer than max_message_bytes: shortened",
 				zap.String("eventId", e.ID()), zap.Int("size", sh.original),
 				zap.Int("max_message_bytes", s.opts.maxBytes),
-				zap.Strings("dropped_keys", sh.dropped), zap.Bool("truncated", sh.truncated))
+				zap.Int("dropped", sh.drops), zap.Strings("dropped_keys", sh.dropped),
+				zap.Bool("truncated", sh.truncated))
 		}
 		if s.opts.network == "udp" {
 			s.out.buf = append(s.out.buf, s.msg...)
