@@ -29,7 +29,7 @@ func decode(resp *http.Response) error {
 		open = zlib.NewReader
 	default:
 		return fmt.Errorf("%s answered with Content-Encoding %q, which serfwd did not ask for and cannot read",
-			Origin(resp.Request.URL), redact.New().Quote(coding))
+			Origin(resp.Request.URL), redact.Quote(coding))
 	}
 	resp.Body = &inflater{src: resp.Body, open: open}
 	resp.Header.Del("Content-Encoding")

@@ -80,5 +80,5 @@ func redirectError(u *url.URL, resp *http.Response) *RedirectError {
 // Origin renders a URL as scheme://host[:port], without userinfo, path or
 // query, fit to quote (a hostile Location is cut and made printable).
 func Origin(u *url.URL) string {
-	return redact.New().Quote(strings.ToLower(u.Scheme) + "://" + u.Host)
+	return redact.Quote(strings.ToLower(u.Scheme) + "://" + u.Host)
 }

@@ -49,3 +49,8 @@ func (r *Redactor) Quote(s string) string {
 	}
 	return r.Excerpt([]byte(s))
 }
+
+// Quote is Redactor.Quote without secrets to remove: a peer's value made
+// printable and cut to MaxQuote bytes, for messages that quote what a peer
+// sent (a value that is not a number, a header) where no secret is known.
+func Quote(s string) string { return (*Redactor)(nil).Quote(s) }

@@ -170,3 +170,13 @@ func TestWriter(t *testing.T) {
 		t.Fatal("wrapping twice adds a second layer")
 	}
 }
+
+func TestQuoteWithoutSecrets(t *testing.T) {
+	long := strings.Repeat("x", 10<<20)
+	if got := Quote(long); len(got) != MaxQuote+len("…") {
+		t.Fatalf("a 10 MiB value quoted in %d bytes", len(got))
+	}
+	if got := Quote("a\x00b https://u:p@h/"); got != "a.b https://[REDACTED]@h/" {
+		t.Fatalf("Quote = %q", got)
+	}
+}
