@@ -11,7 +11,6 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
-	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -39,8 +38,7 @@ func cmdDemo(ctx context.Context, io stdio, args []string) int {
 	}
 	defer os.RemoveAll(dir)
 
-	cfg := demoConfig(sim, dir, *out)
-	io.redact.Add(redact.Collect(cfg)...)
+	cfg := demoConfig(sim, dir, *out) // its credentials are the simulator's public "demo": nothing to redact
 	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr, io.redact)
 	stdout := &streamSink{w: io.Stdout}
 	began := time.Now()
