@@ -13,6 +13,11 @@ import (
 // Marker replaces every secret.
 const Marker = "[REDACTED]"
 
+// MinSecretLen is the length below which a value is not redacted: it
+// cannot be told from ordinary text (a simulator's client secret "x" would
+// blank out every x), and a real credential is far longer.
+const MinSecretLen = 6
+
 // userinfoRE matches the userinfo of a URL inside free text.
 var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@"'<>]+@`)
 
@@ -25,14 +30,15 @@ type Redactor struct {
 	forms   []form // of every secret, longest first
 }
 
-// New returns a Redactor that knows secrets (empty ones are ignored).
+// New returns a Redactor that knows secrets (those shorter than
+// MinSecretLen are ignored).
 func New(secrets ...string) *Redactor {
 	r := &Redactor{}
 	r.Add(secrets...)
 	return r
 }
 
-// Add teaches r more secrets.
+// Add teaches r more secrets; those shorter than MinSecretLen are ignored.
 func (r *Redactor) Add(secrets ...string) {
 	if r == nil {
 		return
@@ -41,7 +47,7 @@ func (r *Redactor) Add(secrets ...string) {
 	defer r.mu.Unlock()
 	changed := false
 	for _, s := range secrets {
-		if s == "" || r.secrets[s] {
+		if len(s) < MinSecretLen || r.secrets[s] {
 			continue
 		}
 		if r.secrets == nil {

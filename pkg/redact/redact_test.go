@@ -117,7 +117,10 @@ func TestAddWhileInUseAndNil(t *testing.T) {
 	if got := r.String("a " + secret); got != "a "+secret {
 		t.Fatalf("a redactor without secrets changed the text: %q", got)
 	}
-	r.Add("", secret, secret)
+	r.Add("", "x", "demo", secret, secret)
+	if got := r.String("x demo"); got != "x demo" {
+		t.Fatalf("values shorter than MinSecretLen were redacted: %q", got)
+	}
 	if got := r.String("a " + secret); got != "a [REDACTED]" {
 		t.Fatalf("after Add: %q", got)
 	}
@@ -129,10 +132,10 @@ func TestAddWhileInUseAndNil(t *testing.T) {
 }
 
 func TestLongerFormWins(t *testing.T) {
-	// "ab" is a secret and so is a longer one that contains it: the longer
-	// is replaced as a whole.
-	r := New("ab", "xxabyy")
-	if got := r.String("1 xxabyy 2 ab"); got != "1 [REDACTED] 2 [REDACTED]" {
+	// "abcdef" is a secret and so is a longer one that contains it: the
+	// longer is replaced as a whole.
+	r := New("abcdef", "xxabcdefyy")
+	if got := r.String("1 xxabcdefyy 2 abcdef"); got != "1 [REDACTED] 2 [REDACTED]" {
 		t.Fatalf("got %q", got)
 	}
 }
