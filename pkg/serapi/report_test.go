@@ -32,7 +32,7 @@ func TestReportQuery(t *testing.T) {
 	}
 	want := []string{
 		"/v1/sercustomer/report/summary?startTimeStamp=2026-11-01T10:00:00.123Z&endTimeStamp=2026-11-01T11:00:00.000Z",
-		"Bearer tok-1",
+		"Bearer bearer-tok-1",
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("request = %q, want %q", got, want)
