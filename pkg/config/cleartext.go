@@ -32,10 +32,13 @@ func (d *decoder) checkCleartext(path string, v reflect.Value) {
 	}
 }
 
-// holdsSecret reports whether struct type t has a Secret field.
+// holdsSecret reports whether struct type t has a Secret field, or a
+// map or list of them (header values, say).
 func holdsSecret(t reflect.Type) bool {
+	secret := reflect.TypeFor[Secret]()
 	for i := range t.NumField() {
-		if t.Field(i).Type == reflect.TypeFor[Secret]() {
+		ft := t.Field(i).Type
+		if ft == secret || ((ft.Kind() == reflect.Map || ft.Kind() == reflect.Slice) && ft.Elem() == secret) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -97,5 +98,21 @@ sinks: [{name: f, type: file, path: /tmp/x, bogus: 1}]
 	}
 	if !slices.Equal(warnings, want) {
 		t.Fatalf("warnings\n%q\nwant\n%q", warnings, want)
+	}
+}
+
+func TestHoldsSecret(t *testing.T) {
+	type headers struct {
+		Endpoint string            `yaml:"endpoint"`
+		Headers  map[string]Secret `yaml:"headers"`
+	}
+	type plain struct {
+		URL string `yaml:"url"`
+	}
+	if !holdsSecret(reflect.TypeFor[headers]()) || !holdsSecret(reflect.TypeFor[HEC]()) || !holdsSecret(reflect.TypeFor[Input]()) {
+		t.Error("a config with secret header values, a HEC or an input holds no secret?")
+	}
+	if holdsSecret(reflect.TypeFor[plain]()) || holdsSecret(reflect.TypeFor[File]()) {
+		t.Error("a config without secrets holds one?")
 	}
 }
