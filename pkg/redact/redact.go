@@ -4,6 +4,7 @@ package redact
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -141,4 +142,16 @@ func replace(s string, f form) string {
 // any shorter one it contains.
 func sortForms(fs []form) {
 	slices.SortStableFunc(fs, func(a, b form) int { return len(b.text) - len(a.text) })
+}
+
+// Format keeps the secrets a Redactor holds out of fmt, whatever the verb
+// and however deep in a printed value it sits.
+func (r *Redactor) Format(f fmt.State, _ rune) {
+	n := 0
+	if r != nil {
+		r.mu.RLock()
+		n = len(r.secrets)
+		r.mu.RUnlock()
+	}
+	fmt.Fprintf(f, "redact.Redactor(%d secrets)", n)
 }

@@ -183,3 +183,18 @@ func TestQuoteWithoutSecrets(t *testing.T) {
 		t.Fatalf("Quote = %q", got)
 	}
 }
+
+func TestFormatHidesTheSecrets(t *testing.T) {
+	r := New(secret)
+	holder := struct {
+		R  *Redactor
+		RV any
+	}{r, r}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, v := range []any{r, holder, &holder} {
+			if got := fmt.Sprintf(verb, v); strings.Contains(got, "p$ss") || strings.Contains(got, "cCRzcyB3") {
+				t.Errorf("%s of %T shows the secret: %s", verb, v, got)
+			}
+		}
+	}
+}

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // HEC status codes (Splunk, "Troubleshoot HTTP Event Collector").
@@ -46,7 +44,7 @@ type answer struct {
 // must not get them logged.
 func (s *Sink) readAnswer(resp *http.Response) answer {
 	a := decodeAnswer(resp)
-	a.Text = redact.New(s.opt.token.Reveal()).Quote(a.Text)
+	a.Text = s.redact.Quote(a.Text)
 	return a
 }
 

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
@@ -31,6 +32,7 @@ type Sink struct {
 	deadPath string
 	done     doneSet
 	problems problemReporter
+	redact   *redact.Redactor // knows the token, for answers that echo it
 
 	pollMin, pollMax time.Duration // ack polling interval, growing
 	closeOnce        sync.Once
@@ -60,7 +62,7 @@ func newSink(s sink.Settings, c config.Sink) (*Sink, error) {
 		s.Metrics = sink.NopMetrics{}
 	}
 	k := &Sink{
-		set: s, opt: opt, log: s.Logger, client: client,
+		set: s, opt: opt, log: s.Logger, client: client, redact: redact.New(opt.token.Reveal()),
 		meta:     envelopeMeta(opt),
 		deadPath: deadLetterPath(s.StateDir, s.Name),
 		pollMin:  500 * time.Millisecond,
