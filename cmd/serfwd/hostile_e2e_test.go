@@ -120,6 +120,7 @@ var hostileBodies = []hostileBody{
 func TestE2EHostileBodies(t *testing.T) {
 	for _, b := range hostileBodies {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			h := newHostileEnv(t)
 			h.ser.set(nil, b.serve)
 			once := h.run("once")
