@@ -1,12 +1,13 @@
 // `serfwd check`: a live check of every input (a token and one small report
-// request) and every sink (its Checker), run concurrently under one timeout
-// and printed as a table. It never opens the state file, so it runs beside a
-// daemon.
+// request), every sink (its Checker) and the state path (check_state.go),
+// run concurrently under one timeout and printed as a table. It never opens
+// the state file as a database, so it runs beside a daemon.
 
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"sync"
@@ -37,29 +38,41 @@ type checkResult struct {
 	failed, done       bool
 }
 
+// checkArgs are the flags of `serfwd check`.
+type checkArgs struct {
+	cf      *configFlags
+	timeout time.Duration
+}
+
+func checkFlags(fs *flag.FlagSet) *checkArgs {
+	a := &checkArgs{cf: newConfigFlags(fs)}
+	fs.DurationVar(&a.timeout, "timeout", 30*time.Second, "how long all checks together may take, a `DURATION`")
+	return a
+}
+
 func cmdCheck(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("check", io)
-	cfgPath := configPath(fs)
-	timeout := fs.Duration("timeout", 30*time.Second, "how long all checks together may take")
+	a := checkFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if *timeout <= 0 {
-		fmt.Fprintln(io.Stderr, "serfwd check: --timeout must be positive")
+	if a.timeout <= 0 {
+		usageError(fs, "--timeout must be positive")
 		return exitUsage
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	defer a.cf.close()
+	cfg, code := loadConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}
-	log, err := newLogger(quietLog(cfg.Log), io.Stderr, io.redact)
+	log, err := newLogger(quietLog(cfg.Log), io.Stderr)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd check: %v\n", err)
 		return exitUsage
 	}
 	defer log.Sync()
-	results := runChecks(ctx, cfg, log, *timeout)
-	printChecks(io.Stdout, results, io.redact.String)
+	results := runChecks(ctx, cfg, log, a.timeout)
+	printChecks(io.Stdout, results, io.redactor().String)
 	failed := 0
 	for _, r := range results {
 		if r.failed {
@@ -101,6 +114,8 @@ func runChecks(ctx context.Context, cfg *config.Config, log *zap.Logger, timeout
 		results = append(results, checkResult{kind: "sink", name: sc.Name, target: sinkTarget(sc)})
 		jobs = append(jobs, func() checkResult { return checkSink(ctx, reg, regErr, cfg, sc, log) })
 	}
+	results = append(results, checkResult{kind: "state", name: "state_path", target: cfg.StatePath})
+	jobs = append(jobs, func() checkResult { return checkState(cfg.StatePath) })
 	var wg sync.WaitGroup
 	for i, job := range jobs {
 		wg.Go(func() {
@@ -125,7 +140,8 @@ func runChecks(ctx context.Context, cfg *config.Config, log *zap.Logger, timeout
 	out := append([]checkResult(nil), results...)
 	for i := range out {
 		if !out[i].done {
-			out[i].detail, out[i].failed = fmt.Sprintf("timed out after %s", timeout), true
+			out[i].detail = fmt.Sprintf("timed out after %s%s", timeout, tlsHint(out[i].target, context.DeadlineExceeded))
+			out[i].failed = true
 		}
 	}
 	return out
@@ -139,13 +155,13 @@ func checkInput(ctx context.Context, in config.Input, log *zap.Logger, now time.
 		return checkFailed("building client: %v", err)
 	}
 	if err := client.Token(ctx); err != nil {
-		return checkFailed("%v", err) // "requesting token: …"
+		return checkFailed("%v%s", err, tlsHint(in.TokenURL, err)) // "requesting token: …"
 	}
 	end := now.Add(-in.Delay).Truncate(checkWindow).UTC()
 	w := serapi.Window{Start: end.Add(-checkWindow), End: end}
 	rep, err := client.Report(ctx, w)
 	if err != nil {
-		return checkFailed("token ok; window %s: %v", w, err)
+		return checkFailed("token ok; window %s: %v%s", w, err, tlsHint(inputTarget(in), err))
 	}
 	return checkResult{detail: fmt.Sprintf("token ok; window %s: %s", w, configCount(rep.Users.Len(), "record"))}
 }
@@ -165,7 +181,7 @@ func checkSink(ctx context.Context, reg sink.Registry, regErr error, cfg *config
 		return checkResult{detail: "no live check for this sink type"}
 	}
 	if err := c.Check(ctx); err != nil {
-		return checkFailed("%v", err)
+		return checkFailed("%v%s", err, tlsHint(sinkTarget(sc), err))
 	}
 	return checkResult{detail: sinkOK(sc)}
 }

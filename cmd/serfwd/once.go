@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync/atomic"
 
 	"go.uber.org/zap"
@@ -19,17 +20,18 @@ const onceMaxAttempts = 3
 
 func cmdOnce(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("once", io)
-	cfgPath := configPath(fs)
+	cf := newConfigFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, log, code := loadConfigAndLogger(io, "once", *cfgPath)
+	defer cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "once", cf)
 	if code != exitOK {
 		return code
 	}
 	defer log.Sync()
 	res := runOnce(ctx, cfg, log, nil)
-	return res.report(io, "once")
+	return res.report(io, "once", true)
 }
 
 // onceResult is what a one-shot pass achieved.
@@ -38,9 +40,13 @@ type onceResult struct {
 	pollErr  error
 	windows  int
 	left     map[string]int64
+	sinks    []sinkTally
+	stateDir string // where dead-letter files are
 }
 
-func (r onceResult) report(io stdio, cmd string) int {
+// report prints what failed and, with summary, one line per sink; it
+// returns the exit status.
+func (r onceResult) report(io stdio, cmd string, summary bool) int {
 	if r.setupErr != nil {
 		return setupFailed(io, cmd, r.setupErr)
 	}
@@ -49,9 +55,17 @@ func (r onceResult) report(io stdio, cmd string) int {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, r.pollErr)
 		code = exitFailure
 	}
-	for _, line := range describeLeft(r.left) {
-		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, line)
+	if len(r.left) > 0 {
 		code = exitFailure
+	}
+	if !summary {
+		for _, line := range describeLeft(r.left) {
+			fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, line)
+		}
+		return code
+	}
+	for _, t := range r.sinks {
+		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, describeTally(t, r.stateDir))
 	}
 	return code
 }
@@ -78,5 +92,10 @@ func runOnce(ctx context.Context, cfg *config.Config, log *zap.Logger, extra map
 	}
 	res.windows = int(windows.Load())
 	res.left = p.drain(cfg.ShutdownTimeout)
+	names := make([]string, 0, len(cfg.Sinks))
+	for _, s := range cfg.Sinks {
+		names = append(names, s.Name)
+	}
+	res.sinks, res.stateDir = tallySinks(a.metrics.Registry(), names, res.left), filepath.Dir(cfg.StatePath)
 	return res
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,11 +18,12 @@ import (
 
 func cmdRun(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("run", io)
-	cfgPath := configPath(fs)
+	cf := newConfigFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, log, code := loadConfigAndLogger(io, "run", *cfgPath)
+	defer cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "run", cf)
 	if code != exitOK {
 		return code
 	}
@@ -41,8 +41,7 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 	defer a.close(context.Background())
 	stopMetrics, err := startMetrics(cfg, a, log)
 	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
-		return exitFailure
+		return setupFailed(io, "run", err)
 	}
 	defer stopMetrics()
 	p := startPipeline(a)
@@ -114,37 +113,4 @@ func serveUntilStopped(done <-chan struct{}, p *pipeline, sd *notifier, watchdog
 			sd.send("WATCHDOG=1")
 		}
 	}
-}
-
-// setupFailed prints why the agent could not be built; problems the
-// operator must fix (a locked state file, a bad sink setting) exit 2.
-func setupFailed(io stdio, cmd string, err error) int {
-	fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
-	var se *setupError
-	if errors.As(err, &se) {
-		return exitUsage
-	}
-	return exitFailure
-}
-
-// newFlagSet returns a flag set that reports problems on stderr.
-func newFlagSet(name string, io stdio) *flag.FlagSet {
-	fs := flag.NewFlagSet("serfwd "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
-	return fs
-}
-
-// parseFlags parses args; it returns -1 to go on, else the exit status.
-func parseFlags(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return exitUsage
-	}
-	return -1
 }
