@@ -75,7 +75,7 @@ func testRedirect(t *testing.T, from, scheme string, code int) {
 		end := h.start.Add(time.Hour)
 		h.requireState(&end, map[string]int64{"splunk": 2})
 	} else {
-		final := lastLine(once.stderr, "serfwd once:")
+		final := firstLine(once.stderr, "serfwd once:")
 		if !strings.Contains(final, said) {
 			t.Fatalf("once's final message does not say the endpoint redirected: %q", final)
 		}
@@ -137,7 +137,7 @@ func TestE2EHostileBodies(t *testing.T) {
 				h.requireState(&end, nil)
 				return
 			}
-			if final := lastLine(once.stderr, "serfwd once:"); !strings.Contains(final, b.wantErr) {
+			if final := firstLine(once.stderr, "serfwd once:"); !strings.Contains(final, b.wantErr) {
 				t.Fatalf("once's final message %q does not say %q", final, b.wantErr)
 			}
 			h.requireState(nil, nil)
