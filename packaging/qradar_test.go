@@ -21,7 +21,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/sink"
@@ -182,11 +181,9 @@ func sendLEEF(t *testing.T, events []event.Event) []string {
 			lines = append(lines, r.Text())
 		}
 	}()
-	cfg := config.DefaultSyslog()
+	cfg := syslog.DefaultConfig() // max_message_bytes: the tcp default
 	cfg.Address, cfg.Network, cfg.Framing, cfg.Hostname = ln.Addr().String(), "tcp", "newline", "loghost"
-	cfg.MaxMessageBytes = config.DefaultMaxMessageBytesFor("tcp")
-	sk, err := syslog.New(sink.Settings{Name: "qradar", Version: "9.9.9", Metrics: sink.NopMetrics{}},
-		config.Sink{Name: "qradar", Type: syslog.Type, Syslog: &cfg})
+	sk, err := syslog.New(sink.Settings{Name: "qradar", Version: "9.9.9", Metrics: sink.NopMetrics{}}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/poller"
@@ -115,7 +114,7 @@ func clipBackfill(io stdio, in config.Input, from, to, now time.Time) (backfillP
 // runBackfill builds the agent, delivers while the windows are fetched and
 // queued, then drains the sinks for at most shutdown_timeout.
 func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger, plan backfillPlan) int {
-	a, err := newAgent(cfg, log, nil)
+	a, err := agent.New(cfg, agentOptions(log, nil))
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {
 			fmt.Fprintln(io.Stderr, lockedMessage("backfill", cfg))
@@ -123,33 +122,19 @@ func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Log
 		}
 		return setupFailed(io, "backfill", err)
 	}
-	defer a.close(context.Background())
-	i := slices.IndexFunc(a.pollers, func(p *poller.Poller) bool { return p.Input.Name == plan.in.Name })
-	pl := a.pollers[i]
-	pl.MaxAttempts = onceMaxAttempts
-	counted := &countingObserver{Observer: pl.Observer}
-	pl.Observer = counted
-
-	p := startPipeline(a)
+	defer a.Close(context.Background())
 	prog := newProgress(io.Stderr, "backfill "+plan.in.Name, plan.windows)
-	defer reportWaits(pl, prog)()
-	n, fetchErr := pl.Backfill(ctx, plan.from, plan.to, prog.update)
-	prog.finish(fetchErr == nil)
-	if fetchErr == nil && ctx.Err() != nil {
-		fetchErr = fmt.Errorf("interrupted: %w", ctx.Err())
-	}
-	left := p.drain(cfg.ShutdownTimeout)
-	return reportBackfill(io, plan, n, counted.events.Load(), fetchErr, left)
+	defer reportWaits(a.Limiter(plan.in.Name), prog)()
+	res := a.Backfill(ctx, plan.in.Name, plan.from, plan.to, onceMaxAttempts, prog.update, prog.finish)
+	return reportBackfill(io, plan, res.Windows, res.Events, res.Err, res.Left)
 }
 
-// reportWaits has prog told when pl's requests wait for the input's rate
-// limit; the returned function stops that.
-func reportWaits(pl *poller.Poller, prog progress) (stop func()) {
-	c, ok := pl.Fetcher.(interface{ Limiter() *serapi.Limiter })
-	if !ok {
+// reportWaits has prog told when requests wait for the input's rate limit
+// lim (nil: none); the returned function stops that.
+func reportWaits(lim *serapi.Limiter, prog progress) (stop func()) {
+	if lim == nil {
 		return func() {}
 	}
-	lim := c.Limiter()
 	n, period := lim.Rate()
 	rate := fmt.Sprintf("%d requests per %s", n, fmtPeriod(period))
 	lim.OnWait(func(d time.Duration) { prog.waiting(d, rate) })
@@ -178,7 +163,7 @@ func reportBackfill(io stdio, plan backfillPlan, windows int, events int64, fetc
 		summary += "; stopped early"
 		code = exitFailure
 	}
-	for _, line := range describeLeft(left) {
+	for _, line := range agent.DescribeLeft(left) {
 		fmt.Fprintf(io.Stderr, "serfwd backfill: %s\n", line)
 		code = exitFailure
 	}
@@ -187,16 +172,4 @@ func reportBackfill(io stdio, plan backfillPlan, windows int, events int64, fetc
 	}
 	fmt.Fprintln(io.Stderr, summary+"; the cursor did not move")
 	return code
-}
-
-// countingObserver counts the events of committed windows and passes every
-// call on to the agent's observer (the metrics).
-type countingObserver struct {
-	poller.Observer
-	events atomic.Int64
-}
-
-func (c *countingObserver) Committed(input string, w serapi.Window, events int, cursorMoved bool) {
-	c.events.Add(int64(events))
-	c.Observer.Committed(input, w, events, cursorMoved)
 }

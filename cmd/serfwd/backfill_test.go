@@ -1,3 +1,6 @@
+// `serfwd backfill` against the simulator: exactly the asked windows, clipping
+// at now - delay, usage errors.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// `serfwd check` end to end: the state path row beside a running daemon and
+// for a directory it cannot write, and the hints where TLS meets plain text.
+
 package main
 
 import (
@@ -16,57 +19,7 @@ import (
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
-	"github.com/serfwd/serfwd/pkg/state"
 )
-
-func TestCheckState(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "state.db")
-
-	r := checkState(filepath.Join(dir, "new", "sub", "state.db"))
-	if r.failed || !strings.Contains(r.detail, "will be created: "+dir+" is writable") {
-		t.Errorf("missing directory: %+v", r)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "new")); err == nil {
-		t.Error("check created the state directory")
-	}
-	if r := checkState(path); r.failed || !strings.Contains(r.detail, "no state file yet") {
-		t.Errorf("no state file: %+v", r)
-	}
-	if _, err := os.Stat(path); err == nil {
-		t.Error("check created the state file")
-	}
-
-	st, err := state.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := checkState(path); r.failed || !strings.HasSuffix(r.detail, "the state file is held by a running serfwd") {
-		t.Errorf("held state file: %+v", r)
-	}
-	// The holder is not disturbed: it still writes, and keeps its lock.
-	if err := st.SetCursor("acme", time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatalf("the holder cannot write after the check: %v", err)
-	}
-	if _, err := state.Open(path); err == nil {
-		t.Fatal("the check released the holder's lock")
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	if r := checkState(path); r.failed || !strings.HasSuffix(r.detail, "state file lockable") {
-		t.Errorf("free state file: %+v", r)
-	}
-	st, err = state.Open(path) // the probe left no lock behind
-	if err != nil {
-		t.Fatalf("opening the state file after the check: %v", err)
-	}
-	st.Close()
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("the probe left files behind: %v", entries)
-	}
-}
 
 // checkStateRow runs `serfwd check` through cmd and returns its exit status,
 // its table and the state row's line.

@@ -1,3 +1,6 @@
+// `serfwd check` against the simulator and a fake HEC: rows, exit codes, and
+// no secret in the output.
+
 package main
 
 import (
@@ -12,7 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
+	"github.com/serfwd/serfwd/pkg/sink/hec"
 )
 
 const opsHECToken = "hec-token-never-printed-4711"
@@ -157,5 +163,25 @@ func TestCheckUsage(t *testing.T) {
 		if code, _, _ := opsRun(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// TestRedactorKnowsEverySecretOfAConfig: the secrets of a loaded config,
+// inputs and any sink kind's settings alike, are found and redacted.
+func TestRedactorKnowsEverySecretOfAConfig(t *testing.T) {
+	cfg := &config.Config{
+		Inputs: []config.Input{{Name: "a", ClientSecret: "client-s3cret", Proxy: "http://px:proxy-pw@proxy:3128"}},
+		Sinks:  []config.Sink{{Name: "s", Type: hec.Type, Config: hec.Config{URL: "https://u:hec-url-pw@h:8088", Token: "hec-t0ken"}}},
+	}
+	red := redact.New(redact.Collect(cfg)...)
+	in := `POST "https://u:hec-url-pw@h:8088/services": token hec-t0ken, secret client-s3cret, proxy-pw, hec-url-pw`
+	got := red.String(in)
+	for _, s := range []string{"client-s3cret", "hec-t0ken", "proxy-pw", "hec-url-pw"} {
+		if strings.Contains(got, s) {
+			t.Errorf("redacted text still holds %q: %s", s, got)
+		}
+	}
+	if !strings.Contains(got, "https://[REDACTED]@h:8088/services") {
+		t.Errorf("userinfo not redacted: %s", got)
 	}
 }

@@ -1,3 +1,6 @@
+// `serfwd checkpoint show|set|reset` on a state file written by `once`, and
+// their usage errors.
+
 package main
 
 import (

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/redact"
 )
@@ -55,9 +56,10 @@ func (c *configFlags) close() {
 	}
 }
 
-// loadConfig loads and validates the config named by c and teaches io's
-// redactor every secret in it. Warnings go to stderr, also when there are
-// problems. On failure it prints a header naming the file and then each
+// loadConfig loads and validates the config named by c in one pass,
+// through the agent's table of sink kinds, and teaches io's redactor every
+// secret in it. Warnings go to stderr, also when there are problems. On
+// failure it prints a header naming the file and then each
 // problem as "path: problem", one per line, and returns exitUsage.
 func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
 	lookup, err := c.lookupEnv()
@@ -67,12 +69,9 @@ func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
 	}
 	path := c.configPath()
 	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
-	cfg, err := config.Load(path, config.WithWarnings(warn), config.WithLookupEnv(lookup))
+	cfg, err := agent.LoadConfig(path, config.WithWarnings(warn), config.WithLookupEnv(lookup))
 	if cfg != nil {
 		io.redactor().Add(redact.Collect(cfg)...)
-	}
-	if err == nil {
-		err = cfg.Validate()
 	}
 	if err == nil {
 		return cfg, exitOK

@@ -1,3 +1,6 @@
+// The built binary against the documented contract: `once` delivers what SPEC
+// §4 and §5 promise.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// `serfwd demo`: the zero-setup tour on the built-in simulator, events to
+// stdout as NDJSON and a summary to stderr.
+
 package main
 
 import (
@@ -14,6 +17,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/sink/file"
 )
 
 // demoHours is how far back the demo reaches, in 1 h windows.
@@ -72,9 +76,9 @@ func demoConfig(sim *sersim.Server, dir, out string) *config.Config {
 	cfg.Inputs = []config.Input{in}
 	cfg.Sinks = []config.Sink{{Name: "stdout", Type: "stdout"}}
 	if out != "" {
-		f := config.DefaultFile()
+		f := file.DefaultConfig()
 		f.Path = out
-		cfg.Sinks = append(cfg.Sinks, config.Sink{Name: "out", Type: config.SinkFile, File: &f})
+		cfg.Sinks = append(cfg.Sinks, config.Sink{Name: "out", Type: file.Type, Config: f})
 	}
 	for _, s := range cfg.Sinks {
 		cfg.Inputs[0].Sinks = append(cfg.Inputs[0].Sinks, s.Name)

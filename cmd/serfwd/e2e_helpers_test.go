@@ -1,3 +1,6 @@
+// Helpers of the end-to-end tests: building the binary, configs, the simulator
+// and running commands.
+
 package main
 
 import (

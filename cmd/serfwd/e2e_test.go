@@ -1,3 +1,6 @@
+// End-to-end runs of the built binary: exact events, a locked state file, and
+// a crash that loses nothing.
+
 package main
 
 import (

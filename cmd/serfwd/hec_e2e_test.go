@@ -1,3 +1,6 @@
+// End to end with a HEC that goes down: nothing is lost, and the file sink is
+// not held up by it.
+
 package main
 
 import (

@@ -1,3 +1,5 @@
+// The default soft memory limit and GOMEMLIMIT overriding it.
+
 package main
 
 import "testing"

@@ -1,3 +1,6 @@
+// /metrics of a running daemon: every series from the start, and the figures
+// moving as it works.
+
 package main
 
 import (

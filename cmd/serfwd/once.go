@@ -1,15 +1,16 @@
+// `serfwd once`: catch every input up, deliver what is queued, and exit 1
+// naming the sinks that still hold events.
+
 package main
 
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"sync/atomic"
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
-	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
@@ -40,8 +41,7 @@ type onceResult struct {
 	pollErr  error
 	windows  int
 	left     map[string]int64
-	sinks    []sinkTally
-	stateDir string // where dead-letter files are
+	sinks    []agent.SinkTally
 }
 
 // report prints what failed and, with summary, one line per sink; it
@@ -59,13 +59,13 @@ func (r onceResult) report(io stdio, cmd string, summary bool) int {
 		code = exitFailure
 	}
 	if !summary {
-		for _, line := range describeLeft(r.left) {
+		for _, line := range agent.DescribeLeft(r.left) {
 			fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, line)
 		}
 		return code
 	}
 	for _, t := range r.sinks {
-		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, describeTally(t, r.stateDir))
+		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, describeTally(t))
 	}
 	return code
 }
@@ -73,29 +73,11 @@ func (r onceResult) report(io stdio, cmd string, summary bool) int {
 // runOnce catches every input up to now - delay while the sinks deliver,
 // then gives the sinks shutdown_timeout to empty their queues.
 func runOnce(ctx context.Context, cfg *config.Config, log *zap.Logger, extra map[string]sink.Sink) onceResult {
-	a, err := newAgent(cfg, log, extra)
+	a, err := agent.New(cfg, agentOptions(log, extra))
 	if err != nil {
 		return onceResult{setupErr: err}
 	}
-	defer a.close(context.Background())
-	p := startPipeline(a)
-	var res onceResult
-	var windows atomic.Int64
-	res.pollErr = p.poll(ctx, func(ctx context.Context, pl *poller.Poller) error {
-		pl.MaxAttempts = onceMaxAttempts
-		n, err := pl.CatchUp(ctx)
-		windows.Add(int64(n))
-		return err
-	})
-	if ctx.Err() != nil && res.pollErr == nil {
-		res.pollErr = fmt.Errorf("interrupted: %w", ctx.Err())
-	}
-	res.windows = int(windows.Load())
-	res.left = p.drain(cfg.ShutdownTimeout)
-	names := make([]string, 0, len(cfg.Sinks))
-	for _, s := range cfg.Sinks {
-		names = append(names, s.Name)
-	}
-	res.sinks, res.stateDir = tallySinks(a.metrics.Registry(), names, res.left), filepath.Dir(cfg.StatePath)
-	return res
+	defer a.Close(context.Background())
+	res := a.Once(ctx, onceMaxAttempts)
+	return onceResult{pollErr: res.Err, windows: res.Windows, left: res.Left, sinks: res.Sinks}
 }

@@ -1,3 +1,6 @@
+// End to end with counts that settle later: revisits deliver the settled
+// counts with a higher revision.
+
 package main
 
 import (

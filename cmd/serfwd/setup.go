@@ -1,8 +1,9 @@
-// Telling setup errors from runtime failures. A setup error is one the
-// operator must fix and a restart cannot (the state file held by another
-// serfwd or unreadable, its directory not writable, the metrics address in
-// use): it exits 2, so that the unit's RestartPreventExitStatus=2 stops a
-// restart loop. Everything else that fails at start exits 1.
+// Reporting setup errors: pkg/agent decides which failures are the
+// operator's to fix and a restart cannot (agent.SetupError: the state file
+// held by another serfwd or unreadable, its directory not writable, the
+// metrics address in use); they exit 2 with a hint, so that the unit's
+// RestartPreventExitStatus=2 stops a restart loop. Everything else that
+// fails at start exits 1.
 
 package main
 
@@ -14,35 +15,21 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/serfwd/serfwd/pkg/state"
+	"github.com/serfwd/serfwd/pkg/agent"
 )
 
-// setupFailed prints why a command could not start, with a hint for setup
-// errors, and returns 2 for them, else 1.
+// setupFailed prints why a command could not start (or run stopped), with a
+// hint for setup errors (agent.IsSetupError; errors made outside the agent
+// go through agent.ClassifySetup first), and returns 2 for them, else 1.
 func setupFailed(io stdio, cmd string, err error) int {
 	fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
-	if !isSetupError(err) {
+	if !agent.IsSetupError(err) {
 		return exitFailure
 	}
 	if hint := setupHint(cmd, err); hint != "" {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, hint)
 	}
 	return exitUsage
-}
-
-// isSetupError reports whether err is the operator's to fix.
-func isSetupError(err error) bool {
-	var se *setupError
-	switch {
-	case errors.As(err, &se), errors.Is(err, state.ErrLocked), errors.Is(err, state.ErrCorrupt):
-		return true
-	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS), errors.Is(err, syscall.ENOTDIR),
-		errors.Is(err, syscall.EISDIR):
-		return true // a path the process cannot write
-	case errors.Is(err, syscall.EADDRINUSE), errors.Is(err, syscall.EADDRNOTAVAIL):
-		return true // an address it cannot listen on
-	}
-	return false
 }
 
 // setupHint says what to do about a setup error of cmd, where the message

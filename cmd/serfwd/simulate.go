@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
@@ -50,7 +51,7 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 	opts.Logger = log.Named("sersim")
 	sim, err := sersim.Start(opts)
 	if err != nil {
-		return setupFailed(io, "simulate", err)
+		return setupFailed(io, "simulate", agent.ClassifySetup(err))
 	}
 	log.Info("SER API simulator listening", zap.String("url", sim.URL),
 		zap.String("token_url", sim.TokenURL()), zap.String("api_url", sim.URL),

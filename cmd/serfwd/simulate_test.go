@@ -1,3 +1,6 @@
+// `serfwd simulate`: it serves the API, rejects bad flags and reports an
+// address in use.
+
 package main
 
 import (

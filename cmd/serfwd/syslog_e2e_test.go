@@ -1,3 +1,6 @@
+// End to end into a syslog receiver with LEEF, and the demo printing the last
+// 24 hours.
+
 package main
 
 // syslog_e2e_test.go drives the built binary into a real rsyslog: a

@@ -1,3 +1,6 @@
+// systemd's notify protocol (Type=notify): readiness, watchdog pings and
+// stopping.
+
 package main
 
 import (
@@ -8,8 +11,8 @@ import (
 )
 
 // notifier speaks systemd's notify protocol when NOTIFY_SOCKET is set
-// (Type=notify): READY=1 once the state file is open, WATCHDOG=1 from the
-// main loop, STOPPING=1 when shutdown begins. Without systemd it does nothing.
+// (Type=notify): READY=1 once the state file is open, WATCHDOG=1 while
+// running and draining, STOPPING=1 when shutdown begins. Without systemd it does nothing.
 type notifier struct {
 	log      *zap.Logger
 	watchdog time.Duration // ping period; 0 = no watchdog
@@ -29,19 +32,9 @@ func (n *notifier) send(state string) {
 	}
 }
 
-// ticker returns a channel that fires every half watchdog period, or nil
-// (never fires) without a watchdog.
-func (n *notifier) ticker() (<-chan time.Time, func()) {
-	if n.watchdog <= 0 {
-		return nil, func() {}
-	}
-	t := time.NewTicker(n.watchdog)
-	return t.C, t.Stop
-}
-
-// keepAlive pings the watchdog from a goroutine until the returned function
-// is called: shutdown drains queues for up to shutdown_timeout, and the main
-// loop no longer runs then.
+// keepAlive pings the watchdog every half period from a goroutine until the
+// returned function is called (`run` calls it from READY=1 until the queues
+// are drained).
 func (n *notifier) keepAlive() (stop func()) {
 	if n.watchdog <= 0 {
 		return func() {}

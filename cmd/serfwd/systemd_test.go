@@ -1,3 +1,6 @@
+// The systemd notify protocol: READY, WATCHDOG and STOPPING reach a
+// NOTIFY_SOCKET the test listens on.
+
 package main
 
 import (

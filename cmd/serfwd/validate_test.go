@@ -1,3 +1,6 @@
+// `serfwd validate`: exit codes, every problem in one pass, warnings, and no
+// secret in the output.
+
 package main
 
 import (
@@ -35,6 +38,19 @@ sinks:
   - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", compression: zip}
 `
 
+// validateTwoKindsConfig has a value that cannot be read and values that are
+// read but wrong: one pass reports both kinds.
+const validateTwoKindsConfig = `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret: ${SER_CLIENT_SECRET}
+    windw: 1h
+    concurrency: 0
+sinks:
+  - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", ack: maybe}
+`
+
 // setValidateSecrets puts the test's secrets into the environment.
 func setValidateSecrets(t *testing.T) {
 	t.Setenv("SER_CLIENT_ID", "client-id")
@@ -65,6 +81,7 @@ func TestValidateCommand(t *testing.T) {
 	dir := t.TempDir()
 	good := writeValidateFile(t, dir, "good.yaml", validateGoodConfig, 0o600)
 	bad := writeValidateFile(t, dir, "bad.yaml", validateBadConfig, 0o600)
+	twoKinds := writeValidateFile(t, dir, "two.yaml", validateTwoKindsConfig, 0o600)
 	inline := writeValidateFile(t, dir, "inline.yaml", strings.ReplaceAll(validateGoodConfig, "${SER_CLIENT_SECRET}", validateSERSecret), 0o644)
 	missing := filepath.Join(dir, "missing.yaml")
 	tests := []struct {
@@ -84,7 +101,13 @@ func TestValidateCommand(t *testing.T) {
 			"serfwd: invalid config " + bad + " (3 problems):",
 			"inputs[0].window: 7m does not divide 24h evenly, so windows could not align to UTC days (use e.g. 5m, 15m, 30m, 1h, 2h, 3h, 4h, 6h, 12h or 24h)",
 			`inputs[0].sinks[1]: no sink named "qradar"`,
-			`sinks[0].compression: "zip" is not one of gzip, none`,
+			`sinks[0].compression: "zip" is not one of gzip, none; did you mean gzip?`,
+		}},
+		{name: "decoding and validation in one pass", args: []string{"validate", "--config", twoKinds}, code: exitUsage, stderr: []string{
+			"serfwd: invalid config " + twoKinds + " (3 problems):",
+			"inputs[0].windw: unknown key; did you mean window?",
+			`sinks[0].ack: invalid boolean "maybe" (want true or false)`,
+			"inputs[0].concurrency: must be from 1 to 64 (got 0)",
 		}},
 		{name: "missing file", args: []string{"validate", "--config", missing}, code: exitUsage,
 			stderr: []string{"serfwd: reading config: open " + missing + ": no such file or directory"}},

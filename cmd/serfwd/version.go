@@ -1,3 +1,5 @@
+// `serfwd version`: version, commit and Go version from the build info.
+
 package main
 
 import (

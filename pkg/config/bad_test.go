@@ -1,6 +1,7 @@
-// Golden test: every file in testdata/bad maps to its exact problem lines.
+// Golden test: every file in testdata/bad maps to its exact problem lines,
+// decoding's and validation's together, as `serfwd validate` prints them.
 
-package config
+package config_test
 
 import (
 	"errors"
@@ -9,40 +10,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/serfwd/serfwd/pkg/config"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-// testEnv is the environment the testdata configs see.
-var testEnv = map[string]string{
-	"SER_CLIENT_ID":         "client-id-123",
-	"SER_CLIENT_SECRET":     "env-ser-secret-value",
-	"SPLUNK_HEC_TOKEN":      "env-hec-token-value",
-	"TESTDATA":              "testdata",
-	"CREDENTIALS_DIRECTORY": "testdata/secrets",
-}
-
-// testSecrets are every secret value the testdata holds; no output may
-// contain one.
-var testSecrets = []string{"env-ser-secret-value", "env-hec-token-value", "s3cr3t-from-file", "hec-from-file", "inline-hec-token"}
-
-func lookupTestEnv(name string) (string, bool) {
-	v, ok := testEnv[name]
-	return v, ok
-}
-
 // loadAndValidate returns what `serfwd validate` would report, one problem
-// per line.
+// per line: decoding and validation in one pass.
 func loadAndValidate(t *testing.T, path string) string {
 	t.Helper()
-	cfg, err := Load(path, WithLookupEnv(lookupTestEnv))
-	if err == nil {
-		err = cfg.Validate()
-	}
+	_, err := config.LoadAndValidate(path, testOptions()...)
 	if err == nil {
 		return ""
 	}
-	var ps Problems
+	var ps config.Problems
 	if !errors.As(err, &ps) {
 		t.Fatalf("error is not Problems: %v", err)
 	}

@@ -1,9 +1,12 @@
-// Small named checks that Validate composes: names, enums, URLs, addresses,
-// durations and TLS settings. Each adds a Problem and never quotes a secret.
+// Small named checks that Validate methods compose, here and in the sink
+// packages: names, enums (with "did you mean"), URLs, addresses and
+// durations. Each returns a Problem at the path it is given, or nil, and
+// never quotes a secret.
 
 package config
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"slices"
@@ -39,98 +42,72 @@ func safeName(s string) bool {
 	return s != ""
 }
 
-// checkEnum requires one of the allowed values.
-func checkEnum(p *Problems, path, v string, allowed ...string) {
-	if !slices.Contains(allowed, v) {
-		if v == "" {
-			p.add(path, "required (one of %s)", strings.Join(allowed, ", "))
-			return
-		}
-		p.add(path, "%q is not one of %s", v, strings.Join(allowed, ", "))
+// CheckEnum requires one of the allowed values and names the nearest one
+// when v looks like a misspelling of it.
+func CheckEnum(path, v string, allowed ...string) error {
+	switch {
+	case slices.Contains(allowed, v):
+		return nil
+	case v == "":
+		return Problemf(path, "required (one of %s)", strings.Join(allowed, ", "))
 	}
+	return Problemf(path, "%q is not one of %s%s", v, strings.Join(allowed, ", "), didYouMean(v, allowed))
 }
 
-// checkURL requires an absolute URL with one of the schemes and a host.
+// CheckURL requires an absolute URL with one of the schemes and a host.
 // Messages do not quote the URL: it may carry user:password.
-func checkURL(p *Problems, path, raw string, schemes ...string) {
+func CheckURL(path, raw string, schemes ...string) error {
 	if raw == "" {
-		p.add(path, "required")
-		return
+		return Problemf(path, "required")
 	}
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		p.add(path, "not a valid URL")
+		return Problemf(path, "not a valid URL")
 	case !slices.Contains(schemes, strings.ToLower(u.Scheme)):
-		p.add(path, "the scheme must be %s", strings.Join(schemes, " or "))
+		return Problemf(path, "the scheme must be %s", strings.Join(schemes, " or "))
 	case u.Host == "" || u.Hostname() == "":
-		p.add(path, "the URL has no host")
+		return Problemf(path, "the URL has no host")
 	}
+	return nil
 }
 
-// checkHostPort requires host:port with a numeric port; the host may be
+// CheckHostPort requires host:port with a numeric port; the host may be
 // empty only when allowEmptyHost ("listen on every interface").
-func checkHostPort(p *Problems, path, addr string, allowEmptyHost bool) {
+func CheckHostPort(path, addr string, allowEmptyHost bool) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		p.add(path, "%q is not host:port", addr)
-		return
+		return Problemf(path, "%q is not host:port", addr)
 	}
+	var errs []error
 	if host == "" && !allowEmptyHost {
-		p.add(path, "%q has no host", addr)
+		errs = append(errs, Problemf(path, "%q has no host", addr))
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		p.add(path, "%q: the port must be a number from 1 to 65535", addr)
+		errs = append(errs, Problemf(path, "%q: the port must be a number from 1 to 65535", addr))
 	}
+	return errors.Join(errs...)
 }
 
-// checkPositive requires d > 0.
-func checkPositive(p *Problems, path string, d time.Duration) {
+// CheckPositive requires d > 0.
+func CheckPositive(path string, d time.Duration) error {
 	if d <= 0 {
-		p.add(path, "must be greater than 0 (got %s)", fmtDuration(d))
+		return Problemf(path, "must be greater than 0 (got %s)", FormatDuration(d))
 	}
+	return nil
 }
 
-// checkNotNegative requires d ≥ 0.
-func checkNotNegative(p *Problems, path string, d time.Duration) {
+// CheckNotNegative requires d ≥ 0.
+func CheckNotNegative(path string, d time.Duration) error {
 	if d < 0 {
-		p.add(path, "must not be negative (got %s)", fmtDuration(d))
+		return Problemf(path, "must not be negative (got %s)", FormatDuration(d))
 	}
+	return nil
 }
 
-// checkPrintable requires at most max printable US-ASCII characters (RFC
-// 5424 PRINTUSASCII, 33–126).
-func checkPrintable(p *Problems, path, s string, max int) {
-	if len(s) > max {
-		p.add(path, "longer than %d characters", max)
-	}
-	for _, c := range []byte(s) {
-		if c < 33 || c > 126 {
-			p.add(path, "%q may hold only printable ASCII without spaces", s)
-			return
-		}
-	}
-}
-
-// checkTLS checks a tls block; client certificates only where supported.
-func checkTLS(p *Problems, path string, t TLS, clientCerts bool) {
-	if !clientCerts {
-		if t.CertFile != "" {
-			p.add(field(path, "cert_file"), "not supported here (only syslog sinks present a client certificate)")
-		}
-		if t.KeyFile != "" {
-			p.add(field(path, "key_file"), "not supported here (only syslog sinks present a client certificate)")
-		}
-		return
-	}
-	if (t.CertFile == "") != (t.KeyFile == "") {
-		p.add(path, "cert_file and key_file go together: set both or neither")
-	}
-}
-
-// fmtDuration prints a duration without trailing zero units ("1h", not
+// FormatDuration prints a duration without trailing zero units ("1h", not
 // "1h0m0s").
-func fmtDuration(d time.Duration) string {
+func FormatDuration(d time.Duration) string {
 	s := d.String()
 	if t, ok := strings.CutSuffix(s, "m0s"); ok && strings.ContainsAny(t, "0123456789") {
 		s = t + "m"

@@ -1,12 +1,13 @@
 // A strict decoder from a yaml.Node tree into the config structs: it knows
-// every key by its yaml tag, reports unknown and duplicate keys with their
-// paths, expands ${VAR} in scalar values and collects every problem instead
-// of stopping at the first.
+// every key by its yaml tag, reports unknown keys (with the nearest known
+// one) and duplicate keys with their paths, expands ${VAR} in scalar values
+// and collects every problem instead of stopping at the first.
 
 package config
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -17,6 +18,7 @@ import (
 type decoder struct {
 	lookup   LookupEnv
 	readFile func(string) ([]byte, error)
+	kinds    SinkKinds // the sink kinds sinks[] may use
 	problems Problems
 	inline   []string                         // paths of secrets written (at least partly) literally in the file
 	warnings []string                         // "path: what", for things allowed but unwise
@@ -70,6 +72,8 @@ func (d *decoder) decodeValue(path string, n *yaml.Node, v reflect.Value) {
 		d.decodeStruct(path, n, v)
 	case v.Kind() == reflect.Slice:
 		d.decodeSlice(path, n, v)
+	case v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String:
+		d.decodeMap(path, n, v)
 	default:
 		d.problems.add(path, "cannot decode into %s", v.Type())
 	}
@@ -98,25 +102,70 @@ func (d *decoder) decodeFields(path string, pairs []pair, v reflect.Value, skip 
 		if skip[key] {
 			continue
 		}
-		if i, ok := fields[key]; ok {
+		if f, ok := fields[key]; ok {
 			d.markSeen(v.Type(), key)
-			d.decodeValue(kp, p.value, v.Field(i))
+			d.decodeValue(kp, p.value, v.FieldByIndex(f.index))
 			continue
 		}
 		if base, ok := strings.CutSuffix(key, "_file"); ok {
-			if i, ok := fields[base]; ok && v.Field(i).Type() == reflect.TypeFor[Secret]() {
+			if f, ok := fields[base]; ok && f.secret {
 				d.markSeen(v.Type(), base)
 				if present[base] {
 					d.problems.add(kp, "%s and %s are both set (use one)", base, key)
 					continue
 				}
-				d.decodeSecretFile(kp, p.value, v.Field(i))
+				d.decodeSecretFile(kp, p.value, v.FieldByIndex(f.index))
 				continue
 			}
 		}
-		d.problems.add(kp, "unknown key")
+		d.problems.add(kp, "unknown key%s", didYouMean(key, knownKeys(v.Type(), skip)))
 	}
 	d.checkCleartext(path, v)
+}
+
+// knownKeys lists the keys a struct accepts, in field order: its yaml names,
+// k_file for each Secret k, and the keys its caller handles (skip).
+func knownKeys(t reflect.Type, skip map[string]bool) []string {
+	keys := make([]string, 0, len(skip))
+	for k := range skip {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	fields := yamlFields(t)
+	for _, name := range fieldOrder(fields) {
+		keys = append(keys, name)
+		if fields[name].secret {
+			keys = append(keys, name+"_file")
+		}
+	}
+	return keys
+}
+
+// fieldOrder lists a struct's keys in the order of its fields.
+func fieldOrder(fields map[string]yamlField) []string {
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b string) int { return slices.Compare(fields[a].index, fields[b].index) })
+	return names
+}
+
+// decodeMap decodes a mapping of names to values (such as headers): every
+// key is the user's, so none is unknown; values decode like any other.
+func (d *decoder) decodeMap(path string, n *yaml.Node, v reflect.Value) {
+	if n.Kind != yaml.MappingNode {
+		d.problems.add(path, "expected a mapping of keys, got %s", kindName(n))
+		return
+	}
+	pairs := d.pairs(path, n)
+	out := reflect.MakeMapWithSize(v.Type(), len(pairs))
+	for _, p := range pairs {
+		el := reflect.New(v.Type().Elem()).Elem()
+		d.decodeValue(field(path, p.key.Value), p.value, el)
+		out.SetMapIndex(reflect.ValueOf(p.key.Value).Convert(v.Type().Key()), el)
+	}
+	v.Set(out)
 }
 
 // decodeSlice decodes a list; input items start from DefaultInput.
@@ -211,18 +260,33 @@ func (d *decoder) markSeen(t reflect.Type, key string) {
 	d.seen[t][key] = true
 }
 
-var fieldCache sync.Map // reflect.Type → map[string]int
+var fieldCache sync.Map // reflect.Type → map[string]yamlField
 
-// yamlFields maps a struct's yaml key names to field indexes.
-func yamlFields(t reflect.Type) map[string]int {
+// yamlField is where a yaml key lives in a struct.
+type yamlField struct {
+	index  []int // for reflect.Value.FieldByIndex
+	secret bool  // a Secret, which also accepts key_file
+}
+
+// yamlFields maps a struct's yaml key names to its fields. A struct field
+// tagged `yaml:",inline"` lends its keys to the enclosing struct (a kind's
+// tls block can add keys to config.TLS).
+func yamlFields(t reflect.Type) map[string]yamlField {
 	if m, ok := fieldCache.Load(t); ok {
-		return m.(map[string]int)
+		return m.(map[string]yamlField)
 	}
-	m := map[string]int{}
+	m := map[string]yamlField{}
 	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		if name != "" && name != "-" && t.Field(i).IsExported() {
-			m[name] = i
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case !f.IsExported() || name == "-":
+		case name == "" && opts == "inline" && f.Type.Kind() == reflect.Struct:
+			for k, sub := range yamlFields(f.Type) {
+				m[k] = yamlField{index: append([]int{i}, sub.index...), secret: sub.secret}
+			}
+		case name != "":
+			m[name] = yamlField{index: []int{i}, secret: f.Type == reflect.TypeFor[Secret]()}
 		}
 	}
 	fieldCache.Store(t, m)

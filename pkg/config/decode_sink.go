@@ -1,5 +1,6 @@
 // Decoding of sinks[]: read `type` first, then decode the same mapping into
-// that type's struct.
+// that kind's config struct over its defaults, through the table of kinds
+// Load was given.
 
 package config
 
@@ -8,9 +9,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 )
-
-// sinkTypeList is how messages name the known sink types.
-const sinkTypeList = SinkSplunkHEC + ", " + SinkSyslog + " or " + SinkFile
 
 // decodeSinks decodes the sinks list.
 func (d *decoder) decodeSinks(path string, n *yaml.Node, v reflect.Value) {
@@ -25,7 +23,7 @@ func (d *decoder) decodeSinks(path string, n *yaml.Node, v reflect.Value) {
 	v.Set(reflect.ValueOf(sinks))
 }
 
-// decodeSink decodes one sink: name and type, then the type's own keys over
+// decodeSink decodes one sink: name and type, then the kind's own keys over
 // its defaults.
 func (d *decoder) decodeSink(path string, n *yaml.Node) Sink {
 	var s Sink
@@ -45,7 +43,7 @@ func (d *decoder) decodeSink(path string, n *yaml.Node) Sink {
 	}
 	tp := field(path, "type")
 	if typeNode == nil || isNull(resolve(typeNode)) {
-		d.problems.add(tp, "required (%s)", sinkTypeList)
+		d.problems.add(tp, "required (%s)", typeList(d.kinds))
 		return s
 	}
 	t, ok := d.scalar(tp, typeNode)
@@ -53,27 +51,29 @@ func (d *decoder) decodeSink(path string, n *yaml.Node) Sink {
 		return s
 	}
 	s.Type = t
-	skip := map[string]bool{"name": true, "type": true}
-	switch t {
-	case SinkSplunkHEC:
-		h := DefaultHEC()
-		d.decodeFields(path, pairs, reflect.ValueOf(&h).Elem(), skip)
-		s.HEC = &h
-	case SinkSyslog:
-		sl := DefaultSyslog()
-		d.decodeFields(path, pairs, reflect.ValueOf(&sl).Elem(), skip)
-		if sl.MaxMessageBytes == 0 {
-			sl.MaxMessageBytes = DefaultMaxMessageBytesFor(sl.Network)
-		}
-		s.Syslog = &sl
-	case SinkFile:
-		f := DefaultFile()
-		d.decodeFields(path, pairs, reflect.ValueOf(&f).Elem(), skip)
-		s.File = &f
-	case "":
-		d.problems.add(tp, "required (%s)", sinkTypeList)
-	default:
-		d.problems.add(tp, "unknown sink type %q (want %s)", t, sinkTypeList)
+	if t == "" {
+		d.problems.add(tp, "required (%s)", typeList(d.kinds))
+		return s
 	}
+	var def SinkConfig
+	if d.kinds != nil {
+		def, ok = d.kinds.DefaultSinkConfig(t)
+	}
+	if !ok || def == nil || reflect.TypeOf(def).Kind() != reflect.Struct {
+		d.problems.add(tp, "unknown sink type %q (want %s)%s", t, typeList(d.kinds), didYouMean(t, sinkTypes(d.kinds)))
+		return s
+	}
+	cv := reflect.New(reflect.TypeOf(def)).Elem()
+	cv.Set(reflect.ValueOf(def))
+	d.decodeFields(path, pairs, cv, map[string]bool{"name": true, "type": true})
+	s.Config = cv.Interface().(SinkConfig)
 	return s
+}
+
+// sinkTypes lists the known types; none without a table.
+func sinkTypes(kinds SinkKinds) []string {
+	if kinds == nil {
+		return nil
+	}
+	return kinds.SinkTypes()
 }

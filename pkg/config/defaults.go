@@ -1,4 +1,5 @@
-// Defaults of SPEC §3: constructors that decoding starts from and overwrites.
+// Defaults of SPEC §3 for the top level and inputs: constructors that
+// decoding starts from and overwrites (each sink kind has its own).
 
 package config
 
@@ -6,19 +7,12 @@ import "time"
 
 // Default values that other packages may want to name.
 const (
-	DefaultStatePath  = "/var/lib/serfwd/state.db"
-	DefaultTokenURL   = "https://auth.proofpoint.com/v1/token"
-	DefaultAPIURL     = "https://ser-api.proofpoint.com"
-	DefaultSourcetype = "proofpoint:ser:summary"
-	DefaultAppName    = "serfwd"
+	DefaultStatePath = "/var/lib/serfwd/state.db"
+	DefaultTokenURL  = "https://auth.proofpoint.com/v1/token"
+	DefaultAPIURL    = "https://ser-api.proofpoint.com"
 
 	// DefaultMaxBodyBytes caps one report answer, after content decoding.
 	DefaultMaxBodyBytes = 256 << 20
-
-	// DefaultMaxMessageBytes is a syslog sink's limit on TCP and TLS;
-	// DefaultMaxMessageBytesUDP on UDP.
-	DefaultMaxMessageBytes    = 8192
-	DefaultMaxMessageBytesUDP = 2048
 )
 
 // Default returns the top-level defaults: no inputs, no sinks.
@@ -47,49 +41,4 @@ func DefaultInput() Input {
 
 		MaxBodyBytes: DefaultMaxBodyBytes,
 	}
-}
-
-// DefaultHEC returns a splunk_hec sink's defaults.
-func DefaultHEC() HEC {
-	return HEC{
-		Sourcetype:     DefaultSourcetype,
-		Source:         "serfwd",
-		BatchMaxEvents: 500,
-		BatchMaxBytes:  1 << 20,
-		BatchTimeout:   time.Second,
-		Compression:    "gzip",
-		AckTimeout:     5 * time.Minute,
-	}
-}
-
-// DefaultSyslog returns a syslog sink's defaults. MaxMessageBytes is 0,
-// meaning "the network's default"; Load replaces it with
-// DefaultMaxMessageBytesFor(network).
-func DefaultSyslog() Syslog {
-	return Syslog{
-		Network:  "tls",
-		Framing:  "octet-counting",
-		Protocol: "rfc5424",
-		Format:   "leef",
-		Facility: "local0",
-		AppName:  DefaultAppName,
-	}
-}
-
-// DefaultFile returns a file sink's defaults.
-func DefaultFile() File {
-	return File{
-		MaxSize:    100 << 20,
-		MaxBackups: 10,
-		Mode:       0o640,
-	}
-}
-
-// DefaultMaxMessageBytesFor is the syslog message limit used when
-// max_message_bytes is not set: 2048 on UDP, 8192 otherwise.
-func DefaultMaxMessageBytesFor(network string) int {
-	if network == "udp" {
-		return DefaultMaxMessageBytesUDP
-	}
-	return DefaultMaxMessageBytes
 }

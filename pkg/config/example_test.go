@@ -1,13 +1,20 @@
-// The shipped example config must load, validate, show every key, and show
-// each key at its default, so that docs and code cannot drift.
+// The shipped example config must load, validate, show every key (of the
+// top level, inputs and every sink kind in the table), and show each key at
+// its default, so that docs and code cannot drift.
 
-package config
+package config_test
 
 import (
 	"os"
 	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/serfwd/serfwd/pkg/agent"
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink/syslog"
 )
 
 const examplePath = "../../configs/serfwd.example.yaml"
@@ -18,23 +25,26 @@ func TestExampleConfigLoadsAndValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := newOptions([]Option{WithLookupEnv(lookupTestEnv)})
-	o.seen = seen
-	cfg, _, err := parse(data, o)
+	cfg, err := config.ParseRecordingKeys(data, seen, testOptions()...)
 	if err != nil {
 		t.Fatalf("loading %s:\n%v", examplePath, err)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatalf("validating %s:\n%v", examplePath, err)
 	}
 	if got := cfg.Inputs[0].ClientSecret.Reveal(); got != "s3cr3t-from-file" {
 		t.Errorf("client_secret_file was not read (got %d bytes)", len(got))
 	}
+	roots := []reflect.Type{reflect.TypeFor[config.Config]()}
+	kinds := agent.SinkKinds()
+	for _, typ := range kinds.SinkTypes() {
+		def, _ := kinds.DefaultSinkConfig(typ)
+		roots = append(roots, reflect.TypeOf(def))
+	}
 	var missing []string
-	for t, keys := range yamlKeysOf(reflect.TypeFor[Config]()) {
-		for _, k := range keys {
-			if !seen[t][k] {
-				missing = append(missing, t.Name()+"."+k)
+	for _, root := range roots {
+		for t, keys := range yamlKeysOf(root) {
+			for _, k := range keys {
+				if !seen[t][k] {
+					missing = append(missing, t.String()+"."+k)
+				}
 			}
 		}
 	}
@@ -50,17 +60,14 @@ func yamlKeysOf(t reflect.Type) map[reflect.Type][]string {
 	out := map[reflect.Type][]string{}
 	var walk func(reflect.Type)
 	walk = func(t reflect.Type) {
-		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 			t = t.Elem()
 		}
-		if _, done := out[t]; done || t.Kind() != reflect.Struct || leafDecoders[t] != nil {
+		if _, done := out[t]; done || t.Kind() != reflect.Struct || config.IsLeaf(t) {
 			return
 		}
-		out[t] = []string{}
+		out[t] = config.StructKeys(t)
 		for i := range t.NumField() {
-			if name := t.Field(i).Tag.Get("yaml"); name != "" && name != "-" {
-				out[t] = append(out[t], name)
-			}
 			walk(t.Field(i).Type)
 		}
 	}
@@ -69,49 +76,65 @@ func yamlKeysOf(t reflect.Type) map[reflect.Type][]string {
 }
 
 func TestExampleConfigShowsDefaults(t *testing.T) {
-	cfg, err := Load(examplePath, WithLookupEnv(lookupTestEnv))
+	cfg, err := config.Load(examplePath, testOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	top := *cfg
 	top.Inputs, top.Sinks = nil, nil
-	if want := Default(); !reflect.DeepEqual(top, want) {
+	if want := config.Default(); !reflect.DeepEqual(top, want) {
 		t.Errorf("top level:\n got %+v\nwant %+v", top, want)
 	}
 	in := cfg.Inputs[0]
 	in.Name, in.ClientID, in.ClientSecret, in.Sinks = "", "", "", nil
-	if want := DefaultInput(); !reflect.DeepEqual(in, want) {
+	if want := config.DefaultInput(); !reflect.DeepEqual(in, want) {
 		t.Errorf("input:\n got %+v\nwant %+v", in, want)
 	}
-	if len(cfg.Sinks) != 3 || cfg.Sinks[0].HEC == nil || cfg.Sinks[1].Syslog == nil || cfg.Sinks[2].File == nil {
-		t.Fatalf("want sinks splunk_hec, syslog, file; got %+v", cfg.Sinks)
+	kinds := agent.SinkKinds()
+	var types []string
+	for _, s := range cfg.Sinks {
+		types = append(types, s.Type)
+		want, _ := kinds.DefaultSinkConfig(s.Type)
+		if sl, ok := want.(syslog.Config); ok {
+			// 0 means "the network's default"; the example shows it for tls.
+			sl.MaxMessageBytes = sl.MessageLimit()
+			want = sl
+		}
+		if got := withoutRequired(s.Config, want); !reflect.DeepEqual(got, want) {
+			t.Errorf("sink %s (%s):\n got %+v\nwant %+v", s.Name, s.Type, got, want)
+		}
 	}
-	hec := *cfg.Sinks[0].HEC
-	hec.URL, hec.Token = "", ""
-	if want := DefaultHEC(); !reflect.DeepEqual(hec, want) {
-		t.Errorf("hec:\n got %+v\nwant %+v", hec, want)
+	for _, typ := range kinds.SinkTypes() {
+		if !slices.Contains(types, typ) {
+			t.Errorf("%s has no %s sink", examplePath, typ)
+		}
 	}
-	sl := *cfg.Sinks[1].Syslog
-	sl.Address = ""
-	want := DefaultSyslog()
-	want.MaxMessageBytes = DefaultMaxMessageBytesFor(want.Network)
-	if !reflect.DeepEqual(sl, want) {
-		t.Errorf("syslog:\n got %+v\nwant %+v", sl, want)
+}
+
+// withoutRequired returns got with every key that has no default (those the
+// defaults fail validation on, such as url or path) set to the default's
+// value: what is left must equal the defaults.
+func withoutRequired(got, defaults config.SinkConfig) config.SinkConfig {
+	v := reflect.New(reflect.TypeOf(got)).Elem()
+	v.Set(reflect.ValueOf(got))
+	d := reflect.ValueOf(defaults)
+	var ps config.Problems
+	if err := defaults.Validate(); err != nil {
+		ps, _ = config.Within("", err).(config.Problems)
 	}
-	f := *cfg.Sinks[2].File
-	f.Path = ""
-	if want := DefaultFile(); !reflect.DeepEqual(f, want) {
-		t.Errorf("file:\n got %+v\nwant %+v", f, want)
+	for _, p := range ps {
+		for i := range v.NumField() {
+			if name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ","); name == p.Path {
+				v.Field(i).Set(d.Field(i))
+			}
+		}
 	}
+	return v.Interface().(config.SinkConfig)
 }
 
 func TestDemoConfigsLoadAndValidate(t *testing.T) {
 	for _, path := range []string{"../../configs/serfwd.simulate.yaml"} {
-		cfg, err := Load(path, WithLookupEnv(lookupTestEnv))
-		if err == nil {
-			err = cfg.Validate()
-		}
-		if err != nil {
+		if _, err := config.LoadAndValidate(path, testOptions()...); err != nil {
 			t.Errorf("%s:\n%v", path, err)
 		}
 	}

@@ -1,3 +1,6 @@
+// ${VAR} expansion: references, $$ escapes and the errors that never quote a
+// value.
+
 package config
 
 import (

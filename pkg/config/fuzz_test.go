@@ -1,4 +1,4 @@
-package config
+package config_test
 
 // fuzz_test.go: Parse never panics on any input; a config it returns
 // validates without panic; and a secret (inline, from ${VAR} or from a
@@ -13,6 +13,10 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/serfwd/serfwd/pkg/config"
+
+	"github.com/serfwd/serfwd/pkg/agent"
 )
 
 // fuzzSeedConfig is a valid config with every secret form.
@@ -40,7 +44,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("inputs: [{name: a, client_secret: x, window: 7m}]\nsinks: []\n"), "hunter22", uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, secret string, mode uint8) {
 		// Any input: no panic, and a returned config validates without one.
-		if cfg, err := Parse(data, WithLookupEnv(func(string) (string, bool) { return "v", true })); err == nil {
+		if cfg, err := config.Parse(data, config.WithSinkKinds(agent.SinkKinds()), config.WithLookupEnv(func(string) (string, bool) { return "v", true })); err == nil {
 			_ = cfg.Validate()
 		}
 		var root yaml.Node
@@ -110,22 +114,20 @@ func parseAll(text, secret string, mode uint8) string {
 		quoted, _ := yaml.Marshal(secret) // a YAML scalar, maybe with a trailing newline
 		text = strings.ReplaceAll(text, `"@SECRET@"`, strings.TrimSuffix(string(quoted), "\n"))
 	}
-	lookup := WithLookupEnv(func(name string) (string, bool) {
+	lookup := config.WithLookupEnv(func(name string) (string, bool) {
 		if name == "FUZZ_SECRET" {
 			return secret, true
 		}
 		return "", false
 	})
-	files := func(o *options) {
-		o.readFile = func(name string) ([]byte, error) {
-			if name == secretFilePath {
-				return []byte(secret + "\n"), nil
-			}
-			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	files := config.WithReadFile(func(name string) ([]byte, error) {
+		if name == secretFilePath {
+			return []byte(secret + "\n"), nil
 		}
-	}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	})
 	var out strings.Builder
-	cfg, err := Parse([]byte(text), lookup, files)
+	cfg, err := config.Parse([]byte(text), config.WithSinkKinds(agent.SinkKinds()), lookup, files)
 	if err != nil {
 		out.WriteString(errorText(err))
 		return out.String()
@@ -142,7 +144,7 @@ func errorText(err error) string {
 	}
 	var b strings.Builder
 	b.WriteString(err.Error())
-	var ps Problems
+	var ps config.Problems
 	if errors.As(err, &ps) {
 		for _, p := range ps {
 			fmt.Fprintf(&b, "\n%s|%s|%v", p.Path, p.Msg, p)

@@ -1,6 +1,7 @@
 // Load reads a config file: YAML into a node tree, strict decoding over the
-// defaults, ${VAR} expansion, *_file secrets, and resolution of each input's
-// sink list.
+// defaults (sinks through the table of kinds it is given), ${VAR} expansion,
+// *_file secrets, and resolution of each input's sink list; LoadAndValidate
+// adds Validate in the same pass.
 
 package config
 
@@ -21,13 +22,19 @@ import (
 type Option func(*options)
 
 type options struct {
+	kinds    SinkKinds
 	lookup   LookupEnv
 	warn     func(msg string)
 	readFile func(string) ([]byte, error)
 	seen     map[reflect.Type]map[string]bool // for the example-file test
 }
 
-// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests).
+// WithSinkKinds is the table of sink kinds that sinks[] may use; without it
+// every sink type is unknown.
+func WithSinkKinds(k SinkKinds) Option { return func(o *options) { o.kinds = k } }
+
+// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests, and the
+// commands' --env-file and --credentials).
 func WithLookupEnv(f LookupEnv) Option { return func(o *options) { o.lookup = f } }
 
 // WithWarnings receives warnings that are not errors, such as a config file
@@ -46,12 +53,26 @@ func newOptions(opts []Option) *options {
 // come back as Problems; a file that cannot be read as a plain error naming
 // it. Load does not validate: call Validate on the result.
 func Load(path string, opts ...Option) (*Config, error) {
+	return load(path, false, opts)
+}
+
+// LoadAndValidate is Load and Validate in one pass, for `serfwd validate`
+// and every command that runs on a config: the problems of decoding and of
+// validation come back together as Problems, decoding's first, except a
+// validation problem that only repeats a decoding one (a key whose value
+// could not be read, at or under its path, or the key its *_file form
+// failed to fill).
+func LoadAndValidate(path string, opts ...Option) (*Config, error) {
+	return load(path, true, opts)
+}
+
+func load(path string, validate bool, opts []Option) (*Config, error) {
 	o := newOptions(opts)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	cfg, d, err := parse(data, o)
+	cfg, d, err := parse(data, o, validate)
 	if d != nil {
 		if len(d.inline) > 0 {
 			if fi, serr := os.Stat(path); serr == nil && fi.Mode().Perm()&0o044 != 0 {
@@ -63,14 +84,17 @@ func Load(path string, opts ...Option) (*Config, error) {
 			o.warn(w)
 		}
 	}
-	return cfg, err
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // Parse decodes a config from YAML text, as Load does for a file; its
 // warnings (not the file-mode one) go to WithWarnings, problems or not.
 func Parse(data []byte, opts ...Option) (*Config, error) {
 	o := newOptions(opts)
-	cfg, d, err := parse(data, o)
+	cfg, d, err := parse(data, o, false)
 	if d != nil {
 		for _, w := range d.warnings {
 			o.warn(w)
@@ -79,15 +103,15 @@ func Parse(data []byte, opts ...Option) (*Config, error) {
 	return cfg, err
 }
 
-// parse decodes data. It also returns the decoder, for the paths of inline
-// secrets and the warnings, also when there are problems (nil when the text
-// is not YAML).
-func parse(data []byte, o *options) (*Config, *decoder, error) {
+// parse decodes data and validates it too when asked. It also returns the
+// decoder, for the paths of inline secrets and the warnings, also when
+// there are problems (nil when the text is not YAML).
+func parse(data []byte, o *options, validate bool) (*Config, *decoder, error) {
 	root, err := parseYAML(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &decoder{lookup: o.lookup, readFile: o.readFile, seen: o.seen}
+	d := &decoder{lookup: o.lookup, readFile: o.readFile, seen: o.seen, kinds: o.kinds}
 	cfg := Default()
 	if doc := resolve(root); !isNull(doc) {
 		if doc.Kind != yaml.MappingNode {
@@ -95,10 +119,16 @@ func parse(data []byte, o *options) (*Config, *decoder, error) {
 		}
 		d.decodeValue("", doc, reflect.ValueOf(&cfg).Elem())
 	}
-	if err := d.problems.err(); err != nil {
+	cfg.resolveSinks()
+	ps := d.problems
+	if validate {
+		var vs Problems
+		cfg.validate(&vs)
+		ps = append(ps, vs.without(d.problems)...)
+	}
+	if err := ps.err(); err != nil {
 		return nil, d, err
 	}
-	cfg.resolveSinks()
 	return &cfg, d, nil
 }
 

@@ -1,4 +1,7 @@
-package config
+// Load and Parse: defaults, value types, *_file secrets, comments, merge keys,
+// warnings and Problems.
+
+package config_test
 
 import (
 	"errors"
@@ -9,6 +12,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink/file"
+	"github.com/serfwd/serfwd/pkg/sink/hec"
+	"github.com/serfwd/serfwd/pkg/sink/syslog"
 )
 
 // writeConfig writes text to a config file in a temporary directory.
@@ -24,9 +32,9 @@ func writeConfig(t *testing.T, text string, mode os.FileMode) string {
 	return path
 }
 
-func mustLoad(t *testing.T, text string, opts ...Option) *Config {
+func mustLoad(t *testing.T, text string, opts ...config.Option) *config.Config {
 	t.Helper()
-	cfg, err := Load(writeConfig(t, text, 0o600), append([]Option{WithLookupEnv(lookupTestEnv)}, opts...)...)
+	cfg, err := config.Load(writeConfig(t, text, 0o600), testOptions(opts...)...)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -50,16 +58,16 @@ func TestLoadDefaults(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	in, hec, sl, udp, f := cfg.Inputs[0], cfg.Sinks[0].HEC, cfg.Sinks[1].Syslog, cfg.Sinks[2].Syslog, cfg.Sinks[3].File
+	in, h, sl, udp, f := cfg.Inputs[0], as[hec.Config](t, cfg.Sinks[0]), as[syslog.Config](t, cfg.Sinks[1]), as[syslog.Config](t, cfg.Sinks[2]), as[file.Config](t, cfg.Sinks[3])
 	checks := []struct {
 		name      string
 		got, want any
 	}{
 		{"state_path", cfg.StatePath, "/var/lib/serfwd/state.db"},
 		{"shutdown_timeout", cfg.ShutdownTimeout, 30 * time.Second},
-		{"log", cfg.Log, Log{Level: "info", Format: "json"}},
+		{"log", cfg.Log, config.Log{Level: "info", Format: "json"}},
 		{"metrics.listen", cfg.Metrics.Listen, ""},
-		{"queue", cfg.Queue.MaxBytesPerSink, Size(256 * 1024 * 1024)},
+		{"queue", cfg.Queue.MaxBytesPerSink, config.Size(256 * 1024 * 1024)},
 		{"token_url", in.TokenURL, "https://auth.proofpoint.com/v1/token"},
 		{"api_url", in.APIURL, "https://ser-api.proofpoint.com"},
 		{"client_secret", in.ClientSecret.Reveal(), "env-ser-secret-value"},
@@ -69,30 +77,30 @@ func TestLoadDefaults(t *testing.T) {
 		{"interval", in.Interval, 5 * time.Minute},
 		{"delay", in.Delay, 10 * time.Minute},
 		{"revisit", in.Revisit, 168 * time.Hour},
-		{"rate_limit", in.RateLimit, RateLimit{N: 1000, Period: time.Minute}},
+		{"rate_limit", in.RateLimit, config.RateLimit{N: 1000, Period: time.Minute}},
 		{"concurrency", in.Concurrency, 4},
 		{"timeout", in.Timeout, 30 * time.Second},
 		{"input sinks", in.Sinks, []string{"splunk", "qradar", "udp", "archive"}},
-		{"hec token", hec.Token.Reveal(), "env-hec-token-value"},
-		{"hec sourcetype", hec.Sourcetype, "proofpoint:ser:summary"},
-		{"hec source", hec.Source, "serfwd"},
-		{"hec batch_max_events", hec.BatchMaxEvents, 500},
-		{"hec batch_max_bytes", hec.BatchMaxBytes, Size(1 << 20)},
-		{"hec batch_timeout", hec.BatchTimeout, time.Second},
-		{"hec compression", hec.Compression, "gzip"},
-		{"hec ack", hec.Ack, false},
-		{"hec ack_timeout", hec.AckTimeout, 5 * time.Minute},
+		{"hec token", h.Token.Reveal(), "env-hec-token-value"},
+		{"hec sourcetype", h.Sourcetype, "proofpoint:ser:summary"},
+		{"hec source", h.Source, "serfwd"},
+		{"hec batch_max_events", h.BatchMaxEvents, 500},
+		{"hec batch_max_bytes", h.BatchMaxBytes, config.Size(1 << 20)},
+		{"hec batch_timeout", h.BatchTimeout, time.Second},
+		{"hec compression", h.Compression, "gzip"},
+		{"hec ack", h.Ack, false},
+		{"hec ack_timeout", h.AckTimeout, 5 * time.Minute},
 		{"syslog network", sl.Network, "tls"},
 		{"syslog framing", sl.Framing, "octet-counting"},
 		{"syslog protocol", sl.Protocol, "rfc5424"},
 		{"syslog format", sl.Format, "leef"},
 		{"syslog facility", sl.Facility, "local0"},
 		{"syslog app_name", sl.AppName, "serfwd"},
-		{"syslog max_message_bytes", sl.MaxMessageBytes, 8192},
-		{"udp max_message_bytes", udp.MaxMessageBytes, 2048},
-		{"file max_size", f.MaxSize, Size(100 << 20)},
+		{"syslog max_message_bytes", sl.MessageLimit(), 8192},
+		{"udp max_message_bytes", udp.MessageLimit(), 2048},
+		{"file max_size", f.MaxSize, config.Size(100 << 20)},
 		{"file max_backups", f.MaxBackups, 10},
-		{"file mode", f.Mode, FileMode(0o640)},
+		{"file mode", f.Mode, config.FileMode(0o640)},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -128,17 +136,17 @@ sinks:
 	}{
 		{"$$ escape", cfg.Inputs[0].ClientID, "$literal$dollar"},
 		{"secret file, LF dropped", cfg.Inputs[0].ClientSecret.Reveal(), "s3cr3t-from-file"},
-		{"token file, CRLF dropped", cfg.Sinks[0].HEC.Token.Reveal(), "hec-from-file"},
+		{"token file, CRLF dropped", as[hec.Config](t, cfg.Sinks[0]).Token.Reveal(), "hec-from-file"},
 		{"start", cfg.Inputs[0].Start, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)},
 		{"start rfc3339 in utc", cfg.Inputs[1].Start, time.Date(2026, 11, 1, 0, 30, 0, 0, time.UTC)},
 		{"window", cfg.Inputs[0].Window, 15 * time.Minute},
-		{"rate_limit", cfg.Inputs[0].RateLimit, RateLimit{N: 100, Period: 10 * time.Second}},
+		{"rate_limit", cfg.Inputs[0].RateLimit, config.RateLimit{N: 100, Period: 10 * time.Second}},
 		{"explicit sinks kept", cfg.Inputs[0].Sinks, []string{"archive"}},
-		{"mode 0600", cfg.Sinks[1].File.Mode, FileMode(0o600)},
-		{"max_size 0", cfg.Sinks[1].File.MaxSize, Size(0)},
-		{"mode \"0644\"", cfg.Sinks[2].File.Mode, FileMode(0o644)},
-		{"mode 0o600", cfg.Sinks[3].File.Mode, FileMode(0o600)},
-		{"udp explicit limit", cfg.Sinks[4].Syslog.MaxMessageBytes, 4000},
+		{"mode 0600", as[file.Config](t, cfg.Sinks[1]).Mode, config.FileMode(0o600)},
+		{"max_size 0", as[file.Config](t, cfg.Sinks[1]).MaxSize, config.Size(0)},
+		{"mode \"0644\"", as[file.Config](t, cfg.Sinks[2]).Mode, config.FileMode(0o644)},
+		{"mode 0o600", as[file.Config](t, cfg.Sinks[3]).Mode, config.FileMode(0o600)},
+		{"udp explicit limit", as[syslog.Config](t, cfg.Sinks[4]).MessageLimit(), 4000},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -162,11 +170,11 @@ func TestLoadSecretFileNewlines(t *testing.T) {
 		if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := Parse([]byte("sinks: [{name: s, type: splunk_hec, url: 'https://h', token_file: "+path+"}]"), WithLookupEnv(lookupTestEnv))
+		cfg, err := config.Parse([]byte("sinks: [{name: s, type: splunk_hec, url: 'https://h', token_file: "+path+"}]"), testOptions()...)
 		if err != nil {
 			t.Fatalf("%q: %v", tt.content, err)
 		}
-		if got := cfg.Sinks[0].HEC.Token.Reveal(); got != tt.want {
+		if got := as[hec.Config](t, cfg.Sinks[0]).Token.Reveal(); got != tt.want {
 			t.Errorf("%q: token %q, want %q", tt.content, got, tt.want)
 		}
 	}
@@ -186,10 +194,10 @@ sinks:
 	if got, want := cfg.Inputs[0].Proxy, "http://proxy:3128/#client-id-123"; got != want {
 		t.Errorf("proxy = %q, want %q", got, want)
 	}
-	if got, want := cfg.Sinks[0].File.Path, "/tmp/a-$b-$c"; got != want {
+	if got, want := as[file.Config](t, cfg.Sinks[0]).Path, "/tmp/a-$b-$c"; got != want {
 		t.Errorf("path = %q, want %q", got, want)
 	}
-	_, err := Parse([]byte("${SER_CLIENT_ID}: x\n"), WithLookupEnv(lookupTestEnv))
+	_, err := config.Parse([]byte("${SER_CLIENT_ID}: x\n"), testOptions()...)
 	if err == nil || !strings.Contains(err.Error(), "${SER_CLIENT_ID}: unknown key") {
 		t.Errorf("a key was expanded or accepted: %v", err)
 	}
@@ -221,11 +229,11 @@ sinks:
 
 func TestLoadMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nope.yaml")
-	_, err := Load(path)
+	_, err := config.Load(path)
 	if err == nil || !strings.Contains(err.Error(), path) || !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err = %v, want one naming %s", err, path)
 	}
-	var ps Problems
+	var ps config.Problems
 	if errors.As(err, &ps) {
 		t.Errorf("a missing file is not a config problem: %v", err)
 	}
@@ -251,7 +259,7 @@ func TestLoadInlineSecretWarning(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.text, tt.mode)
 			var warnings []string
-			if _, err := Load(path, WithLookupEnv(lookupTestEnv), WithWarnings(func(m string) { warnings = append(warnings, m) })); err != nil {
+			if _, err := config.Load(path, testOptions(config.WithWarnings(func(m string) { warnings = append(warnings, m) }))...); err != nil {
 				t.Fatal(err)
 			}
 			if got := len(warnings) > 0; got != tt.warns {
@@ -270,15 +278,15 @@ func TestLoadInlineSecretWarning(t *testing.T) {
 }
 
 func TestProblemsError(t *testing.T) {
-	ps := Problems{{Path: "inputs[0].window", Msg: "bad"}, {Msg: "whole file"}}
+	ps := config.Problems{{Path: "inputs[0].window", Msg: "bad"}, {Msg: "whole file"}}
 	if got, want := ps.Error(), "inputs[0].window: bad\nwhole file"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	var p Problem
+	var p config.Problem
 	if !errors.As(error(ps), &p) || p.Path != "inputs[0].window" {
 		t.Errorf("errors.As(Problem) = %+v", p)
 	}
-	if Problems(nil).err() != nil {
+	if config.Within("x", config.Problems(nil)) != nil {
 		t.Error("no problems must be a nil error")
 	}
 	if !slices.Equal(strings.Split(ps.Error(), "\n"), []string{ps[0].Error(), ps[1].Error()}) {

@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -60,10 +61,61 @@ func (ps *Problems) add(path, format string, args ...any) {
 	*ps = append(*ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
+// addErr records every problem in err under prefix: a Problem's path is
+// appended to prefix, joined errors (errors.Join, Problems) are flattened,
+// and any other error becomes a problem at prefix itself.
+func (ps *Problems) addErr(prefix string, err error) {
+	switch e := err.(type) {
+	case nil:
+	case Problem:
+		*ps = append(*ps, Problem{Path: field(prefix, e.Path), Msg: e.Msg})
+	case Problems:
+		for _, p := range e {
+			ps.addErr(prefix, p)
+		}
+	case interface{ Unwrap() []error }:
+		for _, x := range e.Unwrap() {
+			ps.addErr(prefix, x)
+		}
+	default:
+		*ps = append(*ps, Problem{Path: prefix, Msg: err.Error()})
+	}
+}
+
+// check records the problems of each error (nil ones add nothing).
+func (ps *Problems) check(errs ...error) {
+	for _, err := range errs {
+		ps.addErr("", err)
+	}
+}
+
+// Problemf returns one problem at path, relative to the struct whose
+// Validate reports it: Problemf("url", "required").
+func Problemf(path, format string, args ...any) error {
+	return Problem{Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Within puts every problem of err under path, for a nested block:
+// Within("tls", err) turns "cert_file: …" into "tls.cert_file: …". Joined
+// errors are flattened; an error that is not a Problem is placed at path.
+// It returns nil for nil.
+func Within(path string, err error) error {
+	var ps Problems
+	ps.addErr(path, err)
+	return ps.err()
+}
+
 // field extends a path with a mapping key: field("inputs[0]", "window").
+// Either may be empty; a key that is a list position ("[2]") is appended
+// without a dot.
 func field(path, key string) string {
-	if path == "" {
+	switch {
+	case path == "":
 		return key
+	case key == "":
+		return path
+	case strings.HasPrefix(key, "["):
+		return path + key
 	}
 	return path + "." + key
 }
@@ -71,4 +123,29 @@ func field(path, key string) string {
 // index extends a path with a list position: index("inputs", 0).
 func index(path string, i int) string {
 	return path + "[" + strconv.Itoa(i) + "]"
+}
+
+// without drops the problems that repeat one of decoded's: at the same path
+// or under it (a value that could not be read left a default behind), or at
+// the key whose *_file form failed.
+func (ps Problems) without(decoded Problems) Problems {
+	var out Problems
+	for _, p := range ps {
+		if !slices.ContainsFunc(decoded, func(d Problem) bool { return covers(d.Path, p.Path) }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// covers reports whether a decoding problem at d explains a validation
+// problem at p.
+func covers(d, p string) bool {
+	switch {
+	case d == p, d == p+"_file":
+		return true
+	case d == "":
+		return false
+	}
+	return strings.HasPrefix(p, d+".") || strings.HasPrefix(p, d+"[")
 }

@@ -1,4 +1,6 @@
-package config
+// Secrets never show when a config is printed, in any verb or encoding.
+
+package config_test
 
 import (
 	"encoding/json"
@@ -7,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/serfwd/serfwd/pkg/sink/hec"
 )
 
 func TestSecretsAreRedacted(t *testing.T) {
@@ -18,12 +22,12 @@ sinks:
   - {name: s, type: splunk_hec, url: "https://h:8088", token: inline-hec-token}
   - {name: t, type: splunk_hec, url: "https://h:8088", token_file: "${TESTDATA}/secrets/splunk.token"}
 `)
-	if cfg.Inputs[1].ClientSecret.Reveal() == "" || cfg.Sinks[1].HEC.Token.Reveal() == "" {
+	if cfg.Inputs[1].ClientSecret.Reveal() == "" || as[hec.Config](t, cfg.Sinks[1]).Token.Reveal() == "" {
 		t.Fatal("secrets were not loaded")
 	}
 	renderings := map[string]func() (string, error){}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
-		for name, v := range map[string]any{"cfg": cfg, "*cfg": *cfg, "input": cfg.Inputs[0], "hec": *cfg.Sinks[0].HEC, "token": cfg.Sinks[1].HEC.Token, "sink": cfg.Sinks[1], "sinks": cfg.Sinks} {
+		for name, v := range map[string]any{"cfg": cfg, "*cfg": *cfg, "input": cfg.Inputs[0], "hec": as[hec.Config](t, cfg.Sinks[0]), "token": as[hec.Config](t, cfg.Sinks[1]).Token, "sink": cfg.Sinks[1], "sinks": cfg.Sinks} {
 			renderings[verb+" "+name] = func() (string, error) { return fmt.Sprintf(verb, v), nil }
 		}
 	}
@@ -41,7 +45,7 @@ sinks:
 			}
 		}
 	}
-	if out := fmt.Sprintf("%v", *cfg.Sinks[0].HEC); !strings.Contains(out, "[REDACTED]") {
+	if out := fmt.Sprintf("%v", as[hec.Config](t, cfg.Sinks[0])); !strings.Contains(out, "[REDACTED]") {
 		t.Errorf("expected [REDACTED] in %s", out)
 	}
 }

@@ -6,6 +6,7 @@ package config
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 )
@@ -37,4 +38,26 @@ func (t TLS) ClientConfig() (*tls.Config, error) {
 		conf.Certificates = []tls.Certificate{cert}
 	}
 	return conf, nil
+}
+
+// Validate checks a tls block of a client that may present a certificate:
+// cert_file and key_file go together.
+func (t TLS) Validate() error {
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		return Problemf("", "cert_file and key_file go together: set both or neither")
+	}
+	return nil
+}
+
+// ValidateWithoutClientCert checks a tls block of a client that presents no
+// certificate: cert_file and key_file are refused.
+func (t TLS) ValidateWithoutClientCert() error {
+	var errs []error
+	if t.CertFile != "" {
+		errs = append(errs, Problemf("cert_file", "not supported here (no client certificate is presented to this server)"))
+	}
+	if t.KeyFile != "" {
+		errs = append(errs, Problemf("key_file", "not supported here (no client certificate is presented to this server)"))
+	}
+	return errors.Join(errs...)
 }

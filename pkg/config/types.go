@@ -1,3 +1,6 @@
+// The typed configuration of SPEC §3: the top level, inputs and the value
+// types they share with the sink kinds.
+
 package config
 
 import (
@@ -34,7 +37,7 @@ type Queue struct {
 // TLS holds client TLS options shared by inputs and sinks.
 type TLS struct {
 	CAFile             string `yaml:"ca_file"`
-	CertFile           string `yaml:"cert_file"` // syslog only: client certificate for mutual TLS
+	CertFile           string `yaml:"cert_file"` // client certificate for mutual TLS, where the client presents one
 	KeyFile            string `yaml:"key_file"`
 	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
 }
@@ -65,60 +68,4 @@ type Input struct {
 type RateLimit struct {
 	N      int
 	Period time.Duration
-}
-
-// Sink types.
-const (
-	SinkSplunkHEC = "splunk_hec"
-	SinkSyslog    = "syslog"
-	SinkFile      = "file"
-)
-
-// Sink is one destination. Exactly one of HEC, Syslog and File is set,
-// according to Type.
-type Sink struct {
-	Name   string
-	Type   string
-	HEC    *HEC
-	Syslog *Syslog
-	File   *File
-}
-
-// HEC configures a splunk_hec sink.
-type HEC struct {
-	URL            string        `yaml:"url"`
-	Token          Secret        `yaml:"token"` // or token_file
-	Index          string        `yaml:"index"`
-	Sourcetype     string        `yaml:"sourcetype"`
-	Source         string        `yaml:"source"`
-	Host           string        `yaml:"host"`
-	BatchMaxEvents int           `yaml:"batch_max_events"`
-	BatchMaxBytes  Size          `yaml:"batch_max_bytes"`
-	BatchTimeout   time.Duration `yaml:"batch_timeout"`
-	Compression    string        `yaml:"compression"` // gzip|none
-	Ack            bool          `yaml:"ack"`
-	AckTimeout     time.Duration `yaml:"ack_timeout"`
-	TLS            TLS           `yaml:"tls"`
-}
-
-// Syslog configures a syslog sink.
-type Syslog struct {
-	Address         string `yaml:"address"`
-	Network         string `yaml:"network"`  // udp|tcp|tls
-	Framing         string `yaml:"framing"`  // octet-counting|newline
-	Protocol        string `yaml:"protocol"` // rfc5424|rfc3164
-	Format          string `yaml:"format"`   // leef|cef|json
-	Facility        string `yaml:"facility"`
-	AppName         string `yaml:"app_name"`
-	Hostname        string `yaml:"hostname"`
-	MaxMessageBytes int    `yaml:"max_message_bytes"` // 0 at load means the network's default
-	TLS             TLS    `yaml:"tls"`
-}
-
-// File configures a file sink.
-type File struct {
-	Path       string   `yaml:"path"`
-	MaxSize    Size     `yaml:"max_size"`
-	MaxBackups int      `yaml:"max_backups"`
-	Mode       FileMode `yaml:"mode"`
 }

@@ -27,11 +27,11 @@ func (c *Config) validate(p *Problems) {
 	if strings.TrimSpace(c.StatePath) == "" {
 		p.add("state_path", "required")
 	}
-	checkPositive(p, "shutdown_timeout", c.ShutdownTimeout)
-	checkEnum(p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
-	checkEnum(p, "log.format", c.Log.Format, "json", "console")
+	p.check(CheckPositive("shutdown_timeout", c.ShutdownTimeout),
+		CheckEnum("log.level", c.Log.Level, "debug", "info", "warn", "error"),
+		CheckEnum("log.format", c.Log.Format, "json", "console"))
 	if c.Metrics.Listen != "" {
-		checkHostPort(p, "metrics.listen", c.Metrics.Listen, true)
+		p.check(CheckHostPort("metrics.listen", c.Metrics.Listen, true))
 	}
 	c.validateInputs(p)
 	c.validateSinks(p)
@@ -47,18 +47,16 @@ func (c *Config) validateInputs(p *Problems) {
 		return
 	}
 	sinks := make(map[string]bool, len(c.Sinks))
+	names := make([]string, 0, len(c.Sinks))
 	for _, s := range c.Sinks {
 		sinks[s.Name] = true
+		names = append(names, s.Name)
 	}
-	names := map[string]int{}
+	seen := map[string]int{}
 	for i, in := range c.Inputs {
 		path := index("inputs", i)
 		in.validate(p, path)
-		if j, dup := names[in.Name]; dup && in.Name != "" {
-			p.add(field(path, "name"), "%q is already the name of inputs[%d]", in.Name, j)
-		} else {
-			names[in.Name] = i
-		}
+		checkUnique(p, "inputs", i, in.Name, seen)
 		routed := map[string]bool{}
 		for j, name := range in.Sinks {
 			sp := index(field(path, "sinks"), j)
@@ -66,27 +64,19 @@ func (c *Config) validateInputs(p *Problems) {
 			case routed[name]:
 				p.add(sp, "%q is listed twice", name)
 			case !sinks[name]:
-				p.add(sp, "no sink named %q", name)
+				p.add(sp, "no sink named %q%s", name, didYouMean(name, names))
 			}
 			routed[name] = true
 		}
 	}
 }
 
-// validateSinks checks each sink and name uniqueness.
-func (c *Config) validateSinks(p *Problems) {
-	if len(c.Sinks) == 0 {
-		p.add("sinks", "at least one sink is required")
+// checkUnique reports a name that an earlier item of list (at its index in
+// seen) already has, and records it otherwise.
+func checkUnique(p *Problems, list string, i int, name string, seen map[string]int) {
+	if j, dup := seen[name]; dup && name != "" {
+		p.add(field(index(list, i), "name"), "%q is already the name of %s", name, index(list, j))
 		return
 	}
-	names := map[string]int{}
-	for i, s := range c.Sinks {
-		path := index("sinks", i)
-		s.validate(p, path)
-		if j, dup := names[s.Name]; dup && s.Name != "" {
-			p.add(field(path, "name"), "%q is already the name of sinks[%d]", s.Name, j)
-		} else {
-			names[s.Name] = i
-		}
-	}
+	seen[name] = i
 }

@@ -17,8 +17,8 @@ func (in Input) Validate() error {
 
 func (in Input) validate(p *Problems, path string) {
 	checkName(p, field(path, "name"), in.Name)
-	checkURL(p, field(path, "token_url"), in.TokenURL, "http", "https")
-	checkURL(p, field(path, "api_url"), in.APIURL, "http", "https")
+	p.check(CheckURL(field(path, "token_url"), in.TokenURL, "http", "https"),
+		CheckURL(field(path, "api_url"), in.APIURL, "http", "https"))
 	if strings.TrimSpace(in.ClientID) == "" {
 		p.add(field(path, "client_id"), "required")
 	}
@@ -29,13 +29,13 @@ func (in Input) validate(p *Problems, path string) {
 	if in.Concurrency < 1 || in.Concurrency > MaxConcurrency {
 		p.add(field(path, "concurrency"), "must be from 1 to %d (got %d)", MaxConcurrency, in.Concurrency)
 	}
-	checkPositive(p, field(path, "timeout"), in.Timeout)
+	p.check(CheckPositive(field(path, "timeout"), in.Timeout))
 	if in.MaxBodyBytes < 1 {
 		p.add(field(path, "max_body_bytes"), "must be greater than 0")
 	}
-	checkTLS(p, field(path, "tls"), in.TLS, false)
+	p.addErr(field(path, "tls"), in.TLS.ValidateWithoutClientCert())
 	if in.Proxy != "" {
-		checkURL(p, field(path, "proxy"), in.Proxy, "http", "https", "socks5")
+		p.check(CheckURL(field(path, "proxy"), in.Proxy, "http", "https", "socks5"))
 	}
 }
 
@@ -44,21 +44,20 @@ func (in Input) validateTiming(p *Problems, path string) {
 	const day = 24 * time.Hour
 	switch wp := field(path, "window"); {
 	case in.Window < MinWindow:
-		p.add(wp, "must be at least %s (got %s)", fmtDuration(MinWindow), fmtDuration(in.Window))
+		p.add(wp, "must be at least %s (got %s)", FormatDuration(MinWindow), FormatDuration(in.Window))
 	case day%in.Window != 0:
-		p.add(wp, "%s does not divide 24h evenly, so windows could not align to UTC days (use e.g. 5m, 15m, 30m, 1h, 2h, 3h, 4h, 6h, 12h or 24h)", fmtDuration(in.Window))
+		p.add(wp, "%s does not divide 24h evenly, so windows could not align to UTC days (use e.g. 5m, 15m, 30m, 1h, 2h, 3h, 4h, 6h, 12h or 24h)", FormatDuration(in.Window))
 	}
-	checkPositive(p, field(path, "interval"), in.Interval)
-	checkNotNegative(p, field(path, "delay"), in.Delay)
+	p.check(CheckPositive(field(path, "interval"), in.Interval), CheckNotNegative(field(path, "delay"), in.Delay))
 	if in.Lookback < in.Window && in.Window > 0 {
-		p.add(field(path, "lookback"), "must be at least the window (%s), got %s", fmtDuration(in.Window), fmtDuration(in.Lookback))
+		p.add(field(path, "lookback"), "must be at least the window (%s), got %s", FormatDuration(in.Window), FormatDuration(in.Lookback))
 	}
-	checkNotNegative(p, field(path, "revisit"), in.Revisit)
+	p.check(CheckNotNegative(field(path, "revisit"), in.Revisit))
 	rp := field(path, "rate_limit")
 	if in.RateLimit.N < 1 {
 		p.add(rp, "must allow at least 1 request (got %d)", in.RateLimit.N)
 	}
 	if in.RateLimit.Period < time.Second {
-		p.add(rp, "the period must be at least 1s (got %s)", fmtDuration(in.RateLimit.Period))
+		p.add(rp, "the period must be at least 1s (got %s)", FormatDuration(in.RateLimit.Period))
 	}
 }

@@ -1,3 +1,5 @@
+// The value types of the config: Secret, Size, FileMode and RateLimit.
+
 package config
 
 import (

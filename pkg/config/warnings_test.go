@@ -1,12 +1,13 @@
-package config
+package config_test
 
 import (
 	"errors"
 	"os"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/serfwd/serfwd/pkg/config"
 )
 
 // loadWarnings loads text from a file of mode and returns its warnings,
@@ -19,9 +20,9 @@ func loadWarnings(t *testing.T, text string, mode os.FileMode) ([]string, error)
 		v, ok := map[string]string{"PART": "from-env", "WHOLE": "env-secret", "EMPTY": ""}[name]
 		return v, ok
 	}
-	_, err := Load(path, WithLookupEnv(env), WithWarnings(func(m string) {
+	_, err := config.Load(path, testOptions(config.WithLookupEnv(env), config.WithWarnings(func(m string) {
 		warnings = append(warnings, strings.ReplaceAll(m, path, "FILE"))
-	}))
+	}))...)
 	return warnings, err
 }
 
@@ -88,7 +89,7 @@ func TestWarningsComeWithProblems(t *testing.T) {
 sinks: [{name: f, type: file, path: /tmp/x, bogus: 1}]
 `
 	warnings, err := loadWarnings(t, text, 0o644)
-	var ps Problems
+	var ps config.Problems
 	if !errors.As(err, &ps) || len(ps) != 2 {
 		t.Fatalf("err = %v, want the two problems", err)
 	}
@@ -98,21 +99,5 @@ sinks: [{name: f, type: file, path: /tmp/x, bogus: 1}]
 	}
 	if !slices.Equal(warnings, want) {
 		t.Fatalf("warnings\n%q\nwant\n%q", warnings, want)
-	}
-}
-
-func TestHoldsSecret(t *testing.T) {
-	type headers struct {
-		Endpoint string            `yaml:"endpoint"`
-		Headers  map[string]Secret `yaml:"headers"`
-	}
-	type plain struct {
-		URL string `yaml:"url"`
-	}
-	if !holdsSecret(reflect.TypeFor[headers]()) || !holdsSecret(reflect.TypeFor[HEC]()) || !holdsSecret(reflect.TypeFor[Input]()) {
-		t.Error("a config with secret header values, a HEC or an input holds no secret?")
-	}
-	if holdsSecret(reflect.TypeFor[plain]()) || holdsSecret(reflect.TypeFor[File]()) {
-		t.Error("a config without secrets holds one?")
 	}
 }

@@ -17,6 +17,14 @@ type kafkaLike struct {
 	}
 }
 
+// hecLike stands for a sink config behind config.Sink's interface.
+type hecLike struct {
+	URL   string
+	Token config.Secret
+}
+
+func (hecLike) Validate() error { return nil }
+
 type otlpLike struct {
 	Endpoint string
 	Headers  map[string]config.Secret
@@ -31,7 +39,7 @@ func TestCollectFindsSecretsAnywhere(t *testing.T) {
 	o.nested.nested = o // a cycle
 	cfg := config.Config{
 		Inputs: []config.Input{{Name: "a", ClientSecret: "ser-secret", APIURL: "https://u:url-pw@api.example.com", Proxy: "http://p:proxy-pw@proxy:3128"}},
-		Sinks:  []config.Sink{{Name: "s", HEC: &config.HEC{URL: "https://hec:8088", Token: "hec-token"}}},
+		Sinks:  []config.Sink{{Name: "s", Type: "hec", Config: hecLike{URL: "https://hec:8088", Token: "hec-token"}}},
 	}
 	got := Collect(struct {
 		Cfg   *config.Config

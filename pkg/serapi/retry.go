@@ -7,15 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	retry "github.com/serfwd/serfwd/pkg/backoff"
 	"github.com/serfwd/serfwd/pkg/httpx"
 )
 
@@ -23,7 +22,6 @@ const (
 	defaultRetryMax     = 8
 	defaultRetryWaitMin = time.Second
 	defaultRetryWaitMax = 60 * time.Second
-	maxRetryAfter       = 10 * time.Minute // a longer Retry-After is capped
 )
 
 // checkRetry retries network errors (except those the library deems
@@ -49,13 +47,14 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	return false, nil
 }
 
-// backoff is capped exponential backoff with equal jitter: attempt a waits
-// between half and all of min·2^a (at most max). On 429 and 503 a
-// Retry-After header (seconds or an HTTP date) is honoured instead, up to
-// maxRetryAfter, and never undercut by the jitter.
+// backoff is the retryablehttp Backoff: pkg/backoff's capped exponential
+// backoff with equal jitter, attempt a waiting between half and all of
+// min·2^a (at most max). On 429 and 503 a Retry-After header (seconds or an
+// HTTP date) is honoured instead, up to backoff.MaxRetryAfter, and never
+// undercut by the jitter.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		if d, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return d
 		}
 	}
@@ -64,34 +63,7 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 
 // jitteredBackoff is the exponential part of backoff.
 func jitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
-	d := maxWait
-	if attempt < 30 && minWait<<attempt < maxWait && minWait<<attempt > 0 {
-		d = minWait << attempt
-	}
-	if d <= 0 {
-		return 0
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
-}
-
-// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		d = time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = max(t.Sub(now), 0)
-	} else {
-		return 0, false
-	}
-	return min(d, maxRetryAfter), true
+	return retry.Policy{Min: minWait, Max: maxWait}.Delay(attempt)
 }
 
 // giveUp is the retryablehttp ErrorHandler: it closes the last body and

@@ -1,16 +1,17 @@
+// The delivery loop: one per sink, it reads batches from the sink's durable
+// queue, writes them, retries with backoff and removes them only once the
+// sink confirmed them.
+
 package sink
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/backoff"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -48,9 +49,9 @@ type Loop struct {
 	BatchTimeout time.Duration // how long to wait for more events when fewer than MaxEvents are queued
 	MinBackoff   time.Duration // first retry wait (default 1s)
 	MaxBackoff   time.Duration // cap of the retry wait (default 60s; 5m for configuration problems)
-	// DeadLetterDir is where unreadable queue entries are set aside
-	// (deadletter-<sink>.ndjson); empty stops the loop on one instead.
-	DeadLetterDir string
+	// DeadLetters is where unreadable queue entries are set aside (the
+	// sink's own dead-letter file); nil stops the loop on one instead.
+	DeadLetters *DeadLetters
 }
 
 func (l *Loop) defaults() {
@@ -149,8 +150,8 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 		default:
 			l.Logger.Debug("delivery failed; retrying", fields...)
 		}
-		if !sleep(ctx, wait) {
-			return ctx.Err()
+		if err := backoff.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 	if err := l.Queue.Ack(l.Name, entries); err != nil {
@@ -167,21 +168,17 @@ func (l *Loop) reportDepth() {
 	}
 }
 
-// backoff is capped exponential with full jitter in its upper half; a
+// backoff is pkg/backoff's capped exponential backoff with equal jitter; a
 // destination's Retry-After wins when it asks for longer; configuration
 // problems are retried slowly.
 func (l *Loop) backoff(attempt int, err error) time.Duration {
-	maxWait := l.MaxBackoff
+	p := backoff.Policy{Min: l.MinBackoff, Max: l.MaxBackoff}
 	if IsPermanent(err) {
-		maxWait = max(maxWait, 5*time.Minute)
+		p.Max = max(p.Max, 5*time.Minute)
 	}
-	d := l.MinBackoff << min(attempt-1, 20)
-	if d <= 0 || d > maxWait {
-		d = maxWait
-	}
-	d = d/2 + rand.N(d/2+1)
-	if after, ok := RetryAfterDelay(err); ok && after > d {
-		d = min(after, 10*time.Minute)
+	d := p.Delay(attempt - 1)
+	if after, ok := RetryAfterDelay(err); ok {
+		d = backoff.AtLeast(d, after)
 	}
 	return d
 }
@@ -223,53 +220,22 @@ func (l *Loop) decode(entries []state.Entry) ([]event.Event, []state.Entry, erro
 }
 
 // setAside moves an unreadable entry from the queue to the dead-letter file.
-// Without a dead-letter directory it stops the loop instead: nothing is
-// ever dropped.
+// Without a dead-letter file it stops the loop instead: nothing is ever
+// dropped.
 func (l *Loop) setAside(e state.Entry, cause error) error {
-	if l.DeadLetterDir == "" {
+	if l.DeadLetters == nil {
 		return fmt.Errorf("sink %q: %w", l.Name, cause)
 	}
-	path := filepath.Join(l.DeadLetterDir, "deadletter-"+l.Name+".ndjson")
-	line := fmt.Appendf(nil, `{"time":%q,"sink":%q,"code":"queue-entry","reason":%q,"entry":%q}`+"\n",
-		time.Now().UTC().Format(time.RFC3339Nano), l.Name, cause.Error(), base64.StdEncoding.EncodeToString(e.Data))
-	if err := appendSync(path, line); err != nil {
+	if err := l.DeadLetters.Write(Letter{Code: "queue-entry", Reason: cause.Error(), Entry: e.Data}); err != nil {
 		return fmt.Errorf("sink %q: setting aside an unreadable queue entry (%v): %w", l.Name, cause, err)
 	}
 	l.Logger.Error("unreadable queue entry set aside in the dead-letter file", zap.String("sink", l.Name),
-		zap.Uint64("entry", e.Seq), zap.String("file", path), zap.Error(cause))
+		zap.Uint64("entry", e.Seq), zap.String("file", l.DeadLetters.Path()), zap.Error(cause))
 	l.Observer.Failed(l.Name)
 	if err := l.Queue.Ack(l.Name, []state.Entry{e}); err != nil {
 		return fmt.Errorf("removing a set-aside entry of sink %q: %w", l.Name, err)
 	}
 	return nil
-}
-
-// appendSync appends b to the file at path (created 0600) and syncs it.
-func appendSync(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 func waitFor(ctx context.Context, ch <-chan struct{}, d time.Duration) {

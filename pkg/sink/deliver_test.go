@@ -1,3 +1,6 @@
+// The delivery loop against a real state file: order, draining, error classes,
+// isolation between sinks and unreadable entries.
+
 package sink_test
 
 import (
@@ -212,7 +215,7 @@ func TestLoopSetsAsideUnreadableEntries(t *testing.T) {
 			l := newLoop(t, st, "a", s)
 			dir := t.TempDir()
 			if withDir {
-				l.DeadLetterDir = dir
+				l.DeadLetters = sink.NewDeadLetters(dir, "a")
 			}
 			stop := make(chan struct{})
 			close(stop)

@@ -6,16 +6,15 @@ import (
 	"context"
 	"runtime"
 	"testing"
-
-	"github.com/serfwd/serfwd/pkg/config"
 )
 
 func BenchmarkWrite500(b *testing.B) {
 	const n = 500
 	st := testSettings()
 	st.StateDir = b.TempDir() // the record of each write, as in production
-	s, err := New(st, config.Sink{Name: "bench", Type: Type,
-		File: &config.File{Path: b.TempDir() + "/events.ndjson", MaxSize: 64 << 20, MaxBackups: 1}})
+	c := DefaultConfig()
+	c.Path, c.MaxSize, c.MaxBackups = b.TempDir()+"/events.ndjson", 64<<20, 1
+	s, err := New(st, c)
 	if err != nil {
 		b.Fatal(err)
 	}

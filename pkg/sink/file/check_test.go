@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/serfwd/serfwd/pkg/config"
 )
 
 func TestCheck(t *testing.T) {
@@ -45,7 +43,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSink(t, config.File{Path: tt.path})
+			s := newSink(t, Config{Path: tt.path})
 			check := func() error { return s.Check(context.Background()) }
 			var err error
 			if tt.readOnly && root {

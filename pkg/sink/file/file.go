@@ -10,28 +10,9 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
-
-// Type is the sink type in the configuration.
-const Type = config.SinkFile
-
-// Defaults from SPEC §3.
-const (
-	DefaultMaxSize    = 100 << 20
-	DefaultMaxBackups = 10
-	DefaultMode       = 0o640
-)
-
-// DefaultConfig returns the file sink's defaults; Path has none.
-func DefaultConfig() config.File {
-	return config.File{MaxSize: DefaultMaxSize, MaxBackups: DefaultMaxBackups, Mode: DefaultMode}
-}
-
-// Factory registers the file sink.
-func Factory() sink.Factory { return sink.Factory{Type: Type, New: New} }
 
 // Sink appends events as JSON lines to one file.
 type Sink struct {
@@ -65,34 +46,19 @@ var (
 	_ sink.Checker  = (*Sink)(nil)
 )
 
-// New builds a file sink from c.File. It opens nothing: the file is opened
-// by the first Write.
-func New(s sink.Settings, c config.Sink) (sink.Sink, error) {
-	fc := c.File
-	switch {
-	case fc == nil:
-		return nil, fmt.Errorf("sink %q: missing file settings", c.Name)
-	case fc.Path == "":
-		return nil, fmt.Errorf("sink %q: path: must be set", c.Name)
-	case fc.MaxSize < 0:
-		return nil, fmt.Errorf("sink %q: max_size: must not be negative", c.Name)
-	case fc.MaxBackups < 0:
-		return nil, fmt.Errorf("sink %q: max_backups: must not be negative", c.Name)
-	}
-	mode := os.FileMode(fc.Mode).Perm()
-	if mode == 0 {
-		mode = DefaultMode // the zero value means "not set"
-	}
-	log := s.Logger
-	if log == nil {
-		log = zap.NewNop()
+// New builds a file sink from a valid config. It opens nothing: the file
+// is opened by the first Write.
+func New(s sink.Settings, c Config) (sink.Sink, error) {
+	s = s.WithDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 	}
 	return &Sink{
-		path:       fc.Path,
-		maxSize:    int64(fc.MaxSize),
-		maxBackups: fc.MaxBackups,
-		mode:       mode,
-		log:        log.With(zap.String("path", fc.Path)),
+		path:       c.Path,
+		maxSize:    int64(c.MaxSize),
+		maxBackups: c.MaxBackups,
+		mode:       os.FileMode(c.Mode).Perm(),
+		log:        s.Logger.With(zap.String("path", c.Path)),
 		write:      (*os.File).Write,
 		buf:        make([]byte, 1, 64<<10),
 		tail:       newTailStore(s.StateDir, s.Name),

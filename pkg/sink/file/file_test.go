@@ -29,7 +29,7 @@ func TestWriteLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := tempPath(t)
-			s := newSink(t, config.File{Path: path})
+			s := newSink(t, Config{Path: path})
 			for _, b := range tt.batches {
 				mustWrite(t, s, b)
 			}
@@ -58,7 +58,7 @@ func TestWriteLines(t *testing.T) {
 
 func TestEmptyBatchOpensNothing(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	if err := s.Write(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestAppendsAcrossRestartAndReopen(t *testing.T) {
 	if err := os.WriteFile(path, []byte(before), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	s1 := newSink(t, config.File{Path: path})
+	s1 := newSink(t, Config{Path: path})
 	mustWrite(t, s1, batch(0, 2))
 	if err := s1.Reopen(); err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestAppendsAcrossRestartAndReopen(t *testing.T) {
 	if err := s1.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s2 := newSink(t, config.File{Path: path})
+	s2 := newSink(t, Config{Path: path})
 	mustWrite(t, s2, batch(4, 3))
 	if got, w := readFile(t, path), before+want(batch(0, 7)); got != w {
 		t.Fatalf("file content:\n%s\nwant:\n%s", got, w)
@@ -94,7 +94,7 @@ func TestAppendsAcrossRestartAndReopen(t *testing.T) {
 
 func TestCreatesMissingDirectories(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a", "b", "events.ndjson")
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	mustWrite(t, s, batch(0, 1))
 	if got, w := readFile(t, path), want(batch(0, 1)); got != w {
 		t.Fatalf("file content %q, want %q", got, w)
@@ -116,7 +116,7 @@ func TestRetryAfterShortWrite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := tempPath(t)
-			s := newSink(t, config.File{Path: path})
+			s := newSink(t, Config{Path: path})
 			mustWrite(t, s, batch(0, 1))
 			evs := batch(1, 3)
 			var partial string
@@ -163,7 +163,7 @@ func TestWriteErrorNamesPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSink(t, config.File{Path: tt.path})
+			s := newSink(t, Config{Path: tt.path})
 			for attempt := range 2 { // the retry fails the same way
 				err := s.Write(context.Background(), batch(0, 2))
 				if err == nil || !strings.Contains(err.Error(), tt.path) {
@@ -179,7 +179,7 @@ func TestWriteErrorNamesPath(t *testing.T) {
 
 func TestReopenAfterExternalRename(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	mustWrite(t, s, batch(0, 2))
 	moved := path + ".logrotate"
 	if err := os.Rename(path, moved); err != nil {
@@ -201,7 +201,7 @@ func TestReopenAfterExternalRename(t *testing.T) {
 // lands once, in order, on its own line (run with -race).
 func TestConcurrentReopen(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	const batches, size = 50, 10
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -232,7 +232,7 @@ func TestConcurrentReopen(t *testing.T) {
 
 func TestCloseIsIdempotent(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	mustWrite(t, s, batch(0, 1))
 	for range 2 {
 		if err := s.Close(context.Background()); err != nil {
@@ -249,7 +249,7 @@ func TestCloseIsIdempotent(t *testing.T) {
 
 func TestWriteHonoursCancelledContext(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := s.Write(ctx, batch(0, 1)); !errors.Is(err, context.Canceled) {
@@ -260,17 +260,17 @@ func TestWriteHonoursCancelledContext(t *testing.T) {
 func TestNewRejectsBadConfig(t *testing.T) {
 	tests := []struct {
 		name string
-		file *config.File
+		file Config
 		want string
 	}{
-		{"no file settings", nil, "missing file settings"},
-		{"no path", &config.File{}, "path"},
-		{"negative max_size", &config.File{Path: "x", MaxSize: -1}, "max_size"},
-		{"negative max_backups", &config.File{Path: "x", MaxBackups: -1}, "max_backups"},
+		{"no path", Config{Mode: 0o640}, "path: required"},
+		{"negative max_size", Config{Path: "x", MaxSize: -1, Mode: 0o640}, "max_size: must not be negative"},
+		{"negative max_backups", Config{Path: "x", MaxBackups: -1, Mode: 0o640}, "max_backups: must not be negative"},
+		{"mode without owner write", Config{Path: "x", Mode: 0o440}, "mode: 0440 does not let serfwd write"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := New(sink.Settings{}, config.Sink{Name: "archive", Type: Type, File: tt.file})
+			_, err := New(sink.Settings{Name: "archive"}, tt.file)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("New error %v, want one mentioning %q", err, tt.want)
 			}
@@ -278,14 +278,14 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 }
 
-func TestFactory(t *testing.T) {
-	r, err := sink.NewRegistry(Factory())
+func TestKind(t *testing.T) {
+	r, err := sink.NewRegistry(Kind())
 	if err != nil {
 		t.Fatal(err)
 	}
 	fc := DefaultConfig()
 	fc.Path = tempPath(t)
-	s, err := r.New(sink.Settings{}, config.Sink{Name: "archive", Type: "file", File: &fc})
+	s, err := r.New(sink.Settings{}, config.Sink{Name: "archive", Type: "file", Config: fc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -54,13 +53,17 @@ func want(evs ...[]event.Event) string {
 	return string(b)
 }
 
-// newSink builds a file sink for fc, closed at the end of the test. Every
-// sink of one test shares a state directory, as a restarted serfwd does.
-func newSink(t *testing.T, fc config.File) *Sink {
+// newSink builds a file sink for fc, closed at the end of the test; a mode
+// left at 0 is the default mode. Every sink of one test shares a state
+// directory, as a restarted serfwd does.
+func newSink(t *testing.T, fc Config) *Sink {
 	t.Helper()
+	if fc.Mode == 0 {
+		fc.Mode = DefaultConfig().Mode
+	}
 	st := sink.Settings{Name: "archive", Logger: zaptest.NewLogger(t), Metrics: sink.NopMetrics{},
 		StateDir: stateDir(t)}
-	s, err := New(st, config.Sink{Name: "archive", Type: Type, File: &fc})
+	s, err := New(st, fc)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

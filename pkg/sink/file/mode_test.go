@@ -44,7 +44,7 @@ func TestModeOfNewFilesOnly(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s := newSink(t, config.File{Path: path, Mode: tt.mode})
+			s := newSink(t, Config{Path: path, Mode: tt.mode})
 			mustWrite(t, s, batch(0, 1))
 			assertMode(t, path, tt.want)
 		})
@@ -60,7 +60,7 @@ func TestModeAppliedAfterRotation(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := newSink(t, config.File{Path: path, Mode: 0o640, MaxSize: 10, MaxBackups: 1})
+	s := newSink(t, Config{Path: path, Mode: 0o640, MaxSize: 10, MaxBackups: 1})
 	mustWrite(t, s, batch(0, 1))
 	assertMode(t, path, 0o600)
 	mustWrite(t, s, batch(1, 1))
@@ -72,7 +72,7 @@ func TestDirectoryCreated0750(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	dir := filepath.Join(t.TempDir(), "logs")
-	s := newSink(t, config.File{Path: filepath.Join(dir, "events.ndjson")})
+	s := newSink(t, Config{Path: filepath.Join(dir, "events.ndjson")})
 	mustWrite(t, s, batch(0, 1))
 	assertMode(t, dir, 0o750)
 }
@@ -104,7 +104,7 @@ func TestNonRegularPathIsNotChmoddedOrRotated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	s := newSink(t, config.File{Path: path, Mode: 0o600, MaxSize: 10, MaxBackups: 1})
+	s := newSink(t, Config{Path: path, Mode: 0o600, MaxSize: 10, MaxBackups: 1})
 	mustWrite(t, s, batch(0, 2))
 	mustWrite(t, s, batch(2, 2))
 	assertMode(t, path, 0o644)

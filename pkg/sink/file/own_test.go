@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 )
 
@@ -58,19 +57,19 @@ func TestForeignContentIsKept(t *testing.T) {
 			writeFile(t, path, "a\n")
 		}, "a\n" + want(b1)},
 		{"appended after the sink's write, while it was stopped", func(t *testing.T, path string) {
-			s := newSink(t, config.File{Path: path})
+			s := newSink(t, Config{Path: path})
 			mustWrite(t, s, b0)
 			closeSink(t, s)
 			appendFile(t, path, torn)
 		}, want(b0) + torn + "\n" + want(b1)},
 		{"appended after the sink's interrupted write", func(t *testing.T, path string) {
-			s := newSink(t, config.File{Path: path})
+			s := newSink(t, Config{Path: path})
 			mustWrite(t, s, b0)
 			interruptWrite(t, s, b1, 30)
 			appendFile(t, path, "\n"+long) // the file now ends past the interrupted write
 		}, want(b0) + want(b1)[:30] + "\n" + long + "\n" + want(b1)},
 		{"a new file at the path (logrotate's create)", func(t *testing.T, path string) {
-			s := newSink(t, config.File{Path: path})
+			s := newSink(t, Config{Path: path})
 			mustWrite(t, s, b0)
 			interruptWrite(t, s, b1, 30)
 			if err := os.Rename(path, path+".1"); err != nil {
@@ -87,7 +86,7 @@ func TestForeignContentIsKept(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := tempPath(t)
 			tt.setup(t, path)
-			s := newSink(t, config.File{Path: path}) // a restart
+			s := newSink(t, Config{Path: path}) // a restart
 			mustWrite(t, s, b1)
 			if got := readFile(t, path); got != tt.want {
 				t.Fatalf("file content:\n%q\nwant:\n%q", got, tt.want)
@@ -101,7 +100,7 @@ func TestForeignContentIsKept(t *testing.T) {
 // on a line of its own.
 func TestForeignAppendWhileOpen(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	b0, b1, b2 := batch(0, 2), batch(2, 2), batch(4, 1)
 	mustWrite(t, s, b0)
 	appendFile(t, path, "note from an admin")
@@ -140,7 +139,7 @@ func TestOwnTornWriteIsCut(t *testing.T) {
 			if tt.before != "" {
 				writeFile(t, path, tt.before)
 			}
-			fc := config.File{Path: path}
+			fc := Config{Path: path}
 			s := newSink(t, fc)
 			mustWrite(t, s, b0)
 			interruptWrite(t, s, b1, tt.keep)
@@ -161,7 +160,7 @@ func TestOwnTornWriteIsCut(t *testing.T) {
 // open is bypassed: the cut itself is what is tested.)
 func TestUnreadableTornWriteIsCutToItsStart(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path})
+	s := newSink(t, Config{Path: path})
 	b0, b1 := batch(0, 1), batch(1, 3)
 	mustWrite(t, s, b0)
 	interruptWrite(t, s, b1, len(want(b1))/2)

@@ -52,7 +52,7 @@ func TestRotation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := tempPath(t)
-			fc := config.File{Path: path, MaxSize: config.Size(tt.maxSize), MaxBackups: tt.maxBackups}
+			fc := Config{Path: path, MaxSize: config.Size(tt.maxSize), MaxBackups: tt.maxBackups}
 			s := newSink(t, fc)
 			for _, b := range bs {
 				if tt.restart {
@@ -74,7 +74,7 @@ func TestRotation(t *testing.T) {
 func TestRotationAtExactFit(t *testing.T) {
 	path := tempPath(t)
 	b0, b1, b2 := batch(0, 2), batch(2, 2), batch(4, 1)
-	s := newSink(t, config.File{Path: path, MaxSize: config.Size(len(want(b0, b1))), MaxBackups: 1})
+	s := newSink(t, Config{Path: path, MaxSize: config.Size(len(want(b0, b1))), MaxBackups: 1})
 	mustWrite(t, s, b0)
 	mustWrite(t, s, b1)
 	if got := readFile(t, path+".1"); got != "<missing>" {
@@ -92,7 +92,7 @@ func TestRotationAtExactFit(t *testing.T) {
 // Many small batches with max_size 0: one file, everything in it.
 func TestNoRotationWithoutMaxSize(t *testing.T) {
 	path := tempPath(t)
-	s := newSink(t, config.File{Path: path, MaxBackups: 3})
+	s := newSink(t, Config{Path: path, MaxBackups: 3})
 	for i := range 100 {
 		mustWrite(t, s, batch(i, 1))
 	}

@@ -1,3 +1,6 @@
+// Indexer acknowledgment: acks polled in bulk, resends after ack_timeout, and
+// refusals of the ack endpoint.
+
 package hec
 
 import (
@@ -9,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -38,7 +40,7 @@ func TestWriteAck(t *testing.T) {
 			if len(tc.lost) > 0 {
 				timeout = 150 * time.Millisecond
 			}
-			h := newHarness(t, f.srv.URL, func(c *config.HEC) {
+			h := newHarness(t, f.srv.URL, func(c *Config) {
 				c.Ack, c.AckTimeout, c.BatchMaxEvents = true, timeout, 4
 			})
 			evs := mkEvents(10)
@@ -95,7 +97,7 @@ func TestWriteAckProblems(t *testing.T) {
 	t.Run("ack disabled on the token", func(t *testing.T) {
 		f := newFakeHEC(t, false)
 		f.ackReply = &reply{Status: 400, Code: codeAckDisabled, Text: "ACK is disabled", InvalidEvent: -1}
-		h := newHarness(t, f.srv.URL, func(c *config.HEC) { c.Ack = true })
+		h := newHarness(t, f.srv.URL, func(c *Config) { c.Ack = true })
 		err := h.sink.Write(t.Context(), mkEvents(2))
 		if !sink.IsPermanent(err) || !strings.Contains(err.Error(), ackDisabledHint) {
 			t.Fatalf("Write = %v, want Permanent with %q", err, ackDisabledHint)
@@ -107,7 +109,7 @@ func TestWriteAckProblems(t *testing.T) {
 	t.Run("no ackId in the answer", func(t *testing.T) {
 		f := newFakeHEC(t, false)
 		f.script = []reply{{Status: 200, Code: 0, Text: "Success", InvalidEvent: -1, NoAckID: true}}
-		h := newHarness(t, f.srv.URL, func(c *config.HEC) { c.Ack = true })
+		h := newHarness(t, f.srv.URL, func(c *Config) { c.Ack = true })
 		if err := h.sink.Write(t.Context(), mkEvents(2)); err != nil {
 			t.Fatalf("Write: %v", err)
 		}
@@ -118,7 +120,7 @@ func TestWriteAckProblems(t *testing.T) {
 	t.Run("context ends while waiting", func(t *testing.T) {
 		f := newFakeHEC(t, false)
 		f.lost[0] = true
-		h := newHarness(t, f.srv.URL, func(c *config.HEC) { c.Ack = true })
+		h := newHarness(t, f.srv.URL, func(c *Config) { c.Ack = true })
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		err := h.sink.Write(ctx, mkEvents(2))

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/backoff"
 )
 
 // HEC status codes (Splunk, "Troubleshoot HTTP Event Collector").
@@ -56,7 +58,7 @@ func decodeAnswer(resp *http.Response) answer {
 	if json.Unmarshal(body, &a) != nil || a.Text == "" {
 		a.Text = firstLine(string(body))
 	}
-	a.retryAfter, a.hasRetry = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	a.retryAfter, a.hasRetry = backoff.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	return a
 }
 
@@ -130,25 +132,6 @@ func hint(a answer) string {
 }
 
 const ackDisabledHint = "indexer acknowledgment is not enabled for this HEC token; set ack: false or enable it in Splunk"
-
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
-}
 
 // firstLine shortens a non-JSON body for messages.
 func firstLine(s string) string {

@@ -1,3 +1,5 @@
+// Benchmark of the CPU work of one HEC request: encoding and gzip.
+
 package hec
 
 import (

@@ -1,3 +1,5 @@
+// Check against a fake HEC: health, token accepted or refused.
+
 package hec
 
 import (
@@ -24,7 +26,7 @@ func TestCheck(t *testing.T) {
 			f := newFakeHEC(t, false)
 			tc.health.InvalidEvent = -1
 			f.health = tc.health
-			h := newHarness(t, f.srv.URL, func(c *config.HEC) { c.Token = config.Secret(tc.token) })
+			h := newHarness(t, f.srv.URL, func(c *Config) { c.Token = config.Secret(tc.token) })
 			err := h.sink.Check(t.Context())
 			if tc.wantErr == "" {
 				if err != nil {

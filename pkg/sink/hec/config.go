@@ -1,25 +1,27 @@
-// config.go resolves a config.HEC into the settings the sink works with,
-// filling in SPEC §3 defaults for anything the loader left empty.
+// config.go is the splunk_hec kind's configuration (SPEC §3): its keys and
+// defaults, Validate, how the sink describes itself and its batch limits,
+// and the resolved settings the sink works with.
 package hec
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink"
 )
 
-// Defaults from SPEC §3, applied when a field is left at its zero value.
-const (
-	DefaultSourcetype     = "proofpoint:ser:summary"
-	DefaultSource         = "serfwd"
-	DefaultBatchMaxEvents = 500
-	DefaultBatchMaxBytes  = 1 << 20
-	DefaultAckTimeout     = 5 * time.Minute
-	requestTimeout        = 30 * time.Second
-)
+// Type is the sink type in the config (SPEC §3).
+const Type = "splunk_hec"
+
+// DefaultSourcetype is the sourcetype events carry unless configured.
+const DefaultSourcetype = "proofpoint:ser:summary"
+
+// requestTimeout bounds one HTTP request.
+const requestTimeout = 30 * time.Second
 
 // Paths under the configured base URL.
 const (
@@ -28,7 +30,74 @@ const (
 	pathHealth = "/services/collector/health"
 )
 
-// options is a validated, defaulted HEC configuration.
+// Config configures a splunk_hec sink.
+type Config struct {
+	URL            string        `yaml:"url"`
+	Token          config.Secret `yaml:"token"` // or token_file
+	Index          string        `yaml:"index"`
+	Sourcetype     string        `yaml:"sourcetype"`
+	Source         string        `yaml:"source"`
+	Host           string        `yaml:"host"` // "": the machine's hostname
+	BatchMaxEvents int           `yaml:"batch_max_events"`
+	BatchMaxBytes  config.Size   `yaml:"batch_max_bytes"`
+	BatchTimeout   time.Duration `yaml:"batch_timeout"`
+	Compression    string        `yaml:"compression"` // gzip|none
+	Ack            bool          `yaml:"ack"`
+	AckTimeout     time.Duration `yaml:"ack_timeout"`
+	TLS            config.TLS    `yaml:"tls"`
+}
+
+// DefaultConfig returns a splunk_hec sink's defaults; url and token have
+// none.
+func DefaultConfig() Config {
+	return Config{
+		Sourcetype:     DefaultSourcetype,
+		Source:         "serfwd",
+		BatchMaxEvents: 500,
+		BatchMaxBytes:  1 << 20,
+		BatchTimeout:   time.Second,
+		Compression:    "gzip",
+		AckTimeout:     5 * time.Minute,
+	}
+}
+
+// Validate checks the settings, with paths relative to the sink.
+func (c Config) Validate() error {
+	errs := []error{config.CheckURL("url", c.URL, "http", "https")}
+	if u, err := url.Parse(c.URL); err == nil && strings.Contains(u.Path, "/services/collector") {
+		errs = append(errs, config.Problemf("url", "give the base URL: /services/collector/event is added"))
+	}
+	if c.Token == "" {
+		errs = append(errs, config.Problemf("token", "required (or token_file)"))
+	}
+	if c.BatchMaxEvents < 1 {
+		errs = append(errs, config.Problemf("batch_max_events", "must be at least 1 (got %d)", c.BatchMaxEvents))
+	}
+	if c.BatchMaxBytes <= 0 {
+		errs = append(errs, config.Problemf("batch_max_bytes", "must be greater than 0"))
+	}
+	errs = append(errs,
+		config.CheckPositive("batch_timeout", c.BatchTimeout),
+		config.CheckEnum("compression", c.Compression, "gzip", "none"),
+		config.CheckPositive("ack_timeout", c.AckTimeout),
+		config.Within("tls", c.TLS.ValidateWithoutClientCert()))
+	return errors.Join(errs...)
+}
+
+// Describe says where the sink delivers and what `check` proves.
+func (c Config) Describe() sink.Description {
+	return sink.Description{Target: sink.URLTarget(c.URL), Check: "health ok, token accepted"}
+}
+
+// Limits hands a Write several requests' worth of events: the sink cuts it
+// into requests of batch_max_events itself, and fewer queue transactions
+// per event cost less.
+func (c Config) Limits() sink.Limits {
+	return sink.Limits{MaxEvents: max(c.BatchMaxEvents*4, 1000), BatchTimeout: c.BatchTimeout}
+}
+
+// options are the settings the sink works with, resolved from a valid
+// Config.
 type options struct {
 	base       string         // URL without trailing slash
 	token      *config.Secret // a pointer: %v of an enclosing struct prints an address, not the value
@@ -44,56 +113,27 @@ type options struct {
 	tls        config.TLS
 }
 
-// resolve checks c and fills in defaults; hostname is the default host.
-func resolve(c *config.HEC, hostname string) (options, error) {
-	if c == nil {
-		return options{}, fmt.Errorf("missing splunk_hec settings")
-	}
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return options{}, fmt.Errorf("url %q: want http(s)://host:port", c.URL)
-	}
-	if c.Token == "" {
-		return options{}, fmt.Errorf("token: required")
-	}
+// resolve turns a valid config into options; hostname is the default host.
+func resolve(c Config, hostname string) options {
 	token := c.Token
-	o := options{
+	host := c.Host
+	if host == "" {
+		host = hostname
+	}
+	return options{
 		base:       strings.TrimRight(c.URL, "/"),
 		token:      &token,
 		index:      c.Index,
-		sourcetype: orString(c.Sourcetype, DefaultSourcetype),
-		source:     orString(c.Source, DefaultSource),
-		host:       orString(c.Host, hostname),
+		sourcetype: c.Sourcetype,
+		source:     c.Source,
+		host:       host,
 		maxEvents:  c.BatchMaxEvents,
 		maxBytes:   int(c.BatchMaxBytes),
+		gzip:       c.Compression == "gzip",
 		ack:        c.Ack,
 		ackTimeout: c.AckTimeout,
 		tls:        c.TLS,
 	}
-	switch c.Compression {
-	case "", "gzip":
-		o.gzip = true
-	case "none":
-	default:
-		return options{}, fmt.Errorf("compression %q: want gzip or none", c.Compression)
-	}
-	if o.maxEvents <= 0 {
-		o.maxEvents = DefaultBatchMaxEvents
-	}
-	if o.maxBytes <= 0 {
-		o.maxBytes = DefaultBatchMaxBytes
-	}
-	if o.ackTimeout <= 0 {
-		o.ackTimeout = DefaultAckTimeout
-	}
-	return o, nil
-}
-
-func orString(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // String describes the settings without the token, so that printing them

@@ -37,10 +37,14 @@
 // Write returns at once: requests still waiting for their ack are not
 // remembered as delivered and are sent again by the retry.
 //
-// Dead letters go to <state dir>/deadletter-<sink>.ndjson (mode 0600, appended
-// and fsynced), one JSON line per event
-// ({"time":RFC3339,"sink":…,"code":…,"reason":…,"event":{…}}; code is the HEC
+// Dead letters go to the sink's dead-letter file (sink.DeadLetters, shared
+// with its delivery loop: <state dir>/deadletter-<sink>.ndjson, mode 0600,
+// appended and fsynced), one JSON line per event
+// ({"time":…,"sink":…,"code":…,"reason":…,"event":{…}}; code is the HEC
 // code of the refusal, or the HTTP status when the reply had none, e.g. 413),
 // counted with Metrics.DeadLetter and logged as a warning with the eventId.
 // Nothing is dropped silently: if the file cannot be written, Write fails.
+//
+// The kind's Config (keys, defaults, Validate, description, limits) lives in
+// config.go.
 package hec

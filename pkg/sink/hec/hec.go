@@ -10,16 +10,12 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
-// Type is the sink type in the config (SPEC §3).
-const Type = config.SinkSplunkHEC
-
-// Factory registers the splunk_hec sink.
-func Factory() sink.Factory { return sink.Factory{Type: Type, New: New} }
+// Kind is the splunk_hec entry of the table of sink kinds.
+func Kind() sink.Kind { return sink.NewKind(Type, DefaultConfig, New) }
 
 // Sink delivers events to one Splunk HTTP Event Collector.
 type Sink struct {
@@ -29,7 +25,6 @@ type Sink struct {
 	client   *http.Client
 	meta     []byte // envelope keys shared by every event
 	channel  string // X-Splunk-Request-Channel when ack is on
-	deadPath string
 	done     doneSet
 	problems problemReporter
 	redact   *redact.Redactor // knows the token, for answers that echo it
@@ -38,39 +33,31 @@ type Sink struct {
 	closeOnce        sync.Once
 }
 
-// New builds a splunk_hec sink from c.HEC; host defaults to s.Hostname.
-func New(s sink.Settings, c config.Sink) (sink.Sink, error) {
+// New builds a splunk_hec sink from a valid config; host defaults to
+// s.Hostname. It does not connect.
+func New(s sink.Settings, c Config) (sink.Sink, error) {
 	return newSink(s, c)
 }
 
-func newSink(s sink.Settings, c config.Sink) (*Sink, error) {
-	opt, err := resolve(c.HEC, s.Hostname)
-	if err != nil {
-		return nil, fmt.Errorf("sink %q: %w", c.Name, err)
+func newSink(s sink.Settings, c Config) (*Sink, error) {
+	s = s.WithDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 	}
+	opt := resolve(c, s.Hostname)
 	client, err := newClient(opt.tls)
 	if err != nil {
-		return nil, fmt.Errorf("sink %q: %w", c.Name, err)
-	}
-	if s.Name == "" {
-		s.Name = c.Name
-	}
-	if s.Logger == nil {
-		s.Logger = zap.NewNop()
-	}
-	if s.Metrics == nil {
-		s.Metrics = sink.NopMetrics{}
+		return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 	}
 	k := &Sink{
 		set: s, opt: opt, log: s.Logger, client: client, redact: redact.New(opt.token.Reveal()),
-		meta:     envelopeMeta(opt),
-		deadPath: deadLetterPath(s.StateDir, s.Name),
-		pollMin:  500 * time.Millisecond,
-		pollMax:  4 * time.Second,
+		meta:    envelopeMeta(opt),
+		pollMin: 500 * time.Millisecond,
+		pollMax: 4 * time.Second,
 	}
 	if opt.ack {
 		if k.channel, err = newChannel(); err != nil {
-			return nil, fmt.Errorf("sink %q: creating ack channel: %w", c.Name, err)
+			return nil, fmt.Errorf("sink %q: creating ack channel: %w", s.Name, err)
 		}
 	}
 	if opt.tls.InsecureSkipVerify {

@@ -11,7 +11,6 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -73,18 +72,17 @@ type harness struct {
 }
 
 // newHarness builds a sink for url with mod applied to a default HEC config.
-func newHarness(t *testing.T, url string, mod func(*config.HEC)) *harness {
+func newHarness(t *testing.T, url string, mod func(*Config)) *harness {
 	t.Helper()
-	c := &config.HEC{URL: url, Token: testToken, BatchMaxEvents: 500, BatchMaxBytes: 1 << 20,
-		Compression: "gzip", AckTimeout: time.Minute}
+	c := DefaultConfig()
+	c.URL, c.Token, c.AckTimeout = url, testToken, time.Minute
 	if mod != nil {
-		mod(c)
+		mod(&c)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
 	h := &harness{metrics: &recMetrics{}, logs: logs, dir: t.TempDir()}
 	s, err := newSink(sink.Settings{Name: "splunk", Logger: zap.New(core), StateDir: h.dir,
-		Version: "test", Hostname: "loghost", Metrics: h.metrics},
-		config.Sink{Name: "splunk", Type: Type, HEC: c})
+		Version: "test", Hostname: "loghost", Metrics: h.metrics}, c)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

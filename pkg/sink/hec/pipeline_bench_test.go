@@ -133,8 +133,9 @@ func BenchmarkPipeline(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer st.Close()
-			o := options{host: "loghost", source: "serfwd", sourcetype: DefaultSourcetype, index: "proofpoint",
-				maxEvents: DefaultBatchMaxEvents, maxBytes: DefaultBatchMaxBytes}
+			c := DefaultConfig()
+			c.URL, c.Token, c.Index = "https://splunk.example.com:8088", testToken, "proofpoint"
+			o := resolve(c, "loghost")
 			meta := envelopeMeta(o)
 			w := serapi.Window{Start: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
 			var ms runtime.MemStats

@@ -1,3 +1,6 @@
+// Refused data: 413 splits, invalid events found and dead-lettered with their
+// code and reason.
+
 package hec
 
 import (

@@ -1,11 +1,11 @@
+// The token never reaches an error or a log line, whatever fails.
+
 package hec
 
 import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/serfwd/serfwd/pkg/config"
 )
 
 // TestSecretNeverLogged drives every failure path with a token Splunk
@@ -16,7 +16,7 @@ func TestSecretNeverLogged(t *testing.T) {
 	tlsF := newFakeHEC(t, true)
 	var texts []string
 	for _, url := range []string{f.srv.URL, tlsF.srv.URL} {
-		h := newHarness(t, url, func(c *config.HEC) { c.Token = secret; c.Ack = true })
+		h := newHarness(t, url, func(c *Config) { c.Token = secret; c.Ack = true })
 		for _, err := range []error{h.sink.Write(t.Context(), mkEvents(2)), h.sink.Check(t.Context())} {
 			if err != nil {
 				texts = append(texts, err.Error(), fmt.Sprintf("%+v %#v", err, err))

@@ -1,3 +1,6 @@
+// TLS to HEC: ca_file, system roots, insecure_skip_verify, and a CA file
+// without certificates.
+
 package hec
 
 import (
@@ -30,7 +33,7 @@ func TestTLS(t *testing.T) {
 		{"insecure_skip_verify", config.TLS{InsecureSkipVerify: true}, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, f.srv.URL, func(c *config.HEC) { c.TLS = tc.tls })
+			h := newHarness(t, f.srv.URL, func(c *Config) { c.TLS = tc.tls })
 			err := h.sink.Write(t.Context(), mkEvents(2))
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("Write = %v, want error %v", err, tc.wantErr)
@@ -48,7 +51,8 @@ func TestTLS(t *testing.T) {
 		if err := os.WriteFile(bad, []byte("not a certificate\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		c := config.Sink{Name: "splunk", Type: Type, HEC: &config.HEC{URL: f.srv.URL, Token: testToken, TLS: config.TLS{CAFile: bad}}}
+		c := DefaultConfig()
+		c.URL, c.Token, c.TLS = f.srv.URL, testToken, config.TLS{CAFile: bad}
 		if _, err := New(sink.Settings{Name: "splunk", Metrics: sink.NopMetrics{}}, c); err == nil {
 			t.Fatal("New accepted a CA file without certificates")
 		}

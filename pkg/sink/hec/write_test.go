@@ -1,3 +1,6 @@
+// Write against a fake HEC: envelopes, batch limits, retryable answers and
+// configuration problems.
+
 package hec
 
 import (
@@ -66,7 +69,7 @@ func TestWriteEnvelopes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeHEC(t, false)
-			h := newHarness(t, f.srv.URL+"/", func(c *config.HEC) { c.Compression, c.Index = tc.compression, tc.index })
+			h := newHarness(t, f.srv.URL+"/", func(c *Config) { c.Compression, c.Index = tc.compression, tc.index })
 			evs := make([]event.Event, len(names))
 			for i, n := range names {
 				evs[i] = mkEvent(i, n)
@@ -111,7 +114,7 @@ func TestWriteBatchLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeHEC(t, false)
-			h := newHarness(t, f.srv.URL, func(c *config.HEC) {
+			h := newHarness(t, f.srv.URL, func(c *Config) {
 				c.BatchMaxEvents, c.BatchMaxBytes = tc.maxEvents, config.Size(tc.maxBytes)
 			})
 			evs := mkEvents(tc.n)
@@ -219,7 +222,7 @@ func TestWritePermanent(t *testing.T) {
 				tc.rep.InvalidEvent = -1
 				f.script = []reply{*tc.rep, *tc.rep}
 			}
-			h := newHarness(t, f.srv.URL, func(c *config.HEC) {
+			h := newHarness(t, f.srv.URL, func(c *Config) {
 				if tc.token != "" {
 					c.Token = config.Secret(tc.token)
 				}
@@ -257,7 +260,7 @@ func TestWriteResumes(t *testing.T) {
 	f := newFakeHEC(t, false)
 	ok := reply{Status: 200, Code: 0, Text: "Success", InvalidEvent: -1}
 	f.script = []reply{ok, {Status: 503, Code: codeBusy, Text: "Server is busy", InvalidEvent: -1}}
-	h := newHarness(t, f.srv.URL, func(c *config.HEC) { c.BatchMaxEvents = 4 })
+	h := newHarness(t, f.srv.URL, func(c *Config) { c.BatchMaxEvents = 4 })
 	evs := mkEvents(10)
 	if err := h.sink.Write(t.Context(), evs); err == nil {
 		t.Fatal("first Write succeeded")

@@ -2,10 +2,11 @@ package syslog
 
 // conn.go owns the connection: dial on first use (with a timeout, TCP
 // keepalive, TLS handshake), probe an idle stream connection before each
-// batch, write with a deadline, and on failure reconnect with capped backoff
-// and resend. A stream batch whose write failed is resent whole on the new
-// connection (the old one may have delivered any prefix of it); on UDP the
-// datagrams from the failed one on are resent.
+// batch, and write with a deadline. One attempt per batch: when dialing or
+// writing fails, the connection is closed and the error returned; the
+// delivery loop owns retrying (with backoff), and its retry resends the
+// whole batch on a new connection (the old one may have delivered any
+// prefix of it: duplicates carry the same eventId).
 
 import (
 	"context"
@@ -25,10 +26,7 @@ var (
 	writeTimeout   = 30 * time.Second
 	probeTimeout   = 100 * time.Millisecond // reading what a live peer sent
 	handshakeProbe = 200 * time.Millisecond // waiting for a TLS server's rejection after the handshake
-	backoffBase    = 100 * time.Millisecond
-	backoffMax     = 2 * time.Second
 	keepAliveIdle  = 30 * time.Second
-	maxSendAttempt = 3 // connections tried per Write before it returns an error
 )
 
 // batch is a Write's messages, framed, back to back in buf; ends[i] is
@@ -96,59 +94,39 @@ func confirmHandshake(conn net.Conn) error {
 	return nil
 }
 
-// connect dials, retrying with capped exponential backoff.
-func (t *transport) connect(ctx context.Context) error {
-	for attempt := 0; ; attempt++ {
+// send delivers b in one attempt: a stream connection the peer has closed
+// is replaced first; a failed dial or write closes the connection and
+// returns the error.
+func (t *transport) send(ctx context.Context, b *batch) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sending to %s: %w", t.address, err)
+	}
+	if t.conn != nil && t.network != "udp" && !t.alive() {
+		t.log.Info("syslog peer closed the connection; reconnecting", zap.String("address", t.address))
+		t.closeConn()
+	}
+	if t.conn == nil {
 		conn, err := t.dial(ctx)
-		if err == nil {
-			t.conn = conn
-			return nil
-		}
-		if attempt+1 >= maxSendAttempt || ctx.Err() != nil {
+		if err != nil {
 			return fmt.Errorf("connecting to %s over %s: %w", t.address, t.network, err)
 		}
-		wait := min(backoffBase<<attempt, backoffMax)
-		t.log.Debug("connect failed; retrying", zap.Error(err), zap.Duration("in", wait))
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("connecting to %s over %s: %w", t.address, t.network, ctx.Err())
-		case <-time.After(wait):
-		}
+		t.conn = conn
 	}
-}
-
-// send delivers b, reconnecting and resending as needed.
-func (t *transport) send(ctx context.Context, b *batch) error {
-	next := 0 // UDP: first datagram not yet sent
-	var lastErr error
-	for attempt := 0; attempt < maxSendAttempt; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("sending to %s: %w", t.address, err)
-		}
-		if t.conn != nil && t.network != "udp" && !t.alive() {
-			t.log.Info("syslog peer closed the connection; reconnecting", zap.String("address", t.address))
-			t.closeConn()
-		}
-		if t.conn == nil {
-			if err := t.connect(ctx); err != nil {
-				return err
-			}
-		}
-		var err error
-		if t.network == "udp" {
-			next, err = t.writeDatagrams(ctx, b, next)
-		} else {
-			err = t.writeStream(ctx, b.buf)
-		}
-		if err == nil {
-			return nil
-		}
-		lastErr = err
+	var err error
+	if t.network == "udp" {
+		err = t.writeDatagrams(ctx, b)
+	} else {
+		err = t.writeStream(ctx, b.buf)
+	}
+	if err != nil {
 		t.closeConn()
-		t.log.Warn("syslog write failed; reconnecting and resending",
-			zap.String("address", t.address), zap.Int("attempt", attempt+1), zap.Error(err))
+		if ctx.Err() != nil {
+			return fmt.Errorf("sending to %s: %w", t.address, ctx.Err())
+		}
+		t.log.Warn("syslog write failed; the batch is sent again on a new connection", zap.String("address", t.address), zap.Error(err))
+		return fmt.Errorf("sending %d messages to %s: %w", len(b.ends), t.address, err)
 	}
-	return fmt.Errorf("sending %d messages to %s: %w", len(b.ends), t.address, lastErr)
+	return nil
 }
 
 // alive probes an idle stream connection: false when the peer has closed
@@ -199,24 +177,20 @@ func (t *transport) writeStream(ctx context.Context, buf []byte) error {
 	return nil
 }
 
-// writeDatagrams sends one datagram per message from index from on, and
-// returns the index of the first message not sent.
-func (t *transport) writeDatagrams(ctx context.Context, b *batch, from int) (int, error) {
+// writeDatagrams sends one datagram per message.
+func (t *transport) writeDatagrams(ctx context.Context, b *batch) error {
 	start := 0
-	if from > 0 {
-		start = b.ends[from-1]
-	}
-	for i := from; i < len(b.ends); i++ {
+	for _, end := range b.ends {
 		if err := ctx.Err(); err != nil {
-			return i, err
+			return err
 		}
 		_ = t.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-		if _, err := t.conn.Write(b.buf[start:b.ends[i]]); err != nil {
-			return i, fmt.Errorf("sending datagram to %s: %w", t.address, err)
+		if _, err := t.conn.Write(b.buf[start:end]); err != nil {
+			return fmt.Errorf("sending datagram to %s: %w", t.address, err)
 		}
-		start = b.ends[i]
+		start = end
 	}
-	return len(b.ends), nil
+	return nil
 }
 
 // check dials a separate connection (TLS: with the handshake) and closes it.

@@ -86,7 +86,10 @@ func TestE2ERsyslog(t *testing.T) {
 			}
 			d, out := startRsyslog(t, dir, c, addr, ca, cert, key, 0)
 			cfg := syslogConfig(addr, c.network)
-			cfg.Syslog.Framing, cfg.Syslog.TLS.CAFile = c.framing, ca
+			cfg.TLS.CAFile = ca
+			if c.framing != "" { // UDP has none
+				cfg.Framing = c.framing
+			}
 			s := newSink(t, settings(t), cfg)
 			batches := e2eBatches("rs", 3, 20)
 			for _, b := range batches {
@@ -130,7 +133,7 @@ log { source(s_net); destination(d_file); };
 				"-c", filepath.Join(dir, "syslog-ng.ctl"))
 			d.WaitTCP(addr)
 			cfg := syslogConfig(addr, "tls")
-			cfg.Syslog.Framing, cfg.Syslog.TLS.CAFile = c.framing, ca
+			cfg.Framing, cfg.TLS.CAFile = c.framing, ca
 			s := newSink(t, settings(t), cfg)
 			batches := e2eBatches("sng", 3, 20)
 			for _, b := range batches {

@@ -14,7 +14,6 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -104,11 +103,9 @@ func TestPRI(t *testing.T) {
 		{"user", 5, "<12>"}, {"local7", 0, "<190>"}, {"authpriv", 0, "<86>"},
 	} {
 		t.Run(fmt.Sprintf("%s_%d", c.facility, c.failure), func(t *testing.T) {
-			o, err := resolveOptions(config.Syslog{Address: "h:1", Facility: c.facility}, "h")
-			if err != nil {
-				t.Fatal(err)
-			}
-			f := newFormatter(o, testVersion)
+			c0 := DefaultConfig()
+			c0.Address, c0.Facility = "h:1", c.facility
+			f := newFormatter(resolve(c0, "h"), testVersion)
 			e := userEvent("p", c.failure)
 			msg, _, _ := f.appendMessage(nil, &e)
 			if !strings.HasPrefix(string(msg), c.want) {
@@ -262,7 +259,7 @@ func TestSizeLimitManyExtras(t *testing.T) {
 			s := settings(t)
 			s.Logger = zap.New(core)
 			cfg := syslogConfig("127.0.0.1:1", "tcp")
-			cfg.Syslog.Format, cfg.Syslog.MaxMessageBytes = format, 8192
+			cfg.Format, cfg.MaxMessageBytes = format, 8192
 			sk := newSink(t, s, cfg)
 			sk.encode([]event.Event{e})
 			msg := string(sk.out.buf[strings.IndexByte(string(sk.out.buf), ' ')+1:])
@@ -313,8 +310,9 @@ func checkShortened(t *testing.T, format string, limit int, e event.Event, dropp
 	s := settings(t)
 	s.Logger, s.Metrics = zap.New(core), m
 	cfg := syslogConfig("127.0.0.1:1", "tcp")
-	cfg.Syslog.Format, cfg.Syslog.MaxMessageBytes = format, limit
+	cfg.Format, cfg.MaxMessageBytes = format, max(limit, MinMaxMessageBytes)
 	sk := newSink(t, s, cfg)
+	sk.opts.maxBytes, sk.fmt.maxBytes = limit, limit // below what a config may set, to exercise truncation
 	sk.encode([]event.Event{e})
 	msg := sk.out.buf[strings.IndexByte(string(sk.out.buf), ' ')+1:]
 	if len(msg) > limit {
@@ -350,43 +348,6 @@ func checkShortened(t *testing.T, format string, limit int, e event.Event, dropp
 		if _, _, err := parseCEF(p.msg); err != nil {
 			t.Errorf("truncated CEF does not parse: %v", err)
 		}
-	}
-}
-
-func TestResolveOptions(t *testing.T) {
-	cases := []struct {
-		name    string
-		in      config.Syslog
-		wantErr string
-		check   func(options) bool
-	}{
-		{"defaults", config.Syslog{Address: "q:6514"}, "", func(o options) bool {
-			return o.network == "tls" && o.framing == "octet-counting" && o.protocol == "rfc5424" &&
-				o.format == "leef" && o.facility == 16 && o.appName == "serfwd" && o.maxBytes == 8192 && o.hostname == "machine"
-		}},
-		{"udp default size", config.Syslog{Address: "q:514", Network: "udp"}, "", func(o options) bool { return o.maxBytes == 2048 }},
-		{"hostname kept", config.Syslog{Address: "q:514", Hostname: "id"}, "", func(o options) bool { return o.hostname == "id" }},
-		{"bad network", config.Syslog{Address: "q:514", Network: "sctp"}, `network "sctp"`, nil},
-		{"bad facility", config.Syslog{Address: "q:514", Facility: "local9"}, `facility "local9"`, nil},
-		{"bad format", config.Syslog{Address: "q:514", Format: "xml"}, `format "xml"`, nil},
-		{"bad address", config.Syslog{Address: "nohost"}, `address "nohost"`, nil},
-		{"tiny limit", config.Syslog{Address: "q:1", MaxMessageBytes: 10}, "at least 128", nil},
-		{"udp limit", config.Syslog{Address: "q:1", Network: "udp", MaxMessageBytes: 70000}, "at most 65507", nil},
-		{"cert without key", config.Syslog{Address: "q:1", TLS: config.TLS{CertFile: "c"}}, "go together", nil},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			o, err := resolveOptions(c.in, "machine")
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-					t.Fatalf("error %v, want %q", err, c.wantErr)
-				}
-				return
-			}
-			if err != nil || !c.check(o) {
-				t.Fatalf("options %+v, error %v", o, err)
-			}
-		})
 	}
 }
 

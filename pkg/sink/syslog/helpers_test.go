@@ -25,7 +25,6 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -137,10 +136,10 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // syslogConfig is a config with the defaults a test usually wants.
-func syslogConfig(addr, network string) config.Sink {
-	return config.Sink{Name: "qradar", Type: Type, Syslog: &config.Syslog{
-		Address: addr, Network: network, Hostname: "loghost", Facility: "local0",
-	}}
+func syslogConfig(addr, network string) Config {
+	c := DefaultConfig()
+	c.Address, c.Network, c.Hostname = addr, network, "loghost"
+	return c
 }
 
 // countingMetrics records Truncated calls.
@@ -168,7 +167,7 @@ func settings(t *testing.T) sink.Settings {
 }
 
 // newSink builds a sink or fails the test.
-func newSink(t *testing.T, s sink.Settings, c config.Sink) *Sink {
+func newSink(t *testing.T, s sink.Settings, c Config) *Sink {
 	t.Helper()
 	sk, err := New(s, c)
 	if err != nil {

@@ -22,7 +22,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/sink"
@@ -125,8 +124,7 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 			defer st.Close()
 			sk, err := New(sink.Settings{Name: "qradar", Logger: zap.NewNop(), Version: testVersion, Hostname: "machine",
-				Metrics: sink.NopMetrics{}}, config.Sink{Name: "qradar", Type: Type, Syslog: &config.Syslog{
-				Address: "127.0.0.1:6514", Network: "tcp", Format: "leef", Hostname: "loghost", Facility: "local0"}})
+				Metrics: sink.NopMetrics{}}, syslogConfig("127.0.0.1:6514", "tcp"))
 			if err != nil {
 				b.Fatal(err)
 			}

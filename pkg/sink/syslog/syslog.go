@@ -11,16 +11,12 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
-// Type is the sink type in the config.
-const Type = config.SinkSyslog
-
-// Factory registers the syslog sink.
-func Factory() sink.Factory { return sink.Factory{Type: Type, New: New} }
+// Kind is the syslog entry of the table of sink kinds.
+func Kind() sink.Kind { return sink.NewKind(Type, DefaultConfig, New) }
 
 var errClosed = errors.New("syslog sink is closed")
 
@@ -44,27 +40,20 @@ var (
 	_ sink.Checker = (*Sink)(nil)
 )
 
-// New builds a syslog sink. It does not connect: the first Write does.
-func New(s sink.Settings, c config.Sink) (sink.Sink, error) {
-	if c.Syslog == nil {
-		return nil, fmt.Errorf("sink %q: missing syslog settings", c.Name)
+// New builds a syslog sink from a valid config. It does not connect: the
+// first Write does.
+func New(s sink.Settings, c Config) (sink.Sink, error) {
+	s = s.WithDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 	}
-	o, err := resolveOptions(*c.Syslog, s.Hostname)
-	if err != nil {
-		return nil, fmt.Errorf("sink %q: %w", c.Name, err)
-	}
+	o := resolve(c, s.Hostname)
 	log := s.Logger
-	if log == nil {
-		log = zap.NewNop()
-	}
-	metrics := s.Metrics
-	if metrics == nil {
-		metrics = sink.NopMetrics{}
-	}
 	tr := &transport{network: o.network, address: o.address, log: log}
 	if o.network == "tls" {
+		var err error
 		if tr.tlsConf, err = buildTLSConfig(o); err != nil {
-			return nil, fmt.Errorf("sink %q: %w", c.Name, err)
+			return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 		}
 		if o.tls.InsecureSkipVerify {
 			log.Warn("TLS CERTIFICATE VERIFICATION IS OFF (insecure_skip_verify): anyone on the path can read and alter these events; set tls.ca_file instead",
@@ -75,13 +64,14 @@ func New(s sink.Settings, c config.Sink) (sink.Sink, error) {
 		log.Info("syslog over UDP: messages lost on the way are lost without notice", zap.String("address", o.address))
 	}
 	return &Sink{
-		name: c.Name, log: log, metrics: metrics, opts: o,
+		name: s.Name, log: log, metrics: s.Metrics, opts: o,
 		fmt: newFormatter(o, s.Version), tr: tr,
 	}, nil
 }
 
 // Write sends one message per event and returns once all were written to
-// the connection; on error the whole batch is to be retried.
+// the connection. It makes one attempt: on error the connection is closed,
+// and the delivery loop's retry resends the whole batch on a new one.
 func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,7 +10,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -30,10 +29,8 @@ func BenchmarkEncode500(b *testing.B) {
 		{"leef", "rfc5424"}, {"cef", "rfc5424"}, {"json", "rfc5424"}, {"leef", "rfc3164"},
 	} {
 		b.Run(tc.format+"_"+tc.protocol, func(b *testing.B) {
-			c := config.Sink{Name: "qradar", Type: Type, Syslog: &config.Syslog{
-				Address: "127.0.0.1:6514", Network: "tcp", Format: tc.format, Protocol: tc.protocol,
-				Hostname: "loghost", Facility: "local0",
-			}}
+			c := syslogConfig("127.0.0.1:6514", "tcp")
+			c.Format, c.Protocol = tc.format, tc.protocol
 			sk, err := New(sink.Settings{Name: "qradar", Logger: zap.NewNop(), Version: testVersion,
 				Hostname: "machine", Metrics: sink.NopMetrics{}}, c)
 			if err != nil {

@@ -5,21 +5,13 @@ package syslog
 // roots, an optional client certificate for mutual TLS, and the server name
 // taken from the address host.
 
-import (
-	"crypto/tls"
-	"fmt"
-	"net"
-)
+import "crypto/tls"
 
 func buildTLSConfig(o options) (*tls.Config, error) {
-	host, _, err := net.SplitHostPort(o.address)
-	if err != nil {
-		return nil, fmt.Errorf("parsing address %q: %w", o.address, err)
-	}
 	conf, err := o.tls.ClientConfig()
 	if err != nil {
 		return nil, err
 	}
-	conf.ServerName = host
+	conf.ServerName = o.serverName()
 	return conf, nil
 }

@@ -47,7 +47,10 @@ func TestExactBytes(t *testing.T) {
 			}
 			r := startReceiver(t, c.network, c.framing, srvTLS, "")
 			cfg := syslogConfig(r.addr(), c.network)
-			cfg.Syslog.Framing, cfg.Syslog.TLS.CAFile = c.framing, pki.caFile
+			cfg.TLS.CAFile = pki.caFile
+			if c.framing != "" { // UDP has none
+				cfg.Framing = c.framing
+			}
 			s := newSink(t, settings(t), cfg)
 			if err := s.Write(t.Context(), events); err != nil {
 				t.Fatal(err)
@@ -130,7 +133,7 @@ func TestReconnectAfterPeerClose(t *testing.T) {
 			}
 			r := startReceiver(t, network, "octet-counting", srvTLS, "")
 			cfg := syslogConfig(r.addr(), network)
-			cfg.Syslog.TLS.CAFile = pki.caFile
+			cfg.TLS.CAFile = pki.caFile
 			s := newSink(t, settings(t), cfg)
 			first, second := manyEvents("a", 5, 0), manyEvents("b", 5, 0)
 			if err := s.Write(t.Context(), first); err != nil {
@@ -161,8 +164,8 @@ func TestResendAfterWriteFailure(t *testing.T) {
 			r.read(i, c)
 			return
 		}
-		// The first connection takes 64 KiB, then resets: the rest of the
-		// batch, still in flight, must be resent on the next connection.
+		// The first connection takes 64 KiB, then resets: the Write fails,
+		// and its retry must resend the whole batch on the next connection.
 		buf := make([]byte, 64<<10)
 		_, _ = c.Read(buf)
 		_ = c.(*net.TCPConn).SetLinger(0)
@@ -171,7 +174,10 @@ func TestResendAfterWriteFailure(t *testing.T) {
 	r.mu.Unlock()
 	s := newSink(t, settings(t), syslogConfig(r.addr(), "tcp"))
 	batch := manyEvents("big", 700, 7000) // about 5 MB: more than the socket buffers hold
-	if err := s.Write(t.Context(), batch); err != nil {
+	if err := s.Write(t.Context(), batch); err == nil {
+		t.Fatal("Write succeeded although the peer reset the connection mid-batch")
+	}
+	if err := s.Write(t.Context(), batch); err != nil { // the delivery loop's retry
 		t.Fatal(err)
 	}
 	msgs := r.waitMessages(len(batch))
@@ -232,7 +238,7 @@ func TestTLSVerification(t *testing.T) {
 			st := settings(t)
 			st.Logger = zap.New(core)
 			cfg := syslogConfig(net.JoinHostPort(c.host, port), "tls")
-			cfg.Syslog.TLS = c.tls
+			cfg.TLS = c.tls
 			s := newSink(t, st, cfg)
 			if logs.Len() != c.warnings {
 				t.Errorf("%d warnings at New, want %d", logs.Len(), c.warnings)
@@ -260,9 +266,9 @@ func TestMutualTLS(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := startReceiver(t, "tls", "octet-counting", serverTLS(t, pki, true), "")
 			cfg := syslogConfig(r.addr(), "tls")
-			cfg.Syslog.TLS.CAFile = pki.caFile
+			cfg.TLS.CAFile = pki.caFile
 			if c.withCert {
-				cfg.Syslog.TLS.CertFile, cfg.Syslog.TLS.KeyFile = pki.clientCert, pki.clientKey
+				cfg.TLS.CertFile, cfg.TLS.KeyFile = pki.clientCert, pki.clientKey
 			}
 			s := newSink(t, settings(t), cfg)
 			err := s.Write(t.Context(), manyEvents("m", 2, 0))
@@ -299,7 +305,7 @@ func TestCheck(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := syslogConfig(c.addr, c.network)
-			cfg.Syslog.TLS.CAFile = pki.caFile
+			cfg.TLS.CAFile = pki.caFile
 			s := newSink(t, settings(t), cfg)
 			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()

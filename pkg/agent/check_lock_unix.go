@@ -3,7 +3,7 @@
 // The state file's lock probe on Unix: bbolt locks with flock, so a
 // non-blocking flock tells whether another process holds it.
 
-package main
+package agent
 
 import (
 	"errors"

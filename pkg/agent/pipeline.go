@@ -1,4 +1,8 @@
-package main
+// The running pipeline of an agent: delivery loops started first, pollers
+// run on top, then stopped in order: pollers first, then the loops get
+// shutdown_timeout to drain their queues.
+
+package agent
 
 import (
 	"context"
@@ -13,31 +17,55 @@ import (
 	"github.com/serfwd/serfwd/pkg/poller"
 )
 
-// pipeline runs an agent's delivery loops and pollers and stops them in the
-// right order: pollers first, then the loops get shutdown_timeout to drain.
+// pipeline is an agent's delivery loops at work.
 type pipeline struct {
-	a        *agent
+	a        *Agent
 	stop     chan struct{} // closed when no more events will be committed
 	hard     context.Context
 	hardStop context.CancelFunc
 	waitSink func() map[string]error
-	fatal    chan error // a state file failure in a poller or loop
+	fatal    chan error // a state file failure in a loop
 }
 
-func startPipeline(a *agent) *pipeline {
+// start runs every delivery loop until drain.
+func (a *Agent) start() *pipeline {
 	p := &pipeline{a: a, stop: make(chan struct{}), fatal: make(chan error, len(a.loops)+len(a.pollers))}
 	p.hard, p.hardStop = context.WithCancel(context.Background())
 	p.waitSink = a.deliveries(p.hard, p.stop, func(err error) { p.fatal <- err })
 	return p
 }
 
+// deliveries runs every delivery loop until they drain after stop is closed
+// or ctx ends. The returned wait reports, per sink, why it did not drain.
+func (a *Agent) deliveries(ctx context.Context, stop <-chan struct{}, onFatal func(error)) (wait func() map[string]error) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failed := map[string]error{}
+	for _, l := range a.loops {
+		wg.Go(func() {
+			if err := l.Run(ctx, stop); err != nil {
+				if ctx.Err() == nil {
+					onFatal(err)
+				}
+				mu.Lock()
+				failed[l.Name] = err
+				mu.Unlock()
+			}
+		})
+	}
+	return func() map[string]error {
+		wg.Wait()
+		return failed
+	}
+}
+
 // poll runs fn for every poller concurrently and waits for all; it returns
 // the errors joined.
-func (p *pipeline) poll(ctx context.Context, fn func(context.Context, *poller.Poller) error) error {
+func (p *pipeline) poll(ctx context.Context, pollers []*poller.Poller, fn func(context.Context, *poller.Poller) error) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
-	for _, pl := range p.a.pollers {
+	for _, pl := range pollers {
 		wg.Go(func() {
 			if err := fn(ctx, pl); err != nil && ctx.Err() == nil {
 				mu.Lock()
@@ -67,8 +95,19 @@ func (p *pipeline) drain(timeout time.Duration) (left map[string]int64) {
 	return left
 }
 
-// describeLeft renders what stays queued, one sink per line.
-func describeLeft(left map[string]int64) []string {
+// remaining reports the queued events of every sink that has some.
+func (a *Agent) remaining() map[string]int64 {
+	out := map[string]int64{}
+	for name := range a.sinks {
+		if st, err := a.store.Stat(name); err == nil && st.Events > 0 {
+			out[name] = st.Events
+		}
+	}
+	return out
+}
+
+// DescribeLeft renders what stays queued, one sink per line.
+func DescribeLeft(left map[string]int64) []string {
 	names := make([]string, 0, len(left))
 	for n := range left {
 		names = append(names, n)

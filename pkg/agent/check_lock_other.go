@@ -2,7 +2,7 @@
 
 // Where flock does not exist, check does not probe the state file's lock.
 
-package main
+package agent
 
 import (
 	"errors"

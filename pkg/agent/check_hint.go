@@ -1,9 +1,9 @@
-// Hints for `serfwd check` when TLS meets a port that speaks plain text: a
+// Hints for Check when TLS meets a port that speaks plain text: a
 // TLS handshake that gets a plain answer (an HTTP server, a syslog banner),
 // or a TLS syslog sink whose server never answers the handshake (a plain
 // TCP syslog port reads the handshake as a message and waits for more).
 
-package main
+package agent
 
 import (
 	"context"
@@ -15,8 +15,9 @@ import (
 	"syscall"
 )
 
-// tlsHint returns "; hint" for a check of target (a URL, tls://address for
-// a TLS syslog sink) that failed with err, or "".
+// tlsHint returns "; hint" for a check of target (a URL, or a sink's
+// Description.Target such as tls://address for a TLS syslog sink) that
+// failed with err, or "".
 func tlsHint(target string, err error) string {
 	var plain tls.RecordHeaderError
 	https := strings.HasPrefix(target, "https://")

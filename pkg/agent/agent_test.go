@@ -1,0 +1,204 @@
+// The agent assembled from a config loaded through the table of sink kinds:
+// the table itself, a one-shot pass from the simulator into a file sink,
+// a command's own sink, and `check` built from the kinds' descriptions
+// with the state path's row.
+
+package agent_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+
+	"github.com/serfwd/serfwd/pkg/agent"
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi/sersim"
+	"github.com/serfwd/serfwd/pkg/sink"
+)
+
+func TestSinkKindsTable(t *testing.T) {
+	kinds := agent.SinkKinds()
+	if got := kinds.SinkTypes(); !slices.Equal(got, []string{"splunk_hec", "syslog", "file"}) {
+		t.Errorf("SinkTypes() = %v", got)
+	}
+	// Every key has a default but the ones a user must give.
+	required := map[string]string{"splunk_hec": "url: required\ntoken: required (or token_file)", "syslog": "address: required", "file": "path: required"}
+	for _, typ := range kinds.SinkTypes() {
+		def, ok := kinds.DefaultSinkConfig(typ)
+		if !ok {
+			t.Fatalf("no defaults for %s", typ)
+		}
+		if err := def.Validate(); err == nil || config.Within("", err).Error() != required[typ] {
+			t.Errorf("%s defaults: Validate() = %v, want %q", typ, err, required[typ])
+		}
+		if _, ok := def.(sink.Config); !ok {
+			t.Errorf("%s: %T is not a sink.Config", typ, def)
+		}
+	}
+}
+
+// startSim starts the simulator for the test.
+func startSim(t *testing.T) *sersim.Server {
+	t.Helper()
+	sim, err := sersim.Start(sersim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	return sim
+}
+
+// loadConfig writes text (with @DIR@, @API@ and @TOKEN@ filled in) and
+// loads it through the agent.
+func loadConfig(t *testing.T, text string, sim *sersim.Server) (*config.Config, string) {
+	t.Helper()
+	dir := t.TempDir()
+	start := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
+	r := strings.NewReplacer("@DIR@", dir, "@API@", sim.URL, "@TOKEN@", sim.TokenURL(), "@START@", event.FormatTime(start))
+	path := filepath.Join(dir, "serfwd.yaml")
+	if err := os.WriteFile(path, []byte(r.Replace(text)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := agent.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, dir
+}
+
+const onceConfig = `
+state_path: @DIR@/state/state.db
+shutdown_timeout: 10s
+inputs:
+  - {name: acme, client_id: id, client_secret: s, api_url: "@API@", token_url: "@TOKEN@", start: "@START@", delay: 0s, revisit: 0s}
+sinks:
+  - {name: archive, type: file, path: "@DIR@/out/events.ndjson"}
+  - {name: console, type: file, path: "@DIR@/unused.ndjson"}
+`
+
+func TestOnceDeliversThroughTheTable(t *testing.T) {
+	sim := startSim(t)
+	cfg, dir := loadConfig(t, onceConfig, sim)
+	own := &recordingSink{}
+	a, err := agent.New(cfg, agent.Options{Logger: zaptest.NewLogger(t), Version: "test", Extra: map[string]sink.Sink{"console": own}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := a.Once(t.Context(), 3)
+	a.Close(context.Background())
+	if res.Err != nil || len(res.Left) != 0 || res.Windows < 3 {
+		t.Fatalf("Once = %+v, want at least 3 windows, all delivered", res)
+	}
+	lines := readEvents(t, filepath.Join(dir, "out", "events.ndjson"))
+	windows := 0
+	for _, l := range lines {
+		if l["eventType"] == event.TypeWindow {
+			windows++
+		}
+	}
+	if windows != res.Windows || len(lines) != own.count() {
+		t.Errorf("file sink: %d events, %d ser.window; the command's own sink %d events; %d windows fetched",
+			len(lines), windows, own.count(), res.Windows)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "unused.ndjson")); err == nil {
+		t.Error("the sink the command supplied was built from its config as well")
+	}
+	want := []agent.SinkTally{
+		{Name: "archive", Delivered: int64(len(lines)), DeadLetterPath: filepath.Join(dir, "state", "deadletter-archive.ndjson")},
+		{Name: "console", Delivered: int64(len(lines)), DeadLetterPath: filepath.Join(dir, "state", "deadletter-console.ndjson")},
+	}
+	if !slices.Equal(res.Sinks, want) {
+		t.Errorf("tallies %+v, want %+v", res.Sinks, want)
+	}
+}
+
+func TestCheckDescribesEachSink(t *testing.T) {
+	sim := startSim(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	cfg, dir := loadConfig(t, `
+state_path: @DIR@/state.db
+inputs:
+  - {name: acme, client_id: id, client_secret: s, api_url: "@API@", token_url: "@TOKEN@", delay: 0s}
+sinks:
+  - {name: archive, type: file, path: "@DIR@/events.ndjson"}
+  - {name: qradar, type: syslog, network: tcp, address: "`+closed+`"}
+`, sim)
+	got := agent.Check(t.Context(), cfg, agent.Options{Logger: zaptest.NewLogger(t)}, 20*time.Second)
+	want := []agent.CheckResult{
+		{Kind: "input", Name: "acme", Target: sim.URL},
+		{Kind: "sink", Name: "archive", Target: filepath.Join(dir, "events.ndjson"), Detail: "writable"},
+		{Kind: "sink", Name: "qradar", Target: "tcp://" + closed, Failed: true},
+		{Kind: "state", Name: "state_path", Target: filepath.Join(dir, "state.db"), Detail: "directory writable (as uid " + strconv.Itoa(os.Geteuid()) + "); no state file yet: serfwd run creates it"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Check = %+v", got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Kind != w.Kind || g.Name != w.Name || g.Target != w.Target || g.Failed != w.Failed || (w.Detail != "" && g.Detail != w.Detail) {
+			t.Errorf("row %d = %+v, want %+v", i, g, w)
+		}
+	}
+	if !strings.HasPrefix(got[0].Detail, "token ok; window ") {
+		t.Errorf("input row: %q", got[0].Detail)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "state.db")); err == nil {
+		t.Error("check opened the state file")
+	}
+}
+
+// recordingSink counts what it is given.
+type recordingSink struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *recordingSink) Write(_ context.Context, evs []event.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n += len(evs)
+	return nil
+}
+
+func (s *recordingSink) Close(context.Context) error { return nil }
+
+func (s *recordingSink) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+// readEvents decodes the JSON objects of an NDJSON file.
+func readEvents(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	for dec := json.NewDecoder(bytes.NewReader(data)); dec.More(); {
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}

@@ -1,0 +1,77 @@
+// The splunk_hec kind's configuration: defaults, Validate with paths
+// relative to the sink, the description and the batch limits.
+
+package hec
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink"
+)
+
+func TestConfigValidate(t *testing.T) {
+	valid := func() Config {
+		c := DefaultConfig()
+		c.URL, c.Token = "https://splunk.example.com:8088", "hec-token-value"
+		return c
+	}
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   []string // exact problems; nil = valid
+	}{
+		{"defaults with url and token", func(*Config) {}, nil},
+		{"http is allowed", func(c *Config) { c.URL = "http://127.0.0.1:8088" }, nil},
+		{"no url, no token", func(c *Config) { c.URL, c.Token = "", "" }, []string{"url: required", "token: required (or token_file)"}},
+		{"endpoint path given", func(c *Config) { c.URL += "/services/collector/event" }, []string{"url: give the base URL: /services/collector/event is added"}},
+		{"ftp", func(c *Config) { c.URL = "ftp://splunk:21" }, []string{"url: the scheme must be http or https"}},
+		{"batch limits", func(c *Config) { c.BatchMaxEvents, c.BatchMaxBytes, c.BatchTimeout = 0, 0, 0 },
+			[]string{"batch_max_events: must be at least 1 (got 0)", "batch_max_bytes: must be greater than 0", "batch_timeout: must be greater than 0 (got 0s)"}},
+		{"compression", func(c *Config) { c.Compression = "zip" }, []string{`compression: "zip" is not one of gzip, none; did you mean gzip?`}},
+		{"ack timeout", func(c *Config) { c.AckTimeout = -time.Second }, []string{"ack_timeout: must be greater than 0 (got -1s)"}},
+		{"client certificate", func(c *Config) { c.TLS.CertFile, c.TLS.KeyFile = "/c", "/k" }, []string{
+			"tls.cert_file: not supported here (no client certificate is presented to this server)",
+			"tls.key_file: not supported here (no client certificate is presented to this server)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := valid()
+			tt.change(&c)
+			err := c.Validate()
+			var got []string
+			if err != nil {
+				got = strings.Split(config.Within("", err).Error(), "\n")
+				if strings.Contains(err.Error(), "hec-token-value") {
+					t.Errorf("a problem shows the token: %v", err)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("problems:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigDescribesAndLimits(t *testing.T) {
+	c := DefaultConfig()
+	c.URL = "https://user:url-pw@splunk.example.com:8088"
+	d := c.Describe()
+	if d.Target != "https://splunk.example.com:8088" || d.Check != "health ok, token accepted" {
+		t.Errorf("Describe() = %+v", d)
+	}
+	for _, tt := range []struct{ events, want int }{{500, 2000}, {100, 1000}, {1000, 4000}} {
+		c.BatchMaxEvents = tt.events
+		if l := c.Limits(); l.MaxEvents != tt.want || l.BatchTimeout != time.Second {
+			t.Errorf("batch_max_events %d: Limits() = %+v, want %d events and the batch_timeout", tt.events, l, tt.want)
+		}
+	}
+}
+
+func TestNewRefusesAnInvalidConfig(t *testing.T) {
+	if _, err := New(sink.Settings{Name: "splunk"}, DefaultConfig()); err == nil || !strings.Contains(err.Error(), "url: required") {
+		t.Errorf("New = %v, want the problems", err)
+	}
+}
