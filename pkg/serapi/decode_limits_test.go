@@ -116,3 +116,23 @@ func TestEndlessValuesInRecordsNameTheirLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbersCutByAReadAreReadWhole: a number that a read cuts short is
+// never taken for the whole number, nor judged by its first part.
+func TestNumbersCutByAReadAreReadWhole(t *testing.T) {
+	body := `{"applicationUsers":[{"status":{"success":` + strings.Repeat("1", 30) + `}},{"status":{"total":1234567}}]}`
+	for cut := 1; cut < len(body); cut++ {
+		r := io.MultiReader(strings.NewReader(body[:cut]), strings.NewReader(body[cut:]))
+		_, err := Decode(iotest.HalfReader(r))
+		if err == nil || !strings.Contains(err.Error(), `"`+strings.Repeat("1", 30)+`" is not a whole number in range`) {
+			t.Fatalf("cut at %d: %v", cut, err)
+		}
+	}
+	good := `{"applicationUsers":[{"status":{"total":1234567}}]}`
+	for cut := 1; cut < len(good); cut++ {
+		rep, err := Decode(io.MultiReader(strings.NewReader(good[:cut]), strings.NewReader(good[cut:])))
+		if err != nil || rep.Users.At(0).Status.Total != 1234567 {
+			t.Fatalf("cut at %d: %v, %+v", cut, err, rep)
+		}
+	}
+}

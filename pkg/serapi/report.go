@@ -12,10 +12,13 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/httpx"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // Report fetches and decodes the summary of window w into memory (see
-// Stream, which it uses).
+// Stream, which it uses, for what is retried and which errors come back).
 func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
 	col := &collector{rep: &Report{}}
 	if err := c.Stream(ctx, w, col); err != nil {
@@ -28,9 +31,11 @@ func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
 // they are decoded (DecodeStream). 429, 5xx and network errors are retried
 // by the transport; a 401 leads to one fresh token and one more try; a 200
 // whose body is not a report (*BodyError) is fetched again a few times,
-// after h.Restart. Other answers give a *StatusError, a record that cannot
-// be read a *FieldError; every error names the window. An error of h ends
-// the fetch and comes back as it is.
+// after h.Restart. Other answers give a *StatusError, a redirect a
+// *httpx.RedirectError, a record that cannot be read or past a limit of
+// SPEC §1 a *FieldError, an answer past max_body_bytes an error matching
+// ErrBodyTooLarge. Errors say which request failed and how, not the window:
+// the caller names it. An error of h ends the fetch and comes back as it is.
 func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
@@ -42,7 +47,7 @@ func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
 		c.log.Warn("report body unusable, fetching the window again",
 			zap.Stringer("window", w), zap.Int("attempt", attempt+1), zap.Error(err))
 		if err := sleepOrWake(ctx, jitteredBackoff(c.opts.RetryWaitMin, c.opts.RetryWaitMax, attempt), nil); err != nil {
-			return fmt.Errorf("fetching window %s: %w", w, err)
+			return err
 		}
 		if err := h.Restart(); err != nil {
 			return err
@@ -54,7 +59,7 @@ func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
 func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool, h StreamHandler) error {
 	tok, err := c.tokens.get(ctx, false, "")
 	if err != nil {
-		return fmt.Errorf("fetching window %s: %w", w, err)
+		return err
 	}
 	resp, err := c.get(ctx, w, tok)
 	if err != nil {
@@ -65,7 +70,7 @@ func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool, h S
 		*refreshed = true
 		c.log.Info("report request unauthorized; fetching a new token", zap.Stringer("window", w))
 		if tok, err = c.tokens.get(ctx, true, tok); err != nil {
-			return fmt.Errorf("fetching window %s: %w", w, err)
+			return err
 		}
 		if resp, err = c.get(ctx, w, tok); err != nil {
 			return err
@@ -74,10 +79,10 @@ func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool, h S
 	defer drainClose(resp.Body)
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
-		return fmt.Errorf("fetching window %s: %w", w, ErrUnauthorized)
+		return fmt.Errorf("requesting report: %w", ErrUnauthorized)
 	case code < 200 || code > 299:
-		serr := &StatusError{Code: code, Host: resp.Request.URL.Host, Prefix: sanitize(readPrefix(resp.Body), tok)}
-		return fmt.Errorf("fetching window %s: %w", w, serr)
+		serr := &StatusError{Code: code, Host: resp.Request.URL.Host, Prefix: c.redactor(tok).Excerpt(readPrefix(resp.Body))}
+		return fmt.Errorf("requesting report: %w", serr)
 	}
 	return c.decodeBody(resp.Body, w, tok, h)
 }
@@ -88,21 +93,22 @@ func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response,
 	u.RawQuery = "startTimeStamp=" + FormatTime(w.Start) + "&endTimeStamp=" + FormatTime(w.End)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		return nil, fmt.Errorf("requesting report: %w", err)
 	}
 	req.Header.Set("Authorization", bearer(tok))
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		return nil, fmt.Errorf("requesting report: %w", redirectHint(err, "api_url"))
 	}
 	return resp, nil
 }
 
-// decodeBody stream-decodes an answer under the size cap into h; tok is
-// kept out of the quoted body prefix.
+// decodeBody stream-decodes an answer under max_body_bytes, counted on
+// decoded bytes, into h; the secret and tok are kept out of the quoted body
+// prefix.
 func (c *Client) decodeBody(body io.Reader, w Window, tok string, h StreamHandler) error {
-	rec := &prefixRecorder{r: &cappedReader{r: body, limit: c.maxBody}}
+	rec := &prefixRecorder{r: httpx.LimitReader(body, c.maxBody, "max_body_bytes")}
 	herr := &handlerError{h: h}
 	err := DecodeStream(rec, herr)
 	var ferr *FieldError
@@ -111,10 +117,16 @@ func (c *Client) decodeBody(body io.Reader, w Window, tok string, h StreamHandle
 		return nil
 	case herr.err != nil && err == herr.err:
 		return err // the handler's own, as it is
-	case errors.Is(err, ErrBodyTooLarge):
-		return fmt.Errorf("window %s: answer larger than %d bytes: %w", w, c.maxBody, ErrBodyTooLarge)
+	case errors.Is(err, httpx.ErrTooLarge):
+		return fmt.Errorf("reading report: %w", err)
 	case errors.As(err, &ferr):
-		return fmt.Errorf("window %s: %w", w, err)
+		return fmt.Errorf("decoding report: %w", err)
 	}
-	return &BodyError{Window: w, Prefix: sanitize(rec.prefix, tok), Err: err}
+	return &BodyError{Window: w, Prefix: c.redactor(tok).Excerpt(rec.prefix), Err: err}
+}
+
+// redactor knows the client secret and the token of a request, for the
+// body excerpts its errors quote.
+func (c *Client) redactor(tok string) *redact.Redactor {
+	return redact.New(c.tokens.clientSecret, tok)
 }

@@ -194,6 +194,10 @@ func (s *scanner) number() []byte {
 		s.limit(ErrStringTooLong)
 		return nil
 	}
+	if s.i == len(s.b) { // it may go on in what is not read yet
+		s.short()
+		return nil
+	}
 	return s.b[begin:s.i]
 }
 
