@@ -16,8 +16,19 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
-// Check reports whether the topic can be written to.
+// Check reports whether the topic can be written to. A connection refused
+// for good (credentials, certificates) ends it at once, as it ends a Write.
 func (s *Sink) Check(ctx context.Context) error {
+	ctx, end := s.watch.start(ctx, s.timeout)
+	defer end()
+	err := s.check(ctx)
+	if cause := context.Cause(ctx); err != nil && cause != nil && s.configProblem(cause) != nil {
+		return s.checkError("connecting", cause)
+	}
+	return err
+}
+
+func (s *Sink) check(ctx context.Context) error {
 	req := kmsg.NewPtrMetadataRequest()
 	t := kmsg.NewMetadataRequestTopic()
 	t.Topic = kmsg.StringPtr(s.topic)

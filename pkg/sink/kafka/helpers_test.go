@@ -164,28 +164,56 @@ func header(r *kgo.Record, key string) string {
 	return ""
 }
 
-// loopRig is a delivery loop over a real state file feeding a sink.
+// loopRig is a delivery loop over a real state file feeding a sink, with
+// counts of its confirmed and failed Writes that tests wait on.
 type loopRig struct {
-	st     *state.Store
-	failed chan struct{} // receives once per failed Write (never blocks the loop)
-	sent   chan int
+	st      *state.Store
+	mu      sync.Mutex
+	sent    int           // events confirmed
+	failed  int           // Writes failed
+	changed chan struct{} // closed and replaced when a count changes
 }
 
-func (r *loopRig) Sent(_ string, n int) {
-	select {
-	case r.sent <- n:
-	default:
-	}
-}
-
-func (r *loopRig) Failed(string) {
-	select {
-	case r.failed <- struct{}{}:
-	default:
-	}
-}
+func (r *loopRig) Sent(_ string, n int) { r.count(func() { r.sent += n }) }
+func (r *loopRig) Failed(string)        { r.count(func() { r.failed++ }) }
 
 func (r *loopRig) QueueDepth(string, int64, int64) {}
+
+func (r *loopRig) count(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f()
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+// counts returns the confirmed events and failed Writes so far.
+func (r *loopRig) counts() (sent, failed int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sent, r.failed
+}
+
+// waitUntil waits until cond holds for the counts; a minute is a safety
+// net, not the assertion.
+func (r *loopRig) waitUntil(t *testing.T, what string, cond func(sent, failed int) bool) {
+	t.Helper()
+	deadline := time.After(time.Minute)
+	for {
+		r.mu.Lock()
+		ok, ch := cond(r.sent, r.failed), r.changed
+		r.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			s, f := r.counts()
+			t.Fatalf("waiting for %s: %d events confirmed, %d Writes failed", what, s, f)
+		}
+	}
+}
 
 // newLoopRig opens a state file and queues events for the sink "pipeline".
 func newLoopRig(t *testing.T, events []event.Event, perEntry int) *loopRig {
@@ -208,7 +236,7 @@ func newLoopRig(t *testing.T, events []event.Event, perEntry int) *loopRig {
 	if err := st.Commit(state.Commit{Input: "acme", Sinks: []string{"pipeline"}, Batches: b}); err != nil {
 		t.Fatal(err)
 	}
-	return &loopRig{st: st, failed: make(chan struct{}, 1), sent: make(chan int, 1024)}
+	return &loopRig{st: st, changed: make(chan struct{})}
 }
 
 // run runs the delivery loop until stop is closed and the queue is empty, or

@@ -91,7 +91,10 @@ func clientOptions(c Config, s sink.Settings, watch *connWatch) ([]kgo.Opt, erro
 	if c.Acks == "leader" {
 		opts = append(opts, kgo.RequiredAcks(kgo.LeaderAck()), kgo.DisableIdempotentWrite())
 	} else {
-		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()))
+		// A Write must end even when a request is in flight to a broker
+		// that went away: its records then fail and the delivery loop
+		// sends them again (at least once; the same eventIds).
+		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()), kgo.AllowIdempotentProduceCancellation())
 	}
 	if c.TLS.Enabled {
 		tc, err := c.TLS.ClientConfig()

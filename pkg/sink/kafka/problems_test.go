@@ -85,9 +85,7 @@ func requireStaysQueued(t *testing.T, s sink.Sink, evs []event.Event) {
 	rig := newLoopRig(t, evs, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := rig.run(ctx, t, s, 100, nil)
-	for range 2 {
-		<-rig.failed
-	}
+	rig.waitUntil(t, "two failed Writes", func(_, failed int) bool { return failed >= 2 })
 	cancel()
 	<-done
 	if n := rig.queued(t); n != int64(len(evs)) {
@@ -106,7 +104,7 @@ func TestUnknownTopicDeliversOnceCreated(t *testing.T) {
 	rig := newLoopRig(t, evs, 10)
 	stop := make(chan struct{})
 	done := rig.run(context.Background(), t, h.sink, 100, stop)
-	<-rig.failed
+	rig.waitUntil(t, "a failed Write", func(_, failed int) bool { return failed >= 1 })
 	if n := rig.queued(t); n != 30 {
 		t.Fatalf("%d events queued while the topic is missing, want 30", n)
 	}

@@ -4,7 +4,8 @@
 // connection hook cancels the running Write with that failure as the cause.
 // Brokers answer bad credentials with SASL_AUTHENTICATION_FAILED, or (older
 // brokers, and kfake) by closing the connection during the exchange: a
-// wrapper around the SASL mechanism tells which connections were inside one.
+// wrapper around the SASL mechanism tells which connections were inside one,
+// and several such closes in a row count as a refusal.
 
 package kafka
 
@@ -21,28 +22,42 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl"
 )
 
+// saslClosesToRefusal is how many connections in a row to one broker must
+// end inside a SASL exchange before that counts as a refusal of the
+// credentials: a broker that shuts down during one exchange refuses the
+// next dial instead.
+const saslClosesToRefusal = 3
+
 // connWatch is a kgo.HookBrokerConnect that cancels the running Write.
 type connWatch struct {
 	topic          string
 	mu             sync.Mutex
 	cancel         context.CancelCauseFunc // of the running Write; nil between Writes
 	authenticating map[string]int          // broker address → SASL exchanges begun and not finished
+	saslCloses     map[string]int          // broker address → connections in a row that ended inside one
 }
 
 // OnBrokerConnect cancels the running Write when err needs an operator. A
-// connection that was set up (conn is not nil) but ended inside a SASL
-// exchange was refused its credentials.
+// broker that keeps ending connections inside the SASL exchange (the
+// connection was set up: conn is not nil) refuses the credentials.
 func (w *connWatch) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, conn net.Conn, err error) {
-	if err == nil {
-		return
-	}
 	addr := net.JoinHostPort(meta.Host, strconv.Itoa(int(meta.Port)))
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if conn != nil && w.authenticating[addr] > 0 {
+	switch {
+	case err == nil:
+		delete(w.saslCloses, addr)
+		return
+	case conn == nil: // the dial failed (a certificate that does not verify among the reasons): no SASL refusal
+		delete(w.saslCloses, addr)
+	case w.authenticating[addr] > 0:
 		w.authenticating[addr]--
-		if adviceFor(err, w.topic) == "" {
-			err = fmt.Errorf("the broker closed the connection during SASL authentication (%v): %w", err, kerr.SaslAuthenticationFailed)
+		if w.saslCloses == nil {
+			w.saslCloses = map[string]int{}
+		}
+		if w.saslCloses[addr]++; w.saslCloses[addr] >= saslClosesToRefusal && adviceFor(err, w.topic) == "" {
+			err = fmt.Errorf("the broker closed %d connections in a row during SASL authentication (%v): %w",
+				w.saslCloses[addr], err, kerr.SaslAuthenticationFailed)
 		}
 	}
 	if w.cancel != nil && adviceFor(err, w.topic) != "" {

@@ -73,6 +73,7 @@ type Cluster struct {
 	ports []int
 	mu    sync.Mutex
 	kc    *kfake.Cluster // nil while stopped
+	conns conns
 }
 
 // Start starts a cluster and closes it when the test ends.
@@ -91,6 +92,7 @@ func Start(t testing.TB, o Options) *Cluster {
 		kfake.EnableSASL(), kfake.EnableACLs(),
 		kfake.Superuser("SCRAM-SHA-512", superuser, superPassword),
 		kfake.DataDir(t.TempDir()), // Restart reloads the records from here
+		kfake.ListenFn(c.conns.listen),
 	}
 	if o.BrokerConfigs != nil {
 		c.opts = append(c.opts, kfake.BrokerConfigs(o.BrokerConfigs))
@@ -131,6 +133,28 @@ func (c *Cluster) Stop() {
 	if c.kc != nil {
 		c.kc.Close()
 		c.kc = nil
+	}
+	c.conns.cutAll()
+}
+
+// KillBroker takes broker node (0 … Brokers-1) out of the cluster as a
+// crash would: its listener closes, its connections are cut, and its
+// partitions get other leaders.
+func (c *Cluster) KillBroker(node int32) {
+	c.t.Helper()
+	kc := c.Kfake()
+	if err := kc.RemoveNode(node); err != nil {
+		c.t.Fatalf("removing broker %d: %v", node, err)
+	}
+	c.conns.cut(c.ports[node])
+}
+
+// StartBroker brings a killed broker back on its port; partitions get new
+// leaders among all brokers.
+func (c *Cluster) StartBroker(node int32) {
+	c.t.Helper()
+	if _, _, err := c.Kfake().AddNode(node, c.ports[node]); err != nil {
+		c.t.Fatalf("restarting broker %d on port %d: %v", node, c.ports[node], err)
 	}
 }
 
@@ -220,4 +244,63 @@ func progress(have map[int32][]*kgo.Record, want map[int32]int64) string {
 		s += fmt.Sprintf(" p%d:%d/%d", p, len(have[p]), n)
 	}
 	return s
+}
+
+// conns tracks the connections each broker port accepted, so that a
+// killed broker's clients see their connections end.
+type conns struct {
+	mu     sync.Mutex
+	byPort map[int][]net.Conn
+}
+
+func (cs *conns) listen(network, address string) (net.Listener, error) {
+	ln, err := net.Listen(network, address)
+	if err != nil {
+		return nil, err
+	}
+	return trackedListener{Listener: ln, cs: cs, port: ln.Addr().(*net.TCPAddr).Port}, nil
+}
+
+func (cs *conns) add(port int, c net.Conn) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.byPort == nil {
+		cs.byPort = map[int][]net.Conn{}
+	}
+	cs.byPort[port] = append(cs.byPort[port], c)
+}
+
+func (cs *conns) cut(port int) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for _, c := range cs.byPort[port] {
+		c.Close()
+	}
+	delete(cs.byPort, port)
+}
+
+func (cs *conns) cutAll() {
+	cs.mu.Lock()
+	ports := make([]int, 0, len(cs.byPort))
+	for p := range cs.byPort {
+		ports = append(ports, p)
+	}
+	cs.mu.Unlock()
+	for _, p := range ports {
+		cs.cut(p)
+	}
+}
+
+type trackedListener struct {
+	net.Listener
+	cs   *conns
+	port int
+}
+
+func (l trackedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.cs.add(l.port, c)
+	}
+	return c, err
 }
