@@ -114,7 +114,34 @@ func Start(t testing.TB, o Options) *Cluster {
 		c.ports = append(c.ports, n)
 	}
 	t.Cleanup(c.Stop)
+	c.advertiseSASLHandshakeV0(kc)
 	return c
+}
+
+// advertiseSASLHandshakeV0 makes the brokers advertise SaslHandshake
+// versions 0 to 1, as Apache Kafka does (4.0 included), where kfake
+// advertises 1 alone: librdkafka (kcat) asks for SASL only when 0 is
+// advertised, then uses 1. The answer to ApiVersions is kfake's own,
+// fetched once, with that range widened.
+func (c *Cluster) advertiseSASLHandshakeV0(kc *kfake.Cluster) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	own, err := kmsg.NewPtrApiVersionsRequest().RequestWith(ctx, c.Client())
+	if err != nil {
+		c.t.Fatalf("asking kfake for its api versions: %v", err)
+	}
+	for i := range own.ApiKeys {
+		if own.ApiKeys[i].ApiKey == int16(kmsg.SASLHandshake) {
+			own.ApiKeys[i].MinVersion = 0
+		}
+	}
+	kc.ControlKey(int16(kmsg.ApiVersions), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		kc.KeepControl()
+		resp := *own
+		resp.Version = req.GetVersion()
+		return &resp, nil, true
+	})
 }
 
 // Kfake is the running kfake cluster (for faults and controls); nil while
@@ -173,6 +200,7 @@ func (c *Cluster) Restart() {
 		c.t.Fatalf("restarting kfake on ports %v: %v", c.ports, err)
 	}
 	c.kc = kc
+	c.advertiseSASLHandshakeV0(kc)
 }
 
 // Client returns a client of the cluster, authenticated as the superuser
