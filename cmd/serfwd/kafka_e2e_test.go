@@ -92,6 +92,7 @@ func TestE2EKafkaSurvivesSIGKILL(t *testing.T) {
 	if code, _, stderr := e.run("once"); code != exitOK {
 		t.Fatalf("once after %d kills exited %d:\n%s", kills, code, tail(stderr, 30))
 	}
+	t.Logf("%d kills", kills)
 	checkKafkaRecords(t, c.ReadAll(e2eKafkaTopic, time.Minute), e.expected(e.end), kills*100)
 }
 

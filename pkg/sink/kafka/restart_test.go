@@ -86,6 +86,9 @@ func TestOneBrokerRestartMidRun(t *testing.T) {
 }
 
 func TestClusterDownMidRunIsRetried(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for Writes to time out: skipped with -short")
+	}
 	c := startCluster(t)
 	h, rig, stop, done := startRestartRun(t, c, 2*time.Second)
 	c.Stop()
