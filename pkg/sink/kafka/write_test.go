@@ -269,3 +269,17 @@ func TestWriteReturnsRetryableErrorWhileNoLeader(t *testing.T) {
 	}
 	checkRecords(t, c.ReadAll(testTopic, time.Minute), want)
 }
+
+// TestWriteWithAcksLeader: acks: leader (idempotence off) delivers every
+// record as acks: all does.
+func TestWriteWithAcksLeader(t *testing.T) {
+	c := startCluster(t)
+	cfg := clusterConfig(c, "plain")
+	cfg.Acks = "leader"
+	h := newHarness(t, cfg, time.Minute)
+	evs, want := testBatch(50, "eventId")
+	if err := h.sink.Write(context.Background(), evs); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	checkRecords(t, c.ReadAll(testTopic, time.Minute), want)
+}
