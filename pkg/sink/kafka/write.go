@@ -5,6 +5,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -69,6 +70,10 @@ func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 		err := sink.Permanent(fmt.Errorf("kafka: %d of %d records refused: %w", failed, len(recs), problem))
 		s.set.Metrics.ConfigProblem(s.set.Name, err)
 		return err
+	}
+	if errors.Is(first, context.DeadlineExceeded) && ctx.Err() == nil {
+		return fmt.Errorf("kafka: %d of %d records not acknowledged within %s (brokers unreachable or partitions without a leader): %w",
+			failed, len(recs), s.timeout, first)
 	}
 	return fmt.Errorf("kafka: %d of %d records not acknowledged: %w", failed, len(recs), first)
 }

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,8 +258,8 @@ func TestWriteReturnsRetryableErrorWhileNoLeader(t *testing.T) {
 		Err: kerr.LeaderNotAvailable, Count: -1})
 	evs, want := testBatch(60, "eventId")
 	err := h.sink.Write(context.Background(), evs)
-	if err == nil || sink.IsPermanent(err) {
-		t.Fatalf("Write while partition 1 has no leader: %v, want a retryable error", err)
+	if err == nil || sink.IsPermanent(err) || !strings.Contains(err.Error(), "not acknowledged within 2s") {
+		t.Fatalf("Write while partition 1 has no leader: %v, want a retryable error saying how long it waited", err)
 	}
 	if h.metrics.problemCount() != 0 {
 		t.Fatalf("a missing leader was reported as a configuration problem")
