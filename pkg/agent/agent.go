@@ -6,6 +6,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -36,11 +37,14 @@ type Agent struct {
 	kinds   *sink.Registry
 	store   *state.Store
 	metrics *metrics.Metrics
+	obs     *observer // the metrics and the live view of `serfwd status`
 	sinks   map[string]sink.Sink
 	loops   []*sink.Loop
 	pollers []*poller.Poller
 	// limiters are the inputs' rate limiters, by input name.
 	limiters map[string]*serapi.Limiter
+	// fetchers are the inputs' clients, as the pollers use them, by name.
+	fetchers map[string]poller.Fetcher
 }
 
 // New opens the state file and builds sinks, loops and pollers.
@@ -52,13 +56,15 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 		opts.Kinds = SinkKinds()
 	}
 	a := &Agent{cfg: cfg, opts: opts, log: opts.Logger, kinds: opts.Kinds, sinks: map[string]sink.Sink{},
-		limiters: map[string]*serapi.Limiter{}}
+		limiters: map[string]*serapi.Limiter{}, fetchers: map[string]poller.Fetcher{}}
 	a.metrics = newMetrics(cfg, opts.Version)
+	a.obs = newObserver(a.metrics)
 	st, err := state.Open(cfg.StatePath)
 	if err != nil {
 		return nil, ClassifySetup(err)
 	}
 	a.store = st
+	a.watchQueues()
 	a.metrics.SetReady(true)
 	if err := a.buildSinks(); err != nil {
 		a.Close(context.Background())
@@ -80,13 +86,42 @@ func (a *Agent) buildPollers() error {
 			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
 		}
 		a.limiters[in.Name] = client.Limiter()
-		if cur, ok, err := a.store.Cursor(in.Name); err == nil && ok {
-			a.metrics.SetCursor(in.Name, cur)
+		a.fetchers[in.Name] = watchedFetcher{Fetcher: client, input: in.Name, obs: a.obs}
+		cur, ok, err := a.store.Cursor(in.Name)
+		if err != nil {
+			return fmt.Errorf("reading the cursor of input %q: %w", in.Name, err)
 		}
-		a.pollers = append(a.pollers, &poller.Poller{Input: in, Fetcher: client, Store: a.store, Logger: a.log,
-			Observer: a.metrics, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
+		if ok {
+			a.metrics.SetCursor(in.Name, cur)
+		} else {
+			a.metrics.SetNextStart(in.Name, poller.FirstStart(in, time.Now()))
+		}
+		a.pollers = append(a.pollers, a.newPoller(in))
 	}
 	return nil
+}
+
+// newPoller builds a poller of input in on the agent's client, state file
+// and observer; several may run at once (the daemon's and a backfill job's).
+func (a *Agent) newPoller(in config.Input) *poller.Poller {
+	return &poller.Poller{Input: in, Fetcher: a.fetchers[in.Name], Store: a.store, Logger: a.log,
+		Observer: a.obs, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)}
+}
+
+// watchQueues seeds the queue figures from the state file and has every
+// scrape of the metrics read them there, so that they are what each queue
+// holds at that moment.
+func (a *Agent) watchQueues() {
+	st := a.store
+	for _, sc := range a.cfg.Sinks {
+		if q, err := st.Stat(sc.Name); err == nil {
+			a.metrics.QueueDepth(sc.Name, q.Events, q.Bytes)
+		}
+	}
+	a.metrics.SetQueueSource(func(sink string) (int64, int64, error) {
+		q, err := st.Stat(sink)
+		return q.Events, q.Bytes, err
+	})
 }
 
 // newMetrics builds the metrics of every configured input and sink.
@@ -111,6 +146,7 @@ func (a *Agent) Close(ctx context.Context) {
 	}
 	if a.store != nil {
 		a.metrics.SetReady(false)
+		a.metrics.SetQueueSource(nil) // the last figures stay
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("closing state file", zap.Error(err))
 		}
