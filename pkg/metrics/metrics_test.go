@@ -101,7 +101,10 @@ func TestObserversMoveSeries(t *testing.T) {
 			series{"serfwd_deadletter_total", sk("splunk")}, 3},
 		{"truncated", func(m *metrics.Metrics) { m.Truncated("qradar", 2) },
 			series{"serfwd_syslog_truncated_total", sk("qradar")}, 2},
-		{"config problem", func(m *metrics.Metrics) { m.ConfigProblem("splunk", errors.New("401")); m.Failed("splunk", errors.New("503")) },
+		{"config problem", func(m *metrics.Metrics) {
+			m.ConfigProblem("splunk", errors.New("401"))
+			m.Failed("splunk", errors.New("503"))
+		},
 			series{"serfwd_sink_config_problem", sk("splunk")}, 1},
 		{"config problem cleared", func(m *metrics.Metrics) { m.ConfigProblem("splunk", errors.New("401")); m.Sent("splunk", 1) },
 			series{"serfwd_sink_config_problem", sk("splunk")}, 0},
