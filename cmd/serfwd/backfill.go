@@ -114,7 +114,7 @@ func clipBackfill(io stdio, in config.Input, from, to, now time.Time) (backfillP
 // runBackfill builds the agent, delivers while the windows are fetched and
 // queued, then drains the sinks for at most shutdown_timeout.
 func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger, plan backfillPlan) int {
-	a, err := agent.New(cfg, agentOptions(log, nil))
+	a, err := agent.New(cfg, oneShotOptions(log, nil))
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {
 			fmt.Fprintln(io.Stderr, lockedMessage("backfill", cfg))

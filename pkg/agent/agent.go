@@ -26,6 +26,11 @@ type Options struct {
 	// Extra are sinks the command builds itself (the demo's stdout), by
 	// configured name; they replace building that entry from its kind.
 	Extra map[string]sink.Sink
+	// OneShot is for commands that must end (once, backfill, demo): an
+	// API that cannot be reached is not retried by the HTTP client (the
+	// pass's window attempts are the retries), and connects time out
+	// sooner (serapi.Options.FailFast). The daemon retries as ever.
+	OneShot bool
 }
 
 // Agent is serfwd's assembled pipeline: the state file, one delivery loop
@@ -81,7 +86,8 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 func (a *Agent) buildPollers() error {
 	for _, in := range a.cfg.Inputs {
 		// The poller names the input in each line; the client's lines need it added.
-		client, err := serapi.New(in, serapi.Options{Logger: a.log.With(zap.String("input", in.Name)), Observer: a.metrics.Input(in.Name)})
+		client, err := serapi.New(in, serapi.Options{Logger: a.log.With(zap.String("input", in.Name)), Observer: a.metrics.Input(in.Name),
+			FailFast: a.opts.OneShot})
 		if err != nil {
 			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
 		}

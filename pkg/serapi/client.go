@@ -47,6 +47,12 @@ type Options struct {
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	BodyRetries  int
+
+	// FailFast is the one-shot policy (`once`, `backfill`): an attempt that
+	// cannot connect (see Unreachable) is not retried, so that the caller
+	// decides how long to go on, and connecting and the TLS handshake each
+	// time out after 8 s. 429 and 5xx are retried as ever.
+	FailFast bool
 }
 
 // Client talks to one SER account. It is safe for concurrent use.
@@ -73,7 +79,7 @@ func New(in config.Input, opts Options) (*Client, error) {
 	if _, err := parseBase(in.TokenURL, "token_url"); err != nil {
 		return nil, err
 	}
-	base, err := baseTransport(in, opts.Logger)
+	base, err := baseTransport(in, opts.Logger, opts.FailFast)
 	if err != nil {
 		return nil, fmt.Errorf("building HTTP client: %w", err)
 	}

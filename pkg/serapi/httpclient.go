@@ -42,7 +42,7 @@ func proxyFunc(proxy string) (func(*http.Request) (*url.URL, error), error) {
 }
 
 // baseTransport is the pooled HTTP transport under the limiter.
-func baseTransport(in config.Input, log *zap.Logger) (*http.Transport, error) {
+func baseTransport(in config.Input, log *zap.Logger, failFast bool) (*http.Transport, error) {
 	tc, err := tlsConfig(in.TLS, log)
 	if err != nil {
 		return nil, err
@@ -51,7 +51,11 @@ func baseTransport(in config.Input, log *zap.Logger) (*http.Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	dialTimeout, handshakeTimeout := 30*time.Second, 10*time.Second
+	if failFast {
+		dialTimeout, handshakeTimeout = failFastTimeout, failFastTimeout
+	}
+	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 proxy,
 		DialContext:           dialer.DialContext,
@@ -60,14 +64,14 @@ func baseTransport(in config.Input, log *zap.Logger) (*http.Transport, error) {
 		MaxIdleConns:          in.Concurrency + 4,
 		MaxIdleConnsPerHost:   in.Concurrency + 2,
 		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
+		TLSHandshakeTimeout:   handshakeTimeout,
 		ExpectContinueTimeout: time.Second,
 	}, nil
 }
 
 // newRetryClient wraps the limited transport in retryablehttp.
 func newRetryClient(rt http.RoundTripper, log *zap.Logger, opts Options) *retryablehttp.Client {
-	return &retryablehttp.Client{
+	c := &retryablehttp.Client{
 		HTTPClient:   &http.Client{Transport: rt}, // per-attempt timeout lives in the transport
 		Logger:       zapLeveled{log: log},
 		RetryWaitMin: opts.RetryWaitMin,
@@ -77,4 +81,8 @@ func newRetryClient(rt http.RoundTripper, log *zap.Logger, opts Options) *retrya
 		Backoff:      backoff,
 		ErrorHandler: giveUp,
 	}
+	if opts.FailFast {
+		c.CheckRetry = failFast(c.CheckRetry)
+	}
+	return c
 }

@@ -63,6 +63,9 @@ func jitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration 
 // returns an error naming the attempts, the status and the host.
 func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
 	if resp == nil {
+		if attempts == 1 {
+			return nil, err // not retried: nothing to add
+		}
 		return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, err)
 	}
 	drainClose(resp.Body)
