@@ -42,7 +42,7 @@ func commands() []command {
 	return []command{
 		runCommand(), onceCommand(), validateCommand(), checkCommand(),
 		checkpointCommand(), checkpointShowCommand(), checkpointSetCommand(), checkpointResetCommand(),
-		// `status` (a running daemon's live view over its control socket) goes here.
+		statusCommand(),
 		backfillCommand(), simulateCommand(), demoCommand(), versionCommand(), helpCommand(),
 	}
 }

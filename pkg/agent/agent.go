@@ -6,6 +6,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.uber.org/zap"
@@ -50,6 +51,11 @@ type Agent struct {
 	limiters map[string]*serapi.Limiter
 	// fetchers are the inputs' clients, as the pollers use them, by name.
 	fetchers map[string]poller.Fetcher
+	// starts are where the inputs without a cursor start (their lag counts
+	// from there until the first commit), by name.
+	starts  map[string]time.Time
+	started time.Time
+	jobs    jobs // a daemon's backfill jobs
 }
 
 // New opens the state file and builds sinks, loops and pollers.
@@ -61,7 +67,8 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 		opts.Kinds = SinkKinds()
 	}
 	a := &Agent{cfg: cfg, opts: opts, log: opts.Logger, kinds: opts.Kinds, sinks: map[string]sink.Sink{},
-		limiters: map[string]*serapi.Limiter{}, fetchers: map[string]poller.Fetcher{}}
+		limiters: map[string]*serapi.Limiter{}, fetchers: map[string]poller.Fetcher{}, starts: map[string]time.Time{},
+		started: time.Now()}
 	a.metrics = newMetrics(cfg, opts.Version)
 	a.obs = newObserver(a.metrics)
 	st, err := state.Open(cfg.StatePath)
@@ -100,7 +107,8 @@ func (a *Agent) buildPollers() error {
 		if ok {
 			a.metrics.SetCursor(in.Name, cur)
 		} else {
-			a.metrics.SetNextStart(in.Name, poller.FirstStart(in, time.Now()))
+			a.starts[in.Name] = poller.FirstStart(in, a.started)
+			a.metrics.SetNextStart(in.Name, a.starts[in.Name])
 		}
 		a.pollers = append(a.pollers, a.newPoller(in))
 	}
@@ -169,4 +177,13 @@ func (a *Agent) Reopen() {
 			}
 		}
 	}
+}
+
+// input returns the configured input called name.
+func (a *Agent) input(name string) (config.Input, bool) {
+	i := slices.IndexFunc(a.cfg.Inputs, func(in config.Input) bool { return in.Name == name })
+	if i < 0 {
+		return config.Input{}, false
+	}
+	return a.cfg.Inputs[i], true
 }

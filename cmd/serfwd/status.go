@@ -1,0 +1,86 @@
+// `serfwd status`: the live view of the daemon running on the configured
+// state file, asked over its control socket; exit 1 when none answers.
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+
+	"github.com/serfwd/serfwd/pkg/control"
+)
+
+// statusArgs are the flags of `serfwd status`.
+type statusArgs struct {
+	cf     *configFlags
+	asJSON bool
+}
+
+func statusFlags(fs *flag.FlagSet) *statusArgs {
+	a := &statusArgs{cf: newConfigFlags(fs)}
+	fs.BoolVar(&a.asJSON, "json", false, "print the daemon's answer as one JSON object for scripts instead of tables")
+	return a
+}
+
+func cmdStatus(ctx context.Context, io stdio, args []string) int {
+	fs := newFlagSet("status", io)
+	a := statusFlags(fs)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	defer a.cf.close()
+	cfg, code := loadConfig(io, a.cf)
+	if code != exitOK {
+		return code
+	}
+	daemon, err := reachDaemon(ctx, cfg)
+	if err == nil && daemon == nil {
+		fmt.Fprintf(io.Stderr, "serfwd status: no serfwd daemon answers on %s: serfwd run is not running with this state file (serfwd checkpoint show reads the file)\n",
+			control.SocketPath(cfg.StatePath))
+		return exitFailure
+	}
+	var st control.Status
+	if err == nil {
+		st, err = daemon.Status(ctx)
+	}
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd status: %v\n", err)
+		return exitFailure
+	}
+	scrubStatus(&st, newScrubber(cfg))
+	if a.asJSON {
+		enc := json.NewEncoder(io.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(st); err != nil {
+			fmt.Fprintf(io.Stderr, "serfwd status: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	printStatus(io.Stdout, st)
+	return exitOK
+}
+
+// scrubStatus removes the config's secrets from the texts the daemon
+// passed on (errors of inputs, sinks and jobs).
+func scrubStatus(st *control.Status, scrub func(string) string) {
+	fix := func(p *control.Problem) {
+		if p != nil {
+			p.Error = scrub(p.Error)
+		}
+	}
+	for i := range st.Inputs {
+		fix(st.Inputs[i].LastError)
+	}
+	for i := range st.Sinks {
+		fix(st.Sinks[i].LastError)
+		if cp := st.Sinks[i].ConfigProblem; cp != nil {
+			*cp = scrub(*cp)
+		}
+	}
+	for i := range st.Jobs {
+		st.Jobs[i].Error = scrub(st.Jobs[i].Error)
+	}
+}
