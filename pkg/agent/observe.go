@@ -86,6 +86,17 @@ func (o *observer) fetched(input string, err error) {
 	o.input(input).LastError = lastError{Text: err.Error(), At: now}
 }
 
+// clientObserver is the serapi.Observer of one input's client: the
+// metrics, and each failed attempt for the live view, as it happens.
+type clientObserver struct {
+	serapi.Observer
+	input string
+	obs   *observer
+}
+
+// RequestFailed implements serapi.FailureObserver.
+func (c clientObserver) RequestFailed(err error) { c.obs.fetched(c.input, err) }
+
 // Sent implements sink.LoopObserver.
 func (o *observer) Sent(sink string, events int) {
 	o.Metrics.Sent(sink, events)

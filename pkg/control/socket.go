@@ -77,6 +77,9 @@ func placeSocket(bound, path string) error {
 // taken its place since.
 func (l *listener) Close() error {
 	err := l.UnixListener.Close()
+	if errors.Is(err, net.ErrClosed) {
+		err = nil // the HTTP server closed it first
+	}
 	if fi, serr := os.Lstat(l.path); serr == nil && os.SameFile(fi, l.info) {
 		if rerr := os.Remove(l.path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 			err = errors.Join(err, rerr)

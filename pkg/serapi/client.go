@@ -35,6 +35,15 @@ type Observer interface {
 	TokenRefresh()
 }
 
+// FailureObserver is an Observer that also hears of every attempt that got
+// no answer (a network error) or one that is retried (429, 5xx), as it
+// happens, before any retry: a live view can show why an input is stuck
+// while the client still retries.
+type FailureObserver interface {
+	Observer
+	RequestFailed(err error)
+}
+
 // Options are the non-config inputs of New. Zero values mean defaults.
 type Options struct {
 	Logger       *zap.Logger // scoped by the caller (e.g. with the input name); nil = no logs

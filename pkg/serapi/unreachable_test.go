@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -105,3 +107,48 @@ func TestUnreachable(t *testing.T) {
 }
 
 func syscallRefused() error { return syscall.ECONNREFUSED }
+
+// failureLog is a FailureObserver.
+type failureLog struct {
+	countingObserver
+	mu       sync.Mutex
+	failures []string
+}
+
+func (f *failureLog) RequestFailed(err error) {
+	f.mu.Lock()
+	f.failures = append(f.failures, err.Error())
+	f.mu.Unlock()
+}
+
+func TestFailureObserverHearsEachFailedAttempt(t *testing.T) {
+	f := newFakeSER(t)
+	f.report = func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n == 1 {
+			status(503)(w)
+			return
+		}
+		fmt.Fprint(w, oneRecord)
+	}
+	log := &failureLog{}
+	c := f.client(func(_ *config.Input, o *Options) { o.Observer = log })
+	if _, err := c.Report(context.Background(), testWindow); err != nil {
+		t.Fatal(err)
+	}
+	host := strings.TrimPrefix(f.srv.URL, "http://")
+	want := []string{"GET " + host + "/v1/sercustomer/report/summary: HTTP 503 from " + host}
+	if !slices.Equal(log.failures, want) {
+		t.Errorf("failures heard: %q, want %q", log.failures, want)
+	}
+	addr := closedAddr(t)
+	log = &failureLog{}
+	c = f.client(func(in *config.Input, o *Options) {
+		in.TokenURL, o.Observer, o.FailFast = "http://"+addr+"/v1/token", log, true
+	})
+	if _, err := c.Report(context.Background(), testWindow); err == nil {
+		t.Fatal("Report succeeded without a token")
+	}
+	if len(log.failures) != 1 || !strings.HasPrefix(log.failures[0], "POST "+addr+"/v1/token: ") || !strings.Contains(log.failures[0], "connection refused") {
+		t.Errorf("failures heard: %q", log.failures)
+	}
+}
