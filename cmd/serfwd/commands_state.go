@@ -95,7 +95,7 @@ func statusCommand() command {
 			exitConfig,
 		},
 		examples: []example{
-			{"sudo serfwd status", "the live view of the packaged service"},
+			{"serfwd status --config ./serfwd.yaml", "the live view of the daemon running with this config"},
 			{"serfwd status --json | jq '.sinks[] | {name, events, config_problem}'", "queue depths and problems for a script"},
 		},
 	}
