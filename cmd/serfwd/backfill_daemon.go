@@ -10,9 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
 )
@@ -56,20 +56,5 @@ func followBackfill(ctx context.Context, io stdio, daemon *control.Client, plan 
 	if final.Error != "" {
 		jobErr = errors.New(final.Error)
 	}
-	return reportBackfill(io, plan, final.Windows, final.Events, jobErr, describeLeftInDaemon(final.Left))
-}
-
-// describeLeftInDaemon renders the events the daemon still holds, one sink
-// per line.
-func describeLeftInDaemon(left map[string]int64) []string {
-	names := make([]string, 0, len(left))
-	for n := range left {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	lines := make([]string, 0, len(names))
-	for _, n := range names {
-		lines = append(lines, fmt.Sprintf("sink %q: %d events still queued; the daemon goes on delivering them", n, left[n]))
-	}
-	return lines
+	return reportBackfill(io, plan, final.Windows, final.Events, jobErr, agent.DescribeLeftWith(final.Left, "the daemon goes on delivering them"))
 }

@@ -19,16 +19,38 @@ import (
 // cpView is what `checkpoint show --json` prints (control.CheckpointView).
 type cpView = control.CheckpointView
 
-// checkpointShowArgs are the flags of `serfwd checkpoint show`.
-type checkpointShowArgs struct {
+// viewArgs are the flags of the commands that print a view (checkpoint
+// show, status).
+type viewArgs struct {
 	cf     *configFlags
 	asJSON bool
 }
 
-func checkpointShowFlags(fs *flag.FlagSet) *checkpointShowArgs {
-	a := &checkpointShowArgs{cf: newConfigFlags(fs)}
-	fs.BoolVar(&a.asJSON, "json", false, "print one JSON object for scripts instead of tables")
+func viewFlags(fs *flag.FlagSet, jsonHelp string) *viewArgs {
+	a := &viewArgs{cf: newConfigFlags(fs)}
+	fs.BoolVar(&a.asJSON, "json", false, jsonHelp)
 	return a
+}
+
+// checkpointShowFlags declares the flags of `serfwd checkpoint show`.
+func checkpointShowFlags(fs *flag.FlagSet) *viewArgs {
+	return viewFlags(fs, "print one JSON object for scripts instead of tables")
+}
+
+// emitView prints v as indented JSON with asJSON, else as table prints it;
+// it returns the exit status.
+func emitView(io stdio, cmd string, asJSON bool, v any, table func()) int {
+	if !asJSON {
+		table()
+		return exitOK
+	}
+	enc := json.NewEncoder(io.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
+		return exitFailure
+	}
+	return exitOK
 }
 
 func checkpointShow(ctx context.Context, io stdio, args []string, now time.Time) int {
@@ -67,15 +89,5 @@ func checkpointShow(ctx context.Context, io stdio, args []string, now time.Time)
 		fmt.Fprintf(io.Stderr, "serfwd checkpoint show: %v\n", err)
 		return exitFailure
 	}
-	if a.asJSON {
-		enc := json.NewEncoder(io.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
-			fmt.Fprintf(io.Stderr, "serfwd checkpoint show: %v\n", err)
-			return exitFailure
-		}
-		return exitOK
-	}
-	printView(io.Stdout, v)
-	return exitOK
+	return emitView(io, "checkpoint show", a.asJSON, v, func() { printView(io.Stdout, v) })
 }

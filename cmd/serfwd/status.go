@@ -5,23 +5,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 
 	"github.com/serfwd/serfwd/pkg/control"
 )
 
-// statusArgs are the flags of `serfwd status`.
-type statusArgs struct {
-	cf     *configFlags
-	asJSON bool
-}
-
-func statusFlags(fs *flag.FlagSet) *statusArgs {
-	a := &statusArgs{cf: newConfigFlags(fs)}
-	fs.BoolVar(&a.asJSON, "json", false, "print the daemon's answer as one JSON object for scripts instead of tables")
-	return a
+// statusFlags declares the flags of `serfwd status`.
+func statusFlags(fs *flag.FlagSet) *viewArgs {
+	return viewFlags(fs, "print the daemon's answer as one JSON object for scripts instead of tables")
 }
 
 func cmdStatus(ctx context.Context, io stdio, args []string) int {
@@ -50,17 +42,7 @@ func cmdStatus(ctx context.Context, io stdio, args []string) int {
 		return exitFailure
 	}
 	scrubStatus(&st, newScrubber(cfg))
-	if a.asJSON {
-		enc := json.NewEncoder(io.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(st); err != nil {
-			fmt.Fprintf(io.Stderr, "serfwd status: %v\n", err)
-			return exitFailure
-		}
-		return exitOK
-	}
-	printStatus(io.Stdout, st)
-	return exitOK
+	return emitView(io, "status", a.asJSON, st, func() { printStatus(io.Stdout, st) })
 }
 
 // scrubStatus removes the config's secrets from the texts the daemon

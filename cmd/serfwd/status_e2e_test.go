@@ -71,32 +71,30 @@ func (d *runningDaemon) stop(t *testing.T) {
 	}
 }
 
+// runJSON runs the binary with args and decodes its JSON output.
+func runJSON[T any](t *testing.T, e *e2eEnv, args ...string) T {
+	t.Helper()
+	var v T
+	code, stdout, stderr := e.run(args...)
+	if code != exitOK {
+		t.Fatalf("%v exited %d:\n%s", args, code, stderr)
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, stdout)
+	}
+	return v
+}
+
 // statusJSON runs `serfwd status --json`.
 func statusJSON(t *testing.T, e *e2eEnv) control.Status {
 	t.Helper()
-	code, stdout, stderr := e.run("status", "--json")
-	if code != exitOK {
-		t.Fatalf("status --json exited %d:\n%s", code, stderr)
-	}
-	var st control.Status
-	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
-		t.Fatalf("status --json: %v\n%s", err, stdout)
-	}
-	return st
+	return runJSON[control.Status](t, e, "status", "--json")
 }
 
 // showJSON runs `serfwd checkpoint show --json` (the binary).
 func showJSON(t *testing.T, e *e2eEnv) control.CheckpointView {
 	t.Helper()
-	code, stdout, stderr := e.run("checkpoint", "show", "--json")
-	if code != exitOK {
-		t.Fatalf("checkpoint show --json exited %d:\n%s", code, stderr)
-	}
-	var v control.CheckpointView
-	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
-		t.Fatalf("checkpoint show --json: %v\n%s", err, stdout)
-	}
-	return v
+	return runJSON[control.CheckpointView](t, e, "checkpoint", "show", "--json")
 }
 
 func scrapeMetrics(t *testing.T, listen string) []promSample {
