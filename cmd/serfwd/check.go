@@ -50,7 +50,7 @@ func cmdCheck(ctx context.Context, io stdio, args []string) int {
 	}
 	defer log.Sync()
 	results := agent.Check(ctx, cfg, agentOptions(log, nil), a.timeout)
-	printChecks(io.Stdout, results, newScrubber(cfg))
+	printChecks(io.Stdout, results, io.redactor().String)
 	failed := 0
 	for _, r := range results {
 		if r.Failed {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // defaultConfigPath is used when neither --config nor $SERFWD_CONFIG is set.
@@ -56,8 +57,9 @@ func (c *configFlags) close() {
 }
 
 // loadConfig loads and validates the config named by c in one pass,
-// through the agent's table of sink kinds. Warnings go to
-// stderr. On failure it prints a header naming the file and then each
+// through the agent's table of sink kinds, and teaches io's redactor every
+// secret in it. Warnings go to stderr, also when there are problems. On
+// failure it prints a header naming the file and then each
 // problem as "path: problem", one per line, and returns exitUsage.
 func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
 	lookup, err := c.lookupEnv()
@@ -68,6 +70,9 @@ func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
 	path := c.configPath()
 	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
 	cfg, err := agent.LoadConfig(path, config.WithWarnings(warn), config.WithLookupEnv(lookup))
+	if cfg != nil {
+		io.redactor().Add(redact.Collect(cfg)...)
+	}
 	if err == nil {
 		return cfg, exitOK
 	}

@@ -46,7 +46,7 @@ func cmdDemo(ctx context.Context, io stdio, args []string) int {
 	}
 	defer os.RemoveAll(dir)
 
-	cfg := demoConfig(sim, dir, *out)
+	cfg := demoConfig(sim, dir, *out) // its credentials are the simulator's public "demo": nothing to redact
 	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr)
 	stdout := &streamSink{w: io.Stdout}
 	began := time.Now()

@@ -8,11 +8,15 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // newLogger builds serfwd's logger from the log section: JSON (default) or
-// console lines, to w (stderr, which systemd's journal collects).
+// console lines, to w (stderr, which systemd's journal collects). w is the
+// command's stderr, which dispatch made redacting: every line goes through
+// the redactor that loadConfig taught the config's secrets.
 func newLogger(c config.Log, w io.Writer) (*zap.Logger, error) {
+	w = redact.Of(w).Writer(w) // the same writer when it already redacts
 	level := zapcore.InfoLevel
 	if c.Level != "" {
 		if err := level.UnmarshalText([]byte(c.Level)); err != nil {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // Exit statuses (SPEC §2).
@@ -18,15 +20,22 @@ const (
 	exitUsage   = 2
 )
 
-// stdio is what a command prints to; tests pass buffers.
+// stdio is what a command prints to; tests pass buffers. dispatch makes
+// both writers redact every secret their redactor knows, and loadConfig
+// teaches it the config's secrets, so nothing a command prints (its own
+// messages, errors, tables, the logger's lines) can carry one.
 type stdio struct {
 	Stdout io.Writer
 	Stderr io.Writer
 }
 
+// redactor is the redactor of io's writers (nil, which knows no secret,
+// when a test calls a command without dispatch).
+func (io stdio) redactor() *redact.Redactor { return redact.Of(io.Stderr) }
+
 func main() {
 	setMemoryLimit()
-	os.Exit(run(os.Args[1:], stdio{os.Stdout, os.Stderr}))
+	os.Exit(run(os.Args[1:], stdio{Stdout: os.Stdout, Stderr: os.Stderr}))
 }
 
 func run(args []string, io stdio) int {
@@ -36,6 +45,11 @@ func run(args []string, io stdio) int {
 }
 
 func dispatch(ctx context.Context, io stdio, args []string) int {
+	red := io.redactor()
+	if red == nil {
+		red = redact.New()
+	}
+	io.Stdout, io.Stderr = red.Writer(io.Stdout), red.Writer(io.Stderr)
 	if len(args) == 0 {
 		usage(io.Stderr)
 		return exitUsage

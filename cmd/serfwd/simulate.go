@@ -33,6 +33,7 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	io.redactor().Add(f.clientSecret)
 	opts, err := f.options()
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd simulate: %v\n", err)

@@ -41,28 +41,5 @@ func cmdStatus(ctx context.Context, io stdio, args []string) int {
 		fmt.Fprintf(io.Stderr, "serfwd status: %v\n", err)
 		return exitFailure
 	}
-	scrubStatus(&st, newScrubber(cfg))
 	return emitView(io, "status", a.asJSON, st, func() { printStatus(io.Stdout, st) })
-}
-
-// scrubStatus removes the config's secrets from the texts the daemon
-// passed on (errors of inputs, sinks and jobs).
-func scrubStatus(st *control.Status, scrub func(string) string) {
-	fix := func(p *control.Problem) {
-		if p != nil {
-			p.Error = scrub(p.Error)
-		}
-	}
-	for i := range st.Inputs {
-		fix(st.Inputs[i].LastError)
-	}
-	for i := range st.Sinks {
-		fix(st.Sinks[i].LastError)
-		if cp := st.Sinks[i].ConfigProblem; cp != nil {
-			*cp = scrub(*cp)
-		}
-	}
-	for i := range st.Jobs {
-		st.Jobs[i].Error = scrub(st.Jobs[i].Error)
-	}
 }

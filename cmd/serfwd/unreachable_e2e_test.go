@@ -32,7 +32,7 @@ func pointAPIAt(t *testing.T, e *e2eEnv, addr string) {
 	}
 }
 
-var gaveUpRE = regexp.MustCompile(`^serfwd once: input "acme": gave up after (\d+) attempts over ([0-9.a-z]+): (.*)$`)
+var gaveUpRE = regexp.MustCompile(`^serfwd once: input "acme": gave up after (\d+) attempts over ([0-9.a-z]+)(?: on window \S+)?: (.*)$`)
 
 func TestE2EOnceGivesUpOnARefusingAPI(t *testing.T) {
 	e := newE2E(t, sersim.Options{}, 2, "", "")

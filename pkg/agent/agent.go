@@ -14,6 +14,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/metrics"
 	"github.com/serfwd/serfwd/pkg/poller"
+	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/state"
@@ -70,7 +71,7 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 		limiters: map[string]*serapi.Limiter{}, fetchers: map[string]poller.Fetcher{}, starts: map[string]time.Time{},
 		started: time.Now()}
 	a.metrics = newMetrics(cfg, opts.Version)
-	a.obs = newObserver(a.metrics)
+	a.obs = newObserver(a.metrics, redact.New(redact.Collect(cfg)...))
 	st, err := state.Open(cfg.StatePath)
 	if err != nil {
 		return nil, ClassifySetup(err)

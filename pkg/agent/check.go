@@ -108,19 +108,19 @@ func (a *Agent) checkInput(ctx context.Context, in config.Input, now time.Time) 
 		return checkFailed("building client: %v", err)
 	}
 	if err := client.Token(ctx); err != nil {
-		return checkFailed("token: %v%s", err, tlsHint(in.TokenURL, err))
+		return checkFailed("%v%s", err, tlsHint(in.TokenURL, err)) // "requesting token: …"
 	}
 	end := now.Add(-in.Delay).Truncate(checkWindow).UTC()
 	w := serapi.Window{Start: end.Add(-checkWindow), End: end}
 	rep, err := client.Report(ctx, w)
 	if err != nil {
-		return checkFailed("token ok, report %s: %v%s", w, err, tlsHint(inputTarget(in), err))
+		return checkFailed("token ok; window %s: %v%s", w, err, tlsHint(inputTarget(in), err))
 	}
 	records := fmt.Sprintf("%d records", rep.Users.Len())
 	if rep.Users.Len() == 1 {
 		records = "1 record"
 	}
-	return CheckResult{Detail: fmt.Sprintf("token ok, report %s: %s", w, records)}
+	return CheckResult{Detail: fmt.Sprintf("token ok; window %s: %s", w, records)}
 }
 
 // checkSink builds the sink as a run would and runs its Checker.

@@ -258,7 +258,7 @@ func (a *Agent) runJob(ctx context.Context, j *job) {
 	final := control.JobEvent{Type: control.JobDone, Windows: n, Events: events, Left: left}
 	state := "done"
 	if err != nil {
-		final.Error, state = err.Error(), "failed"
+		final.Error, state = a.obs.red.String(err.Error()), "failed"
 	}
 	j.update(func(j *job) { j.state, j.err = state, final.Error })
 	a.log.Info("backfill job ended", zap.Int("job", j.id), zap.String("input", j.input), zap.Int("windows", n),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/metrics"
 	"github.com/serfwd/serfwd/pkg/poller"
+	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
@@ -35,10 +36,12 @@ type sinkLive struct {
 	ConfigProblem string // the last configuration problem, until a delivery succeeds
 }
 
-// observer passes every figure on to the metrics and keeps the live view.
+// observer passes every figure on to the metrics and keeps the live view;
+// error texts are kept redacted, as the socket passes them on.
 type observer struct {
 	*metrics.Metrics
 	now func() time.Time
+	red *redact.Redactor
 
 	mu      sync.Mutex
 	inputs  map[string]*inputLive
@@ -46,8 +49,8 @@ type observer struct {
 	changed chan struct{} // closed and replaced when a sink's queue moved
 }
 
-func newObserver(m *metrics.Metrics) *observer {
-	return &observer{Metrics: m, now: time.Now, inputs: map[string]*inputLive{}, sinks: map[string]*sinkLive{},
+func newObserver(m *metrics.Metrics, red *redact.Redactor) *observer {
+	return &observer{Metrics: m, now: time.Now, red: red, inputs: map[string]*inputLive{}, sinks: map[string]*sinkLive{},
 		changed: make(chan struct{})}
 }
 
@@ -83,7 +86,7 @@ func (o *observer) fetched(input string, err error) {
 		o.input(input).LastSuccess = now
 		return
 	}
-	o.input(input).LastError = lastError{Text: err.Error(), At: now}
+	o.input(input).LastError = lastError{Text: o.red.String(err.Error()), At: now}
 }
 
 // clientObserver is the serapi.Observer of one input's client: the
@@ -115,7 +118,7 @@ func (o *observer) Failed(sink string, err error) {
 	}
 	now := o.now()
 	o.mu.Lock()
-	o.sink(sink).LastError = lastError{Text: err.Error(), At: now}
+	o.sink(sink).LastError = lastError{Text: o.red.String(err.Error()), At: now}
 	o.mu.Unlock()
 }
 
@@ -126,7 +129,7 @@ func (o *observer) ConfigProblem(sink string, err error) {
 		return
 	}
 	o.mu.Lock()
-	o.sink(sink).ConfigProblem = err.Error()
+	o.sink(sink).ConfigProblem = o.red.String(err.Error())
 	o.mu.Unlock()
 }
 
