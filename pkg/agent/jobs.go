@@ -143,12 +143,7 @@ func (j *job) publish(ev control.JobEvent) {
 	}
 	for ch := range j.subs {
 		if last {
-			select {
-			case ch <- ev:
-			default:
-				<-ch // make room: the end matters more than a step
-				ch <- ev
-			}
+			sendLast(ch, ev)
 			close(ch)
 			continue
 		}
@@ -159,6 +154,23 @@ func (j *job) publish(ev control.JobEvent) {
 	}
 	if last {
 		clear(j.subs)
+	}
+}
+
+// sendLast puts ev into ch, dropping older events that fill it: the end
+// matters more than a step. Only publish sends on ch, so room, once made,
+// stays.
+func sendLast(ch chan control.JobEvent, ev control.JobEvent) {
+	for {
+		select {
+		case ch <- ev:
+			return
+		default:
+		}
+		select {
+		case <-ch:
+		default:
+		}
 	}
 }
 
