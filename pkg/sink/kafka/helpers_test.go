@@ -175,7 +175,7 @@ type loopRig struct {
 }
 
 func (r *loopRig) Sent(_ string, n int) { r.count(func() { r.sent += n }) }
-func (r *loopRig) Failed(string)        { r.count(func() { r.failed++ }) }
+func (r *loopRig) Failed(string, error) { r.count(func() { r.failed++ }) }
 
 func (r *loopRig) QueueDepth(string, int64, int64) {}
 
