@@ -14,6 +14,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/sink/file"
 	"github.com/serfwd/serfwd/pkg/sink/hec"
+	"github.com/serfwd/serfwd/pkg/sink/kafka"
 	"github.com/serfwd/serfwd/pkg/sink/syslog"
 )
 
@@ -25,6 +26,7 @@ func SinkKinds() *sink.Registry {
 		hec.Kind(),
 		syslog.Kind(),
 		file.Kind(),
+		kafka.Kind(),
 	)
 	if err != nil {
 		panic(err) // a programming error, caught by the package's tests
@@ -50,7 +52,8 @@ func (a *Agent) settings(sc config.Sink, m sink.Metrics) sink.Settings {
 // supplied) and its delivery loop, which shares the sink's dead-letter file.
 func (a *Agent) buildSinks() error {
 	for _, sc := range a.cfg.Sinks {
-		set := a.settings(sc, a.metrics)
+		counted := sink.CountDeadLetters(a.obs)
+		set := a.settings(sc, counted)
 		s, ok := a.opts.Extra[sc.Name]
 		if !ok {
 			var err error
@@ -61,7 +64,7 @@ func (a *Agent) buildSinks() error {
 		a.sinks[sc.Name] = s
 		lim := sink.LimitsOf(sc)
 		a.loops = append(a.loops, &sink.Loop{Name: sc.Name, Sink: s, Queue: a.store, Logger: a.log,
-			Observer: a.metrics, DeadLetters: set.DeadLetter, MaxEvents: lim.MaxEvents, BatchTimeout: lim.BatchTimeout})
+			Observer: a.obs, DeadLetters: set.DeadLetter, DeadLettered: counted, MaxEvents: lim.MaxEvents, BatchTimeout: lim.BatchTimeout})
 	}
 	return nil
 }

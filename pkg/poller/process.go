@@ -3,6 +3,7 @@ package poller
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -115,6 +116,7 @@ const maxGroupRevisitRecords = 20_000
 // track asks for a revisit list entry when the window is unsettled.
 func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result {
 	track = track && p.Input.Revisit > 0
+	began := p.Now()
 	for attempt := 1; ; attempt++ {
 		j := p.newJob(w, firstFetch{}, track)
 		fetched := p.Now()
@@ -125,9 +127,8 @@ func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result 
 		if end := j.abandon(ctx, err); end != nil {
 			return result{w: w, err: end}
 		}
-		switch {
-		case p.MaxAttempts > 0 && attempt >= p.MaxAttempts:
-			return result{w: w, err: fmt.Errorf("fetching window %s of input %q (gave up after %d attempts): %w", w, p.Input.Name, attempt, err)}
+		if p.MaxAttempts > 0 && attempt >= p.MaxAttempts {
+			return result{w: w, err: p.gaveUp(w, attempt, p.Now().Sub(began), err)}
 		}
 		wait := backoff.Policy{Min: p.RetryMin, Max: p.RetryMax}.Delay(attempt - 1)
 		p.Logger.Warn("window fetch failed; the cursor waits for it", zap.String("input", p.Input.Name),
@@ -147,7 +148,7 @@ func (p *Poller) stream(ctx context.Context, w serapi.Window, j *windowJob) erro
 	if err != nil {
 		return err
 	}
-	return replay(rep, j)
+	return Replay(rep, j)
 }
 
 // firstResult is the commit of a window's first fetch: every record, the
@@ -201,4 +202,14 @@ func (p *Poller) fullSink() string {
 		}
 	}
 	return ""
+}
+
+// gaveUp is the one error of a window given up on: the input, how many
+// attempts over how long, and the last error, naming the window once.
+func (p *Poller) gaveUp(w serapi.Window, attempts int, took time.Duration, err error) error {
+	what := fmt.Sprintf("input %q: gave up after %d attempts over %s", p.Input.Name, attempts, took.Round(100*time.Millisecond))
+	if !strings.Contains(err.Error(), w.String()) {
+		what += " on window " + w.String()
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

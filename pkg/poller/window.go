@@ -152,8 +152,9 @@ func (j *windowJob) abandon(ctx context.Context, err error) error {
 	return nil
 }
 
-// replay hands the records of an answer fetched whole to h, as Stream would.
-func replay(rep *serapi.Report, h serapi.Handler) error {
+// Replay hands the records of an answer fetched whole to h, as a
+// Streamer's Stream would.
+func Replay(rep *serapi.Report, h serapi.Handler) error {
 	for _, r := range rep.Users.All() {
 		raw := event.RawRecord(r)
 		if err := h.Record(&raw); err != nil {
