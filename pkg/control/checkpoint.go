@@ -111,7 +111,7 @@ func checkpointInputs(cfg *config.Config, st *state.Store, cursors map[string]ti
 			}
 			for _, r := range rs {
 				ci.Revisits = append(ci.Revisits, Revisit{Start: event.FormatTime(r.Start), End: event.FormatTime(r.End),
-					FirstFetched: event.FormatTime(r.First), NextDue: event.FormatTime(r.Due), Attempts: r.Attempts, Records: len(r.Records)})
+					FirstFetched: event.FormatTime(r.First), NextDue: event.FormatTime(r.Due), Attempts: r.Attempts, Records: r.Records})
 			}
 		}
 		out = append(out, ci)

@@ -1,6 +1,6 @@
 // Committing to the queues: a window's (or a revisit's) batches joined to
-// every routed sink's queue, with the cursor and the revisit list, in one
-// transaction.
+// every routed sink's queue, with the cursor and the revisit list (whose
+// entry takes the stage's fingerprints), in one transaction.
 
 package state
 
@@ -20,9 +20,16 @@ type Commit struct {
 	Batches []Batch  // written after the staged ones, to the queue of every sink in Sinks
 	// Consts are the window constants (event.Consts) that the events of
 	// the window's batches leave out; the queue references carry them.
-	Consts  []byte
-	Cursor  time.Time // the input's new cursor; zero leaves it (backfill, revisit)
-	Revisit *Revisit  // optional: a revisit list entry to store (or replace)
+	Consts []byte
+	Cursor time.Time // the input's new cursor; zero leaves it (backfill, revisit)
+	// Revisit is optional: a revisit list entry to store (or replace). Its
+	// records are the fingerprints the stage holds, if it holds any, else
+	// those the entry had; fingerprints staged for a commit without an
+	// entry are dropped.
+	Revisit *Revisit
+	// Records are fingerprints not staged yet, for Revisit: they join
+	// those of the stage.
+	Records []Record
 	Settled time.Time // optional: the window start of a revisit entry to drop
 }
 
@@ -46,7 +53,7 @@ func (s *Store) CommitAll(cs []Commit) error {
 	}
 	for i := range cs {
 		if cs[i].Stage != nil {
-			cs[i].Stage.batches = nil // the queues own them now
+			cs[i].Stage.forget() // the queues and the revisit list own them now
 		}
 		if cs[i].Stage != nil || len(cs[i].Batches) > 0 {
 			s.signal(cs[i].Sinks)
@@ -64,8 +71,30 @@ func applyCommit(tx *bolt.Tx, c *Commit) error {
 			return err
 		}
 	}
-	if c.Revisit != nil {
-		if err := putRevisit(tx, c.Input, c.Revisit); err != nil {
+	var set uint64
+	var records int
+	if c.Stage != nil {
+		set, records = c.Stage.set, c.Stage.records
+	}
+	if c.Revisit != nil && len(c.Records) > 0 {
+		var err error
+		if set == 0 {
+			if set, err = newSet(tx); err != nil {
+				return err
+			}
+		}
+		if err := addChunk(tx, set, appendRecords(nil, c.Records)); err != nil {
+			return err
+		}
+		records += len(c.Records)
+	}
+	switch {
+	case c.Revisit != nil:
+		if err := putRevisit(tx, c.Input, c.Revisit, set, records); err != nil {
+			return err
+		}
+	case set != 0:
+		if err := deleteSet(tx, set); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,60 +37,71 @@ type Record struct {
 }
 
 // Revisit is one window on an input's revisit list: fetched again until its
-// counts settle, with what was sent so far.
+// counts settle, with what was sent so far. Its records' fingerprints stay
+// in the state file (RevisitRecords lists them); a commit that names a
+// stage with fingerprints replaces them (queue.go).
 type Revisit struct {
 	Start, End time.Time
 	First      time.Time // when the window was first fetched
 	Due        time.Time // when it is next due
 	Attempts   int       // revisits done (or failed) so far
 	Window     Record    // the ser.window event's last state
-	Records    []Record  // sorted by ID, IDs unique (see SortRecords)
-}
-
-// Find returns the index of id in r.Records, and whether it is there.
-func (r *Revisit) Find(id EventID) (int, bool) {
-	return slices.BinarySearchFunc(r.Records, id, func(a Record, id EventID) int {
-		return compareID(a.ID, id)
-	})
-}
-
-// SortRecords sorts recs by ID, as Revisit.Records must be.
-func SortRecords(recs []Record) {
-	slices.SortFunc(recs, func(a, b Record) int { return compareID(a.ID, b.ID) })
+	Records    int       // how many records the fingerprints hold
+	set        uint64    // the fingerprint set that holds them; 0 for none
 }
 
 func compareID(a, b EventID) int { return bytes.Compare(a[:], b[:]) }
 
-// RevisitInfo is a revisit list entry without its records: cheap to list
-// (for `checkpoint show` and for planning a revisit pass).
+// RevisitInfo is a revisit list entry as `checkpoint show` and the planning
+// of a revisit pass see it.
 type RevisitInfo struct {
 	Start, End, First, Due time.Time
 	Attempts               int
 	Records                int
 }
 
-func putRevisit(tx *bolt.Tx, input string, r *Revisit) error {
+// putRevisit stores r as input's entry for its window, with the records of
+// set (0: those r already names); the fingerprints it replaces go.
+func putRevisit(tx *bolt.Tx, input string, r *Revisit, set uint64, records int) error {
 	b, err := tx.Bucket(bucketRevisit).CreateBucketIfNotExists([]byte(input))
 	if err != nil {
 		return err
 	}
-	return b.Put(timeKey(r.Start), encodeRevisit(r))
+	e := *r
+	if set != 0 {
+		e.set, e.Records = set, records
+	}
+	if e.set == 0 {
+		e.Records = 0
+	}
+	if old, err := decodeHead(b.Get(timeKey(r.Start))); err == nil && old.set != e.set {
+		if err := deleteSet(tx, old.set); err != nil {
+			return err
+		}
+	}
+	return b.Put(timeKey(r.Start), encodeRevisit(&e))
 }
 
+// deleteRevisit removes input's entry for the window starting at start,
+// with its fingerprints.
 func deleteRevisit(tx *bolt.Tx, input string, start time.Time) error {
 	b := tx.Bucket(bucketRevisit).Bucket([]byte(input))
 	if b == nil {
 		return nil
 	}
+	if old, err := decodeHead(b.Get(timeKey(start))); err == nil {
+		if err := deleteSet(tx, old.set); err != nil {
+			return err
+		}
+	}
 	return b.Delete(timeKey(start))
 }
 
-// Revisits returns input's revisit list with every record, oldest window
-// first. Prefer RevisitInfos and Revisit for long lists.
+// Revisits returns input's revisit list, oldest window first.
 func (s *Store) Revisits(input string) ([]Revisit, error) {
 	var out []Revisit
 	err := s.forEachRevisit(input, func(k, v []byte) error {
-		r, err := decodeRevisit(v)
+		r, err := decodeHead(v)
 		if err != nil {
 			return fmt.Errorf("revisit entry of input %q at %s: %w", input, keyTime(k), err)
 		}
@@ -107,12 +117,11 @@ func (s *Store) Revisits(input string) ([]Revisit, error) {
 func (s *Store) RevisitInfos(input string) ([]RevisitInfo, error) {
 	var out []RevisitInfo
 	err := s.forEachRevisit(input, func(k, v []byte) error {
-		info, _, err := decodeRevisitHead(v)
+		r, err := decodeHead(v)
 		if err != nil {
 			return fmt.Errorf("revisit entry of input %q at %s: %w", input, keyTime(k), err)
 		}
-		info.Start = keyTime(k)
-		out = append(out, info)
+		out = append(out, RevisitInfo{Start: keyTime(k), End: r.End, First: r.First, Due: r.Due, Attempts: r.Attempts, Records: r.Records})
 		return nil
 	})
 	return out, err
@@ -129,7 +138,7 @@ func (s *Store) Revisit(input string, start time.Time) (r Revisit, ok bool, err 
 		if v == nil {
 			return nil
 		}
-		if r, err = decodeRevisit(v); err != nil {
+		if r, err = decodeHead(v); err != nil {
 			return fmt.Errorf("revisit entry of input %q at %s: %w", input, start.UTC().Format(time.RFC3339), err)
 		}
 		r.Start, ok = start.UTC(), true

@@ -1,10 +1,13 @@
-// Staging: a window's batches are written to the state file while the
-// window is still being fetched, a few at a time, so that memory holds only
-// the batches in the making, whatever the size of the window. Staged batches
-// belong to no queue: delivery cannot see them, and a crash leaves them
-// behind only for Open to remove. A commit that names the stage publishes
-// them (queue.go): then, and only then, they join the queues, in the same
-// transaction that moves the cursor.
+// Staging: a window's batches, and the fingerprints of its records for the
+// revisit list, are written to the state file while the window is still
+// being fetched, a few at a time, so that memory holds only the batches in
+// the making, whatever the size of the window. Staged batches belong to no
+// queue and staged fingerprints to no revisit list entry: delivery and
+// revisits cannot see them, and a crash leaves them behind only for Open to
+// remove. A commit that names the stage publishes them (queue.go): then,
+// and only then, the batches join the queues and the fingerprints become
+// the window's revisit list entry's, in the same transaction that moves
+// the cursor.
 
 package state
 
@@ -17,6 +20,9 @@ import (
 type Stage struct {
 	s       *Store
 	batches []staged
+	set     uint64 // the fingerprint set of the records added; 0 for none yet
+	records int
+	chunk   []byte // reused to encode records
 }
 
 // staged is one batch written by a stage.
@@ -29,14 +35,17 @@ type staged struct {
 // NewStage starts an empty stage.
 func (s *Store) NewStage() *Stage { return &Stage{s: s} }
 
-// Add writes batches to the state file in one transaction.
-func (st *Stage) Add(batches []Batch) error {
-	if len(batches) == 0 {
+// Add writes batches, and the fingerprints of records (in the order the
+// window's answer gave them), to the state file in one transaction.
+func (st *Stage) Add(batches []Batch, records []Record) error {
+	if len(batches) == 0 && len(records) == 0 {
 		return nil
 	}
 	added := make([]staged, 0, len(batches))
+	st.chunk = appendRecords(st.chunk[:0], records)
+	set := st.set
 	err := st.s.update("staging window", func(tx *bolt.Tx) error {
-		added = added[:0]
+		added, set = added[:0], st.set
 		for _, b := range batches {
 			seq, err := storeBatch(tx, b)
 			if err != nil {
@@ -44,14 +53,35 @@ func (st *Stage) Add(batches []Batch) error {
 			}
 			added = append(added, staged{seq: seq, events: b.Events, size: len(b.Data)})
 		}
-		return nil
+		if len(records) == 0 {
+			return nil
+		}
+		if set == 0 {
+			var err error
+			if set, err = newSet(tx); err != nil {
+				return err
+			}
+		}
+		return addChunk(tx, set, st.chunk)
 	})
 	if err != nil {
 		return err
 	}
 	st.batches = append(st.batches, added...)
+	st.set = set
+	st.records += len(records)
+	if cap(st.chunk) > 4*stageChunkBytes {
+		st.chunk = nil
+	}
 	return nil
 }
+
+// stageChunkBytes is about how many bytes of fingerprints a fetch stages at
+// once; a larger encoding buffer is not kept.
+const stageChunkBytes = 1 << 20
+
+// Records is how many records' fingerprints the stage holds.
+func (st *Stage) Records() int { return st.records }
 
 // Events is how many events the stage holds.
 func (st *Stage) Events() int {
@@ -62,10 +92,11 @@ func (st *Stage) Events() int {
 	return n
 }
 
-// Drop removes the stage's batches (a fetch that failed); the stage is then
-// empty. Dropping a stage that was committed does nothing.
+// Drop removes the stage's batches and fingerprints (a fetch that failed);
+// the stage is then empty. Dropping a stage that was committed does
+// nothing.
 func (st *Stage) Drop() error {
-	if st == nil || len(st.batches) == 0 {
+	if st == nil || len(st.batches) == 0 && st.set == 0 {
 		return nil
 	}
 	seqs := make([]uint64, len(st.batches))
@@ -73,27 +104,42 @@ func (st *Stage) Drop() error {
 		seqs[i] = b.seq
 	}
 	err := st.s.update("dropping a staged window", func(tx *bolt.Tx) error {
+		if err := deleteSet(tx, st.set); err != nil {
+			return err
+		}
 		return deleteBatches(tx, seqs)
 	})
 	if err != nil {
 		return err
 	}
-	st.batches = nil
+	st.forget()
 	return nil
 }
 
-// Staged counts the batches staged by windows not committed (nor dropped)
-// yet: zero whenever no fetch is under way.
+// forget empties the stage once the queues and the revisit list own (or
+// dropped) what it staged.
+func (st *Stage) forget() {
+	st.batches, st.set, st.records = nil, 0, 0
+}
+
+// Staged counts the batches and the fingerprint sets staged by windows not
+// committed (nor dropped) yet: zero whenever no fetch is under way.
 func (s *Store) Staged() (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
 		refs := tx.Bucket(bucketRefs)
-		return tx.Bucket(bucketBatches).ForEach(func(k, _ []byte) error {
+		err := tx.Bucket(bucketBatches).ForEach(func(k, _ []byte) error {
 			if refs.Get(k) == nil {
 				n++
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		sets, err := unnamedSets(tx)
+		n += len(sets)
+		return err
 	})
 	return n, err
 }

@@ -1,7 +1,10 @@
 package state
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,7 +65,7 @@ func TestStagedWindowIsInvisibleUntilCommitted(t *testing.T) {
 	}
 	st := s.NewStage()
 	for i := range 4 { // a large window staged in four transactions
-		if err := st.Add(encode(t, 10, testEvents(25, "big"+strconv.Itoa(i)))); err != nil {
+		if err := st.Add(encode(t, 10, testEvents(25, "big"+strconv.Itoa(i))), nil); err != nil {
 			t.Fatal(err)
 		}
 		if ids := queuedIDs(t, s, "a"); len(ids) != 5 {
@@ -134,10 +137,27 @@ func TestStagesLeftByACrashVanishAtOpen(t *testing.T) {
 	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(3, "ok")), Cursor: w}); err != nil {
 		t.Fatal(err)
 	}
+	kept := stageRecords(t, s, testRecords(0, 4), 4)
+	if err := s.Commit(Commit{Input: "acme", Stage: kept, Revisit: testRevisit(w)}); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 3 { // three windows fetched in parallel, none committed
-		if err := s.NewStage().Add(encode(t, 10, testEvents(20, "staged"+strconv.Itoa(i)))); err != nil {
+		if err := s.NewStage().Add(encode(t, 10, testEvents(20, "staged"+strconv.Itoa(i))), testRecords(10*i, 5)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if n, err := s.Staged(); err != nil || n != 9 {
+		t.Fatalf("Staged() = %d, %v; want 6 batches and 3 fingerprint sets", n, err)
+	}
+	scratch, err := s.Scratch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scratch.Close()
+	// A scratch file that a crash caught before it was unlinked.
+	leftover := filepath.Join(filepath.Dir(path), scratchPrefix(path)+"123")
+	if err := os.WriteFile(leftover, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	s.Close() // as a crash leaves it
 	s2, err := Open(path)
@@ -154,22 +174,35 @@ func TestStagesLeftByACrashVanishAtOpen(t *testing.T) {
 	if cur, _, _ := s2.Cursor("acme"); !cur.Equal(w) {
 		t.Fatalf("cursor %s", cur)
 	}
+	if n := setCount(t, s2); n != 1 {
+		t.Fatalf("after reopening, %d fingerprint sets, want only the revisit entry's", n)
+	}
+	requireRecords(t, listed(t, s2, "acme", w), testRecords(0, 4))
+	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+		t.Fatalf("the scratch file left by a crash is still there: %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "scratch") {
+			t.Fatalf("scratch file %s visible in the state directory", e.Name())
+		}
+	}
 }
 
 func TestDroppedStageLeavesNothing(t *testing.T) {
 	s, _ := openTemp(t)
 	st := s.NewStage()
-	if err := st.Add(encode(t, 10, testEvents(25, "failed"))); err != nil {
+	if err := st.Add(encode(t, 10, testEvents(25, "failed")), testRecords(0, 25)); err != nil {
 		t.Fatal(err)
 	}
-	if st.Events() != 25 {
-		t.Fatalf("stage holds %d events", st.Events())
+	if st.Events() != 25 || st.Records() != 25 {
+		t.Fatalf("stage holds %d events, %d records", st.Events(), st.Records())
 	}
 	if err := st.Drop(); err != nil {
 		t.Fatal(err)
 	}
-	if n := batchCount(t, s); n != 0 {
-		t.Fatalf("%d batches after dropping the stage", n)
+	if n, sets := batchCount(t, s), setCount(t, s); n != 0 || sets != 0 {
+		t.Fatalf("%d batches and %d fingerprint sets after dropping the stage", n, sets)
 	}
 	// A commit of a dropped (empty) stage publishes nothing but moves the cursor.
 	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
@@ -193,7 +226,7 @@ func TestStagedEventsGetTheWindowConstants(t *testing.T) {
 	f.Pack(&p, &rec, &id, 0)
 	batch := Batch{Events: 1, Data: frame(&p)}
 	st := s.NewStage()
-	if err := st.Add([]Batch{batch}); err != nil {
+	if err := st.Add([]Batch{batch}, nil); err != nil {
 		t.Fatal(err)
 	}
 	ent := serapi.Entitlement{AnnualThroughput: 42, LicenseStart: "2026-01-01T00:00:00.000Z", LicenseEnd: "2027-01-01T00:00:00.000Z"}

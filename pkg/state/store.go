@@ -16,8 +16,10 @@ import (
 
 // schemaVersion is the state file's format; a newer file is refused. 2
 // added the batch store (queues refer to batches); a file of format 1 is
-// read as it is and marked 2 at Open.
-const schemaVersion = 2
+// read as it is and marked 2 at Open. 3 moved the records of revisit list
+// entries into fingerprint sets (prints.go); Open moves those of an older
+// file (migrate.go).
+const schemaVersion = 3
 
 var (
 	bucketMeta      = []byte("meta")
@@ -43,6 +45,7 @@ type Store struct {
 	notify map[string]chan struct{}
 	shrunk chan struct{} // closed and replaced when a queue shrinks
 	acked  int64         // bytes delivered since the mapped pages were last released
+	read   int64         // bytes of fingerprints read since then
 	closed bool
 }
 
@@ -81,6 +84,14 @@ func Open(path string) (s *Store, err error) {
 		}
 		return nil, fmt.Errorf("initialising state file %s: %w", path, err)
 	}
+	if err := s.migrateRevisits(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("moving the revisit list of state file %s to format %d: %w", path, schemaVersion, err)
+	}
+	if err := s.removeScratch(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.compactIfSparse(); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("compacting state file %s: %w", path, err)
@@ -94,7 +105,7 @@ func corrupt(path string, cause error) error {
 
 func (s *Store) init() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketCursors, bucketQueues, bucketQueueStat, bucketRevisit, bucketBatches, bucketRefs} {
+		for _, name := range [][]byte{bucketMeta, bucketCursors, bucketQueues, bucketQueueStat, bucketRevisit, bucketBatches, bucketRefs, bucketPrints} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -105,6 +116,9 @@ func (s *Store) init() error {
 		if err := dropUnreferenced(tx); err != nil {
 			return err
 		}
+		if err := dropUnnamedSets(tx); err != nil {
+			return err
+		}
 		meta := tx.Bucket(bucketMeta)
 		if v := meta.Get(keySchema); v != nil {
 			if len(v) != 8 {
@@ -112,11 +126,9 @@ func (s *Store) init() error {
 			}
 			if got := binary.BigEndian.Uint64(v); got > schemaVersion {
 				return fmt.Errorf("state file %s has format %d, newer than this serfwd understands (%d); upgrade serfwd", s.path, got, schemaVersion)
-			} else if got == schemaVersion {
-				return nil
 			}
 		}
-		return meta.Put(keySchema, u64(schemaVersion))
+		return nil
 	})
 }
 

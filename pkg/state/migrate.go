@@ -1,0 +1,87 @@
+// migrate.go brings a state file of format 2 to format 3: the records of
+// each revisit list entry move from the entry itself into a fingerprint set
+// (prints.go), one entry per transaction, and the file is then marked 3. A
+// crash halfway leaves a file of format 2 with some entries moved; the next
+// Open moves the rest.
+
+package state
+
+import (
+	"encoding/binary"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migrateChunk is how many records go into one chunk of a moved entry's set.
+const migrateChunk = 16 << 10
+
+// oldEntry names a revisit list entry of format 1.
+type oldEntry struct {
+	input string
+	key   []byte
+}
+
+// migrateRevisits moves every format 1 entry's records into a set, then
+// marks the file with schemaVersion.
+func (s *Store) migrateRevisits() error {
+	var current bool
+	var old []oldEntry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketMeta).Get(keySchema)
+		if current = len(v) == 8 && binary.BigEndian.Uint64(v) >= schemaVersion; current {
+			return nil
+		}
+		top := tx.Bucket(bucketRevisit)
+		return top.ForEachBucket(func(input []byte) error {
+			return top.Bucket(input).ForEach(func(k, v []byte) error {
+				if len(v) > 0 && v[0] == revisitFormatV1 {
+					old = append(old, oldEntry{string(input), append([]byte(nil), k...)})
+				}
+				return nil
+			})
+		})
+	})
+	if err != nil || current {
+		return err
+	}
+	for _, e := range old {
+		if err := s.update("moving a revisit list entry", e.move); err != nil {
+			return err
+		}
+	}
+	return s.update("marking the state file's format", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(schemaVersion))
+	})
+}
+
+// move rewrites one format 1 entry as a head and a set. An entry whose
+// records cannot be read is dropped, as a revisit would drop it.
+func (e oldEntry) move(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketRevisit).Bucket([]byte(e.input))
+	v := b.Get(e.key)
+	if len(v) == 0 || v[0] != revisitFormatV1 {
+		return nil
+	}
+	r, rest, err := decodeHeadRest(v)
+	var recs []Record
+	if err == nil {
+		recs, err = decodeRecordsV1(&r, rest)
+	}
+	if err != nil {
+		return b.Delete(e.key)
+	}
+	r.Start = keyTime(e.key)
+	set, err := newSet(tx)
+	if err != nil {
+		return err
+	}
+	for len(recs) > 0 {
+		n := min(len(recs), migrateChunk)
+		// bbolt keeps each value until the transaction ends: a new buffer each.
+		if err := addChunk(tx, set, appendRecords(nil, recs[:n])); err != nil {
+			return err
+		}
+		recs = recs[n:]
+	}
+	return putRevisit(tx, e.input, &r, set, r.Records)
+}
