@@ -1,16 +1,20 @@
-// fingerprint.go records, compactly, what a fetch of a window sent: per
-// record its eventId and a hash of its counters, and a hash of the window
-// event's sums. Revisits compare a new fetch against it (SPEC §4).
+// fingerprint.go keeps what a fetch of a window needs per record without
+// holding it in memory: the number of records seen so far per identity (to
+// number those that share one, SPEC §4) and, on a revisit, what was last
+// sent per eventId (to send only what changed). Both are id tables
+// (pkg/internal/idtable) that move to a scratch file beside the state file
+// once they outgrow their share of memory. The fingerprints of what a fetch
+// sends are staged in the state file as it goes (window.go); a hash of the
+// window event's sums completes them.
 
 package poller
 
 import (
-	"bytes"
 	"encoding/binary"
-	"slices"
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/idtable"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -25,83 +29,68 @@ const DefaultRevisitsPerPass = 100
 // maxRevisitSpacing caps the doubling spacing between revisits (SPEC §3).
 const maxRevisitSpacing = 6 * time.Hour
 
-// fingerprints collects the records of one fetch in body order. It also
-// numbers records that share an identity (event.Numberer) from the same
-// list, so that a window's eventIds are kept once: the first record of an
-// identity has the identity as its eventId.
-type fingerprints struct {
-	recs      []state.Record
-	unsettled bool // some record has tempFailure or inProgress > 0
+// tableMemory is the memory that the id tables of all fetches in the
+// process share (idtable.Budget): enough for four windows of about 50,000
+// records at once, beyond which tables work from their scratch files.
+const tableMemory = 16 << 20
 
-	slots []uint32          // open addressing over identities: 1 + the index in recs of their first record; 0 is free
-	used  int               // slots in use
-	dups  map[uint32]uint32 // per first record with repeats: how many came after it
+// tables is the budget every Poller takes its tables' memory from.
+var tables = idtable.NewBudget(tableMemory)
+
+// identities numbers the records of one answer that share an identity
+// (event.Numberer). A failure of its table sticks: Ordinal then answers 1
+// and the fetch fails on err.
+type identities struct {
+	t   *idtable.Table[uint32]
+	err error
 }
 
-// add records one record: its eventId, the hash of its counters, and
-// whether its counts may still change. Each record that Ordinal numbered
-// must be added next, in order.
-func (f *fingerprints) add(id state.EventID, hash uint64, unsettled bool) {
-	f.recs = append(f.recs, state.Record{ID: id, Hash: hash})
-	f.unsettled = f.unsettled || unsettled
+var countCodec = idtable.Codec[uint32]{
+	Size: 4,
+	Put:  func(b []byte, v uint32) { binary.LittleEndian.PutUint32(b, v) },
+	Get:  func(b []byte) uint32 { return binary.LittleEndian.Uint32(b) },
 }
 
-// Ordinal numbers the record about to be added by its identity id.
-func (f *fingerprints) Ordinal(id event.Identity) int {
-	if 4*(f.used+1) > 3*len(f.slots) {
-		f.grow()
-	}
-	mask := uint64(len(f.slots) - 1)
-	for i := binary.LittleEndian.Uint64(id[:8]) & mask; ; i = (i + 1) & mask {
-		s := f.slots[i]
-		if s == 0 {
-			f.slots[i] = uint32(len(f.recs)) + 1
-			f.used++
-			return 1
-		}
-		if f.recs[s-1].ID == state.EventID(id) {
-			if f.dups == nil {
-				f.dups = map[uint32]uint32{}
-			}
-			f.dups[s-1]++
-			return int(f.dups[s-1]) + 1
-		}
-	}
+func (p *Poller) newIdentities() *identities {
+	return &identities{t: idtable.New(countCodec, p.budget, p.scratch)}
 }
 
-// grow doubles the table (a SHA-256 is its own hash).
-func (f *fingerprints) grow() {
-	old := f.slots
-	f.slots = make([]uint32, max(2*len(old), 1024))
-	mask := uint64(len(f.slots) - 1)
-	for _, s := range old {
-		if s == 0 {
-			continue
-		}
-		i := binary.LittleEndian.Uint64(f.recs[s-1].ID[:8]) & mask
-		for f.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		f.slots[i] = s
+// Ordinal numbers the next record with identity id: 1, 2, 3, … in the
+// order they come.
+func (n *identities) Ordinal(id event.Identity) int {
+	if n.err != nil {
+		return 1
 	}
+	k := idtable.Key(id)
+	c, _, err := n.t.Get(&k)
+	if err == nil {
+		err = n.t.Put(&k, c+1)
+	}
+	if err != nil {
+		n.err = err
+		return 1
+	}
+	return int(c) + 1
 }
 
-// sorted returns the records sorted by eventId. Records of one answer with
-// the same identity have distinct eventIds (ordinals, SPEC §4); should two
-// eventIds still be equal, they count as one whose hash covers both.
-func (f *fingerprints) sorted() []state.Record {
-	recs := f.recs
-	slices.SortStableFunc(recs, func(a, b state.Record) int { return bytes.Compare(a.ID[:], b.ID[:]) })
-	out := recs[:0]
-	for _, r := range recs {
-		if n := len(out); n > 0 && out[n-1].ID == r.ID {
-			out[n-1].Hash = combineHash(out[n-1].Hash, r.Hash)
-			continue
-		}
-		out = append(out, r)
-	}
-	f.recs, f.slots, f.dups = nil, nil, nil
-	return slices.Clip(out)
+// sent is what the last fetch of a window sent for one eventId, and in
+// which attempt of the current revisit fetch the record was seen again.
+type sent struct {
+	hash uint64
+	rev  int64
+	seen uint32 // the attempt (windowJob.attempt) that saw it; 0 for none
+}
+
+var sentCodec = idtable.Codec[sent]{
+	Size: 20,
+	Put: func(b []byte, v sent) {
+		binary.LittleEndian.PutUint64(b, v.hash)
+		binary.LittleEndian.PutUint64(b[8:], uint64(v.rev))
+		binary.LittleEndian.PutUint32(b[16:], v.seen)
+	},
+	Get: func(b []byte) sent {
+		return sent{binary.LittleEndian.Uint64(b), int64(binary.LittleEndian.Uint64(b[8:])), binary.LittleEndian.Uint32(b[16:])}
+	},
 }
 
 func combineHash(a, b uint64) uint64 {
@@ -143,13 +132,18 @@ func (p *Poller) agedOut(now, end time.Time) bool {
 	return now.Sub(end) >= p.Input.Revisit
 }
 
-// newRevisit is the revisit list entry for a window first fetched at now,
-// or nil when the window needs none: revisits are off, every record is
-// settled, or the window is already older than revisit.
-func (p *Poller) newRevisit(w serapi.Window, fp *fingerprints, window uint64, now time.Time) *state.Revisit {
-	if fp == nil || !fp.unsettled || p.Input.Revisit <= 0 || p.agedOut(now, w.End) {
+// newRevisit is the revisit list entry for a window first fetched at now
+// (its records are the fingerprints the fetch staged), or nil when the
+// window needs none: revisits are off, every record is settled, or the
+// window is already older than revisit.
+func (p *Poller) newRevisit(j *windowJob, window uint64, now time.Time) *state.Revisit {
+	w := j.w
+	if !j.track || !j.unsettled || p.Input.Revisit <= 0 || p.agedOut(now, w.End) {
 		return nil
 	}
 	return &state.Revisit{Start: w.Start, End: w.End, First: now, Due: now.Add(revisitSpacing(p.Input.Interval, 0)),
-		Window: state.Record{Hash: window}, Records: fp.sorted()}
+		Window: state.Record{Hash: window}}
 }
+
+// unsettled reports whether a record's counts may still change.
+func unsettled(r *serapi.RawRecord) bool { return r.Status.TempFailure > 0 || r.Status.InProgress > 0 }

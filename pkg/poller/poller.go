@@ -10,6 +10,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/idtable"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -64,7 +65,9 @@ type Config struct {
 type Poller struct {
 	Config
 
-	nextRevisit time.Time // when the earliest revisit is due; zero for none
+	nextRevisit time.Time       // when the earliest revisit is due; zero for none
+	budget      *idtable.Budget // the memory of the fetches' id tables (fingerprint.go)
+	scratch     idtable.Scratch // their files: the state file's scratch files
 	// onPause, when set (by tests), is called each time polling waits for
 	// room in the queue of the named sink.
 	onPause func(sink string)
@@ -93,7 +96,7 @@ func New(c Config) *Poller {
 	if c.RevisitsPerPass <= 0 {
 		c.RevisitsPerPass = DefaultRevisitsPerPass
 	}
-	return &Poller{Config: c}
+	return &Poller{Config: c, budget: tables, scratch: c.Store.Scratch}
 }
 
 // ErrStateWrite marks a failure to write the state file: polling stops, as

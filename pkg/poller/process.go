@@ -76,41 +76,28 @@ func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor 
 	return windows, events, err
 }
 
-// commitGroup writes a group of consecutive windows, in order: in one
-// transaction, unless their revisit list entries are large (a window of
-// tens of thousands of unsettled records), which then go in transactions
-// of their own, so that a transaction's memory stays small.
+// commitGroup writes a group of consecutive windows, in order, in one
+// transaction: each is a few references to its staged batches, its last
+// batch and fingerprints, the cursor and a revisit list entry's head.
 func (p *Poller) commitGroup(group []result, moveCursor bool) error {
 	cs := make([]state.Commit, 0, len(group))
-	from, records := 0, 0
-	for i, r := range group {
+	for _, r := range group {
 		c := r.commit
 		if !moveCursor {
-			c.Cursor, c.Revisit = time.Time{}, nil
-		}
-		if c.Revisit != nil {
-			records += len(c.Revisit.Records)
+			c.Cursor, c.Revisit, c.Records = time.Time{}, nil, nil
 		}
 		cs = append(cs, c)
-		if records < maxGroupRevisitRecords && i < len(group)-1 {
-			continue
-		}
-		if err := p.Store.CommitAll(cs); err != nil {
-			first, last := group[from].w, group[i].w
-			return fmt.Errorf("%w: windows %s to %s of input %q: %w", ErrStateWrite, first.Start.Format(serapi.TimeLayout), last.End.Format(serapi.TimeLayout), p.Input.Name, err)
-		}
-		for _, r := range group[from : i+1] {
-			p.Observer.Committed(p.Input.Name, r.w, r.events, moveCursor)
-			p.Logger.Debug("window committed", zap.String("input", p.Input.Name), zap.Stringer("window", r.w), zap.Int("events", r.events))
-		}
-		cs, from, records = cs[:0], i+1, 0
+	}
+	if err := p.Store.CommitAll(cs); err != nil {
+		first, last := group[0].w, group[len(group)-1].w
+		return fmt.Errorf("%w: windows %s to %s of input %q: %w", ErrStateWrite, first.Start.Format(serapi.TimeLayout), last.End.Format(serapi.TimeLayout), p.Input.Name, err)
+	}
+	for _, r := range group {
+		p.Observer.Committed(p.Input.Name, r.w, r.events, moveCursor)
+		p.Logger.Debug("window committed", zap.String("input", p.Input.Name), zap.Stringer("window", r.w), zap.Int("events", r.events))
 	}
 	return nil
 }
-
-// maxGroupRevisitRecords is how many records of revisit list entries one
-// commit transaction takes at most (more when one window alone has more).
-const maxGroupRevisitRecords = 20_000
 
 // fetch gets one window, retrying with backoff, and stages its events;
 // track asks for a revisit list entry when the window is unsettled.
@@ -118,10 +105,11 @@ func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result 
 	track = track && p.Input.Revisit > 0
 	began := p.Now()
 	for attempt := 1; ; attempt++ {
-		j := p.newJob(w, firstFetch{}, track)
+		j := p.newJob(w, nil, track)
 		fetched := p.Now()
 		err := p.stream(ctx, w, j)
 		if err == nil {
+			j.release()
 			return p.firstResult(j, fetched)
 		}
 		if end := j.abandon(ctx, err); end != nil {
@@ -156,9 +144,12 @@ func (p *Poller) stream(ctx context.Context, w serapi.Window, j *windowJob) erro
 // unsettled, its revisit list entry.
 func (p *Poller) firstResult(j *windowJob, fetched time.Time) result {
 	wev := j.flat.WindowEvent(&j.ent, 0)
-	batches := j.finish(&wev)
+	batches, prints := j.finish(&wev)
 	c := state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Stage: j.stage, Batches: batches,
-		Consts: event.Consts(&j.ent), Cursor: j.w.End, Revisit: p.newRevisit(j.w, j.fp, windowHash(&wev), fetched)}
+		Consts: event.Consts(&j.ent), Cursor: j.w.End, Revisit: p.newRevisit(j, windowHash(&wev), fetched)}
+	if c.Revisit != nil {
+		c.Records = prints
+	}
 	return result{w: j.w, commit: c, events: j.events}
 }
 

@@ -6,14 +6,15 @@
 package poller
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/idtable"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -25,21 +26,54 @@ type revisitOutcome struct {
 	aged    bool
 }
 
-// reconciler decides, against what was last sent, which records a revisit
-// sends: those it never sent (revision 0) and those whose counts changed
-// (revision + 1); records are matched by eventId, that is by identity and
-// ordinal.
-type reconciler struct{ last *state.Revisit }
-
-func (r reconciler) decide(id event.ID, hash uint64) (int64, bool) {
-	k, ok := r.last.Find(state.EventID(id))
-	switch {
-	case !ok:
-		return 0, true
-	case r.last.Records[k].Hash != hash:
-		return r.last.Records[k].Revision + 1, true
+// decide says whether a record is sent, at which revision: a first fetch
+// sends every record at revision 0; a revisit those it never sent
+// (revision 0) and those whose counts changed (revision + 1), matching
+// records by eventId, that is by identity and ordinal. It marks the
+// records it saw, so that finishRevisit can tell which ones the answer
+// lacks.
+func (j *windowJob) decide(id event.ID, hash uint64) (int64, bool, error) {
+	if j.last == nil {
+		return 0, true, nil
 	}
-	return r.last.Records[k].Revision, false
+	k := idtable.Key(id)
+	v, ok, err := j.last.Get(&k)
+	if err != nil || !ok {
+		return 0, err == nil, err
+	}
+	if v.seen != j.attempt {
+		v.seen = j.attempt
+		if err := j.last.Put(&k, v); err != nil {
+			return 0, false, err
+		}
+	}
+	if v.hash != hash {
+		return v.rev + 1, true, nil
+	}
+	return v.rev, false, nil
+}
+
+// loadSent reads what e says was last sent into a new table. A table that
+// fails fails as the state file does (ErrStateWrite).
+func (p *Poller) loadSent(e *state.Revisit) (*idtable.Table[sent], error) {
+	t := idtable.New(sentCodec, p.budget, p.scratch)
+	scratch := func(err error) error {
+		if err != nil {
+			return fmt.Errorf("%w: reading the revisit entry of window %s into a table: %w", ErrStateWrite, e.Start.Format(serapi.TimeLayout), err)
+		}
+		return nil
+	}
+	err := scratch(t.Expect(e.Records))
+	if err == nil {
+		err = p.Store.RevisitRecords(e, func(r *state.Record) error {
+			return scratch(t.Put((*idtable.Key)(&r.ID), sent{hash: r.Hash, rev: r.Revision}))
+		})
+	}
+	if err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
 }
 
 // revisitWindow loads the entry of the window described by in, fetches the
@@ -48,6 +82,13 @@ func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) result
 	w := serapi.Window{Start: in.Start, End: in.End}
 	base := state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks}
 	e, ok, err := p.Store.Revisit(p.Input.Name, in.Start)
+	var last *idtable.Table[sent]
+	if err == nil && ok {
+		last, err = p.loadSent(&e)
+	}
+	if errors.Is(err, ErrStateWrite) {
+		return result{w: w, err: err}
+	}
 	if err != nil || !ok {
 		if err != nil {
 			p.Logger.Error("unreadable revisit entry; the window leaves the list", zap.String("input", p.Input.Name),
@@ -56,7 +97,7 @@ func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) result
 		base.Settled = in.Start
 		return result{w: w, commit: base, rv: &revisitOutcome{settled: true}}
 	}
-	j := p.newJob(w, reconciler{&e}, true)
+	j := p.newJob(w, last, true)
 	err = p.stream(ctx, w, j)
 	now := p.Now()
 	if err != nil {
@@ -70,66 +111,63 @@ func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) result
 		base.Revisit = &e
 		return result{w: w, commit: base, rv: &revisitOutcome{}}
 	}
-	return p.reconciled(j, &e, now)
+	defer j.release()
+	r, err := p.reconciled(j, &e, now)
+	if err != nil {
+		j.abandon(ctx, err)
+		return result{w: w, err: err}
+	}
+	return r
 }
 
 // reconciled builds the commit of a revisit whose records j sent: the
 // window event at its revision + 1 when its figures changed, and the entry
-// updated with what was sent, or removed when the window settled or aged out.
-func (p *Poller) reconciled(j *windowJob, e *state.Revisit, now time.Time) result {
-	unsettled := j.fp.unsettled
-	fresh := j.fp.sorted()
+// updated with what was sent (and, for records the answer lacked, what was
+// sent before), or removed when the window settled or aged out.
+func (p *Poller) reconciled(j *windowJob, e *state.Revisit, now time.Time) (result, error) {
+	aged := p.agedOut(now, j.w.End)
+	if j.unsettled && !aged {
+		if err := j.keepUnseen(); err != nil {
+			return result{}, err
+		}
+	}
 	wev := j.flat.WindowEvent(&j.ent, e.Window.Revision+1)
 	var send *event.Event
 	if h := windowHash(&wev); h != e.Window.Hash {
 		e.Window = state.Record{Hash: h, Revision: e.Window.Revision + 1}
 		send = &wev
 	}
-	batches := j.finish(send)
-	e.Records = mergeRecords(fresh, e.Records)
+	batches, prints := j.finish(send)
 	e.Attempts++
 	e.Due = now.Add(revisitSpacing(p.Input.Interval, e.Attempts))
 	r := result{w: j.w, events: j.events, rv: &revisitOutcome{fetched: true},
 		commit: state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Stage: j.stage, Batches: batches, Consts: event.Consts(&j.ent)}}
 	switch {
-	case !unsettled:
+	case !j.unsettled:
 		r.rv.settled, r.commit.Settled = true, j.w.Start
-	case p.agedOut(now, j.w.End):
+	case aged:
 		r.rv.settled, r.rv.aged, r.commit.Settled = true, true, j.w.Start
 	default:
-		r.commit.Revisit = e
+		r.commit.Revisit, r.commit.Records = e, prints
 	}
-	return r
+	return r, nil
 }
 
-// mergeRecords returns fresh plus the records of old that fresh lacks (a
-// record missing from one answer keeps what was sent for it), sorted.
-func mergeRecords(fresh, old []state.Record) []state.Record {
-	out := make([]state.Record, 0, max(len(fresh), len(old)))
-	i, j := 0, 0
-	for i < len(fresh) || j < len(old) {
-		switch {
-		case j == len(old):
-			out = append(out, fresh[i])
-			i++
-		case i == len(fresh):
-			out = append(out, old[j])
-			j++
-		default:
-			switch c := bytes.Compare(fresh[i].ID[:], old[j].ID[:]); {
-			case c < 0:
-				out = append(out, fresh[i])
-				i++
-			case c > 0:
-				out = append(out, old[j])
-				j++
-			default:
-				out = append(out, fresh[i])
-				i, j = i+1, j+1
-			}
+// keepUnseen adds to the fingerprints of a revisit those of the records
+// the answer lacked: they keep what was sent for them.
+func (j *windowJob) keepUnseen() error {
+	err := j.last.Each(func(k *idtable.Key, v sent) error {
+		if v.seen == j.attempt {
+			return nil
 		}
+		j.prints = append(j.prints, state.Record{ID: state.EventID(*k), Hash: v.hash, Revision: v.rev})
+		j.size += printBytes
+		return j.collect(false)
+	})
+	if err != nil && !errors.Is(err, ErrStateWrite) {
+		err = j.scratchFailed("listing", err)
 	}
-	return out
+	return err
 }
 
 // commitRevisits writes a group of revisited windows: their events for

@@ -1,7 +1,8 @@
 // window.go fetches one window as a stream: each record, as it is decoded,
-// is numbered, fingerprinted, flattened and packed; full batches are staged
-// in the state file a few at a time, so that memory holds only the batches
-// in the making, whatever the size of the window. The result is what the
+// is numbered, fingerprinted, flattened and packed; full batches, and the
+// fingerprints of the records for the revisit list, are staged in the state
+// file a few at a time, so that memory holds only the batches in the
+// making, whatever the size of the window. The result is what the
 // committer needs to publish the window in one small transaction.
 
 package poller
@@ -14,70 +15,79 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/idtable"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
 )
 
-// stageBytes is how many bytes of full batches a fetch collects before it
-// writes them to its stage in one transaction.
+// stageBytes is how many bytes of full batches and fingerprints a fetch
+// collects before it writes them to its stage in one transaction.
 const stageBytes = 1 << 20
 
-// decider says whether a record is sent, at which revision: the first fetch
-// of a window sends every record at revision 0; a revisit only those that
-// changed (revisit_window.go).
-type decider interface {
-	decide(id event.ID, hash uint64) (revision int64, send bool)
-}
-
-// firstFetch is the decider of the first fetch of a window.
-type firstFetch struct{}
-
-func (firstFetch) decide(event.ID, uint64) (int64, bool) { return 0, true }
+// printBytes is about what one record's fingerprint takes when staged.
+const printBytes = 42
 
 // windowJob is the StreamHandler of one fetch of one window.
 type windowJob struct {
 	p       *Poller
 	w       serapi.Window
-	decider decider
-	fp      *fingerprints // nil: no revisit tracking
+	last    *idtable.Table[sent] // a revisit's: what was last sent; nil for a first fetch
+	track   bool                 // keep the records' fingerprints for the revisit list
+	attempt uint32               // 1, +1 at each Restart
 
-	flat    *event.Flattener
-	enc     *state.Encoder
-	stage   *state.Stage
-	pending []state.Batch // full batches not staged yet
-	size    int           // their bytes
-	ent     serapi.Entitlement
-	events  int // events packed
+	ids       *identities
+	flat      *event.Flattener
+	enc       *state.Encoder
+	stage     *state.Stage
+	pending   []state.Batch  // full batches not staged yet
+	prints    []state.Record // fingerprints not staged yet
+	size      int            // their bytes
+	unsettled bool           // some record has tempFailure or inProgress > 0
+	ent       serapi.Entitlement
+	events    int // events packed
 }
 
-func (p *Poller) newJob(w serapi.Window, d decider, track bool) *windowJob {
-	j := &windowJob{p: p, w: w, decider: d, flat: event.NewFlattener(p.Input.Name, w),
-		enc: state.NewEncoder(0), stage: p.Store.NewStage()}
-	if track {
-		j.fp = &fingerprints{}
-		j.flat.Number(j.fp)
-	}
+// newJob starts the fetch of window w: a first fetch (last nil, every
+// record sent at revision 0) or a revisit, which sends what changed since
+// last (revisit_window.go).
+func (p *Poller) newJob(w serapi.Window, last *idtable.Table[sent], track bool) *windowJob {
+	j := &windowJob{p: p, w: w, last: last, track: track, attempt: 1, ids: p.newIdentities(),
+		flat: event.NewFlattener(p.Input.Name, w), enc: state.NewEncoder(0), stage: p.Store.NewStage()}
+	j.flat.Number(j.ids)
 	return j
 }
 
 // Record numbers, fingerprints and (when it is to be sent) packs one record.
 func (j *windowJob) Record(r *serapi.RawRecord) error {
 	id := j.flat.Next(r)
+	if err := j.ids.err; err != nil {
+		return j.scratchFailed("numbering", err)
+	}
 	var hash uint64
-	if j.fp != nil {
+	if j.track {
 		hash = event.RawCountersHash(r)
-		j.fp.add(state.EventID(id), hash, r.Status.TempFailure > 0 || r.Status.InProgress > 0)
+		j.unsettled = j.unsettled || unsettled(r)
 	}
-	rev, send := j.decider.decide(id, hash)
-	if j.fp != nil {
-		j.fp.recs[len(j.fp.recs)-1].Revision = rev
+	rev, send, err := j.decide(id, hash)
+	if err != nil {
+		return j.scratchFailed("comparing", err)
 	}
-	if !send {
-		return nil
+	if j.track {
+		j.prints = append(j.prints, state.Record{ID: state.EventID(id), Hash: hash, Revision: rev})
+		j.size += printBytes
 	}
-	j.flat.Pack(j.enc.Packer(), r, &id, rev)
-	j.events++
+	if send {
+		j.flat.Pack(j.enc.Packer(), r, &id, rev)
+		j.events++
+	}
 	return j.collect(false)
+}
+
+// scratchFailed is the error of a fetch whose id tables failed: their
+// scratch files are the state directory's, so the run ends as for a state
+// file that cannot be written.
+func (j *windowJob) scratchFailed(what string, err error) error {
+	return fmt.Errorf("%w: %s the records of window %s of input %q: %w", ErrStateWrite, what, j.w, j.p.Input.Name, err)
 }
 
 // Entitlement keeps the entitlement block for the window constants and the
@@ -93,53 +103,70 @@ func (j *windowJob) Restart() error {
 	if err := j.stage.Drop(); err != nil {
 		return fmt.Errorf("%w: %w", ErrStateWrite, err)
 	}
-	j.flat.Reset(j.p.Input.Name, j.w)
-	j.enc.Finish() // drops the open batch
-	j.pending, j.size, j.ent, j.events = nil, 0, serapi.Entitlement{}, 0
-	if j.fp != nil {
-		j.fp = &fingerprints{}
-		j.flat.Number(j.fp)
+	if err := j.ids.t.Close(); err != nil {
+		return j.scratchFailed("numbering", err)
 	}
+	j.ids.err = nil
+	j.flat.Reset(j.p.Input.Name, j.w)
+	j.flat.Number(j.ids)
+	j.enc.Finish() // drops the open batch
+	clear(j.prints)
+	j.pending, j.prints, j.size, j.unsettled, j.ent, j.events = nil, j.prints[:0], 0, false, serapi.Entitlement{}, 0
+	j.attempt++ // records a revisit saw in the first answer count as unseen again
 	return nil
 }
 
-// collect takes the batches the encoder closed and stages them once there
-// are stageBytes of them (or all of them, with flush).
+// collect takes the batches the encoder closed and stages them, with the
+// fingerprints so far, once there are stageBytes of them (or all of them,
+// with flush).
 func (j *windowJob) collect(flush bool) error {
 	for _, b := range j.enc.Closed() {
 		j.pending = append(j.pending, b)
 		j.size += len(b.Data)
 	}
-	if j.size < stageBytes && !flush || len(j.pending) == 0 {
+	if j.size < stageBytes && !flush || len(j.pending) == 0 && len(j.prints) == 0 {
 		return nil
 	}
-	if err := j.stage.Add(j.pending); err != nil {
+	if err := j.stage.Add(j.pending, j.prints); err != nil {
 		return fmt.Errorf("%w: staging window %s of input %q: %w", ErrStateWrite, j.w, j.p.Input.Name, err)
 	}
 	j.p.Logger.Debug("window staged in part", zap.String("input", j.p.Input.Name), zap.Stringer("window", j.w),
-		zap.Int("events_staged", j.stage.Events()))
+		zap.Int("events_staged", j.stage.Events()), zap.Int("records_staged", j.stage.Records()))
 	clear(j.pending)
-	j.pending, j.size = j.pending[:0], 0
+	j.pending, j.prints, j.size = j.pending[:0], j.prints[:0], 0
 	return nil
 }
 
 // finish closes the last batch, with the window event (when given) last.
-// It returns the batches not staged, for the commit to write.
-func (j *windowJob) finish(wev *event.Event) []state.Batch {
+// It returns the batches and fingerprints not staged, for the commit to
+// write.
+func (j *windowJob) finish(wev *event.Event) ([]state.Batch, []state.Record) {
 	if wev != nil {
 		j.enc.Add(wev)
 		j.events++
 	}
 	last, _ := j.enc.Finish()
-	out := append(j.pending, last...)
-	j.pending = nil
-	return out
+	out, prints := append(j.pending, last...), j.prints
+	j.pending, j.prints = nil, nil
+	return out, prints
+}
+
+// release lets go of the job's id tables (memory and scratch files).
+func (j *windowJob) release() {
+	err := j.ids.t.Close()
+	if j.last != nil {
+		err = errors.Join(err, j.last.Close())
+	}
+	if err != nil {
+		j.p.Logger.Warn("closing a scratch file", zap.String("input", j.p.Input.Name), zap.Stringer("window", j.w), zap.Error(err))
+	}
 }
 
 // abandon drops what a fetch that failed with err staged. It returns the
 // error that ends the run (the state file failing, or ctx's end), or nil
 // when the fetch may be tried again.
 func (j *windowJob) abandon(ctx context.Context, err error) error {
+	j.release()
 	if derr := j.stage.Drop(); derr != nil && !errors.Is(err, ErrStateWrite) {
 		err = fmt.Errorf("%w: dropping the staged part of window %s: %w", ErrStateWrite, j.w, derr)
 	}
