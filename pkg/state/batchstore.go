@@ -102,7 +102,8 @@ func dropRef(tx *bolt.Tx, seq uint64) error {
 	return tx.Bucket(bucketBatches).Delete(k)
 }
 
-// deleteBatches removes batches that no queue refers to (a dropped stage).
+// deleteBatches removes batches that no queue refers to (a dropped stage);
+// staging.go calls it a few batches a transaction.
 func deleteBatches(tx *bolt.Tx, seqs []uint64) error {
 	bs, rb := tx.Bucket(bucketBatches), tx.Bucket(bucketRefs)
 	for _, seq := range seqs {
@@ -116,22 +117,34 @@ func deleteBatches(tx *bolt.Tx, seqs []uint64) error {
 	return nil
 }
 
-// dropUnreferenced removes every batch that no queue refers to: at Open,
-// these are the staged batches of windows that a crash interrupted before
-// they were published (those windows are fetched again).
-func dropUnreferenced(tx *bolt.Tx) error {
-	bs, rb := tx.Bucket(bucketBatches), tx.Bucket(bucketRefs)
-	var orphans [][]byte
-	c := bs.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if rb.Get(k) == nil {
-			orphans = append(orphans, append([]byte(nil), k...))
+// unreferenced lists the batches that no queue refers to, reading the
+// batch store a few keys a transaction and giving the mapped pages back in
+// between. Before the staging index (state file format 3) these were the
+// staged batches of windows that a crash interrupted.
+func (s *Store) unreferenced() ([]uint64, error) {
+	var orphans []uint64
+	for from := uint64(0); ; {
+		done := false
+		err := s.db.View(func(tx *bolt.Tx) error {
+			refs := tx.Bucket(bucketRefs)
+			c := tx.Bucket(bucketBatches).Cursor()
+			k, _ := c.Seek(u64(from))
+			for n := 0; k != nil && n < dropBatches; k, _ = c.Next() {
+				if len(k) == 8 && refs.Get(k) == nil {
+					orphans = append(orphans, binary.BigEndian.Uint64(k))
+				}
+				n++
+			}
+			if k == nil {
+				done = true
+			} else {
+				from = binary.BigEndian.Uint64(k)
+			}
+			return nil
+		})
+		s.releaseMapped()
+		if err != nil || done {
+			return orphans, err
 		}
 	}
-	for _, k := range orphans {
-		if err := bs.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -1,8 +1,9 @@
-// migrate.go brings a state file of format 2 to format 3: the records of
-// each revisit list entry move from the entry itself into a fingerprint set
-// (prints.go), one entry per transaction, and the file is then marked 3. A
-// crash halfway leaves a file of format 2 with some entries moved; the next
-// Open moves the rest.
+// migrate.go brings a state file of format 2 to format 3: batches that an
+// older serfwd staged before a crash (no staging index listed them) are
+// removed, the records of each revisit list entry move from the entry
+// itself into a fingerprint set (prints.go), one entry per transaction,
+// and the file is then marked 3. A crash halfway leaves a file of format 2
+// with some of it done; the next Open does the rest.
 
 package state
 
@@ -21,9 +22,8 @@ type oldEntry struct {
 	key   []byte
 }
 
-// migrateRevisits moves every format 1 entry's records into a set, then
-// marks the file with schemaVersion.
-func (s *Store) migrateRevisits() error {
+// upgrade brings a file of an older format to schemaVersion.
+func (s *Store) upgrade() error {
 	var current bool
 	var old []oldEntry
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -42,6 +42,13 @@ func (s *Store) migrateRevisits() error {
 		})
 	})
 	if err != nil || current {
+		return err
+	}
+	orphans, err := s.unreferenced()
+	if err == nil {
+		err = s.dropStagedBatches(orphans)
+	}
+	if err != nil {
 		return err
 	}
 	for _, e := range old {
@@ -78,7 +85,7 @@ func (e oldEntry) move(tx *bolt.Tx) error {
 	for len(recs) > 0 {
 		n := min(len(recs), migrateChunk)
 		// bbolt keeps each value until the transaction ends: a new buffer each.
-		if err := addChunk(tx, set, appendRecords(nil, recs[:n])); err != nil {
+		if err := addChunks(tx, set, appendRecords(nil, recs[:n])); err != nil {
 			return err
 		}
 		recs = recs[n:]

@@ -3,9 +3,9 @@
 // list. A fetch writes its records' fingerprints in chunks, in answer order,
 // into a set of its own as it stages the window's batches (stage.go), so
 // that memory never holds them all; the commit that publishes the window
-// makes the set its revisit list entry's (or deletes it, for a window that
-// needs no revisit). A set that no entry names is a crash leftover, removed
-// at Open.
+// makes the set its revisit list entry's (or trashes it, for a window that
+// needs no revisit). Staged sets are on the staging index until then, so
+// that Open can remove those a crash left (staging.go).
 //
 //	prints/<set id>/<chunk seq> = records: 32 bytes eventId, 8 bytes hash, uvarint revision
 
@@ -14,14 +14,20 @@ package state
 import (
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 var bucketPrints = []byte("prints") // set id → nested bucket of chunks
 
-// recordBytes is the most an encoded record takes.
-const recordBytes = 32 + 8 + binary.MaxVarintLen64
+// chunkBytes is about the size of one chunk. Small values keep appending
+// cheap: bbolt rewrites the values that share the last leaf with a new one,
+// and a leaf of values larger than a page holds up to five of them.
+const chunkBytes = 32 << 10
+
+// readBytes is about how much RevisitRecords reads in one transaction.
+const readBytes = 256 << 10
 
 func appendRecords(b []byte, recs []Record) []byte {
 	for i := range recs {
@@ -65,107 +71,100 @@ func newSet(tx *bolt.Tx) (uint64, error) {
 	return id, err
 }
 
-// addChunk appends an encoded chunk of records to set id.
-func addChunk(tx *bolt.Tx, id uint64, chunk []byte) error {
+// addChunks appends encoded records to set id, in chunks of about
+// chunkBytes. bbolt keeps the slices of v until the transaction ends.
+func addChunks(tx *bolt.Tx, id uint64, v []byte) error {
 	b := tx.Bucket(bucketPrints).Bucket(u64(id))
 	if b == nil {
 		return fmt.Errorf("fingerprint set %d is missing", id)
 	}
 	b.FillPercent = 1.0 // keys only ever grow: pack pages full
-	seq, err := b.NextSequence()
-	if err != nil {
-		return err
-	}
-	return b.Put(u64(seq), chunk)
-}
-
-// deleteSet removes set id, if there is one.
-func deleteSet(tx *bolt.Tx, id uint64) error {
-	if id == 0 || tx.Bucket(bucketPrints).Bucket(u64(id)) == nil {
-		return nil
-	}
-	return tx.Bucket(bucketPrints).DeleteBucket(u64(id))
-}
-
-// dropUnnamedSets removes every set that no revisit list entry names: at
-// Open, those that fetches staged before a crash.
-func dropUnnamedSets(tx *bolt.Tx) error {
-	orphans, err := unnamedSets(tx)
-	if err != nil {
-		return err
-	}
-	for _, k := range orphans {
-		if err := tx.Bucket(bucketPrints).DeleteBucket(k); err != nil {
+	for len(v) > 0 {
+		n, err := chunkEnd(v)
+		if err != nil {
 			return err
 		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := b.Put(u64(seq), v[:n:n]); err != nil {
+			return err
+		}
+		v = v[n:]
 	}
 	return nil
 }
 
-// unnamedSets lists the keys of the sets that no revisit list entry names.
-func unnamedSets(tx *bolt.Tx) ([][]byte, error) {
-	named := map[uint64]bool{}
-	top := tx.Bucket(bucketRevisit)
-	err := top.ForEachBucket(func(input []byte) error {
-		return top.Bucket(input).ForEach(func(_, v []byte) error {
-			if h, err := decodeHead(v); err == nil && h.set != 0 {
-				named[h.set] = true
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	var orphans [][]byte
-	err = tx.Bucket(bucketPrints).ForEachBucket(func(k []byte) error {
-		if len(k) != 8 || !named[binary.BigEndian.Uint64(k)] {
-			orphans = append(orphans, append([]byte(nil), k...))
+// chunkEnd is where the first chunk of encoded records v ends: after the
+// first record that reaches chunkBytes, or at the end.
+func chunkEnd(v []byte) (int, error) {
+	n := 0
+	for n < len(v) && n < chunkBytes {
+		if len(v)-n < 40 {
+			return 0, errBadRevisit
 		}
-		return nil
-	})
-	return orphans, err
+		_, k := binary.Uvarint(v[n+40:])
+		if k <= 0 {
+			return 0, errBadRevisit
+		}
+		n += 40 + k
+	}
+	return n, nil
 }
 
-// RevisitRecords calls fn with each record of r's fingerprints, chunk by
-// chunk, each chunk read in a transaction of its own: however many records
-// the entry has, memory holds one chunk, and no transaction stays open
-// while fn works. fn must not keep the record it is given.
+// RevisitRecords calls fn with each record of r's fingerprints, a few
+// chunks at a time, each few read in a transaction of its own: however
+// many records the entry has, memory holds about readBytes of them, and no
+// transaction stays open while fn works. fn must not keep the record it is
+// given.
 func (s *Store) RevisitRecords(r *Revisit, fn func(*Record) error) error {
-	var chunk []byte
-	for next := uint64(1); r.set != 0; {
-		found := false
-		err := s.db.View(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bucketPrints).Bucket(u64(r.set))
-			if b == nil {
-				return fmt.Errorf("the fingerprints of the revisit entry at %s are missing", r.Start.Format("2006-01-02T15:04:05Z07:00"))
-			}
-			k, v := b.Cursor().Seek(u64(next))
-			if k != nil {
-				found, next = true, binary.BigEndian.Uint64(k)+1
-				chunk = append(chunk[:0], v...)
-			}
-			return nil
-		})
-		if err != nil || !found {
+	var buf []byte
+	for next := uint64(1); r.set != 0 && next != 0; {
+		var err error
+		if buf, next, err = s.readChunks(r, next, buf[:0]); err != nil {
 			return err
 		}
-		if err := decodeRecords(chunk, fn); err != nil {
+		if err := decodeRecords(buf, fn); err != nil {
 			return err
 		}
-		s.afterRead(int64(len(chunk)))
+		s.afterMapped(int64(len(buf)))
 	}
 	return nil
 }
 
-// afterRead releases the mapped pages of the state file once enough of it
-// was read for revisits since the last time.
-func (s *Store) afterRead(n int64) {
+// readChunks appends to buf the chunks of r's set from sequence from on,
+// about readBytes of them, and returns the sequence to go on from (0 at
+// the end).
+func (s *Store) readChunks(r *Revisit, from uint64, buf []byte) (out []byte, next uint64, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPrints).Bucket(u64(r.set))
+		if b == nil {
+			return fmt.Errorf("the fingerprints of the revisit entry at %s are missing", r.Start.UTC().Format(time.RFC3339))
+		}
+		c := b.Cursor()
+		k, v := c.Seek(u64(from))
+		for ; k != nil && len(buf) < readBytes; k, v = c.Next() {
+			buf = append(buf, v...)
+		}
+		if k != nil {
+			next = binary.BigEndian.Uint64(k)
+		}
+		return nil
+	})
+	return buf, next, err
+}
+
+// afterMapped releases the mapped pages of the state file once enough of
+// it was written or read through the mapping since the last time: bbolt
+// reads back what a transaction appends to through the mapping, so that
+// staging and revisits would otherwise leave the whole window resident.
+func (s *Store) afterMapped(n int64) {
 	s.mu.Lock()
-	s.read += n
-	due := s.read >= releaseEvery
+	s.mapped += n
+	due := s.mapped >= releaseEvery
 	if due {
-		s.read = 0
+		s.mapped = 0
 	}
 	s.mu.Unlock()
 	if due {

@@ -51,15 +51,28 @@ func (s *Store) CommitAll(cs []Commit) error {
 	if err != nil {
 		return err
 	}
+	written := 0
 	for i := range cs {
-		if cs[i].Stage != nil {
-			cs[i].Stage.forget() // the queues and the revisit list own them now
+		c := &cs[i]
+		for _, b := range c.Batches {
+			written += len(b.Data)
 		}
-		if cs[i].Stage != nil || len(cs[i].Batches) > 0 {
-			s.signal(cs[i].Sinks)
+		written += len(c.Records) * minRecordBytes
+		if c.Stage != nil && len(c.Sinks) == 0 {
+			c.Stage.set, c.Stage.records = 0, 0 // the revisit list or the trash has it
+			if err := c.Stage.Drop(); err != nil {
+				return err
+			}
+		}
+		if c.Stage != nil {
+			c.Stage.forget() // the queues and the revisit list own them now
+		}
+		if c.Stage != nil || len(c.Batches) > 0 {
+			s.signal(c.Sinks)
 		}
 	}
-	return nil
+	s.afterMapped(int64(written))
+	return s.sweep()
 }
 
 func applyCommit(tx *bolt.Tx, c *Commit) error {
@@ -83,18 +96,21 @@ func applyCommit(tx *bolt.Tx, c *Commit) error {
 				return err
 			}
 		}
-		if err := addChunk(tx, set, appendRecords(nil, c.Records)); err != nil {
+		if err := addChunks(tx, set, appendRecords(nil, c.Records)); err != nil {
 			return err
 		}
 		records += len(c.Records)
 	}
 	switch {
 	case c.Revisit != nil:
+		if err := unstage(tx, 's', set); err != nil {
+			return err
+		}
 		if err := putRevisit(tx, c.Input, c.Revisit, set, records); err != nil {
 			return err
 		}
 	case set != 0:
-		if err := deleteSet(tx, set); err != nil {
+		if err := trashSet(tx, set); err != nil {
 			return err
 		}
 	}
@@ -107,18 +123,17 @@ func applyCommit(tx *bolt.Tx, c *Commit) error {
 // publishBatches stores c's new batches and appends a reference to each of
 // them, staged ones first, to every routed sink's queue.
 func publishBatches(tx *bolt.Tx, c *Commit) error {
+	if len(c.Sinks) == 0 { // routed nowhere: CommitAll drops the staged batches after
+		return nil
+	}
 	var refs []ref
 	if c.Stage != nil {
 		for _, b := range c.Stage.batches {
+			if err := unstage(tx, 'b', b.seq); err != nil {
+				return err
+			}
 			refs = append(refs, ref{seq: b.seq, events: b.events, size: b.size, consts: c.Consts})
 		}
-	}
-	if len(c.Sinks) == 0 { // routed nowhere: nothing to keep
-		seqs := make([]uint64, len(refs))
-		for i, r := range refs {
-			seqs[i] = r.seq
-		}
-		return deleteBatches(tx, seqs)
 	}
 	for _, b := range c.Batches {
 		seq, err := storeBatch(tx, b)

@@ -61,7 +61,8 @@ type RevisitInfo struct {
 }
 
 // putRevisit stores r as input's entry for its window, with the records of
-// set (0: those r already names); the fingerprints it replaces go.
+// set (0: those r already names); the fingerprints it replaces go to the
+// trash (staging.go).
 func putRevisit(tx *bolt.Tx, input string, r *Revisit, set uint64, records int) error {
 	b, err := tx.Bucket(bucketRevisit).CreateBucketIfNotExists([]byte(input))
 	if err != nil {
@@ -75,22 +76,22 @@ func putRevisit(tx *bolt.Tx, input string, r *Revisit, set uint64, records int) 
 		e.Records = 0
 	}
 	if old, err := decodeHead(b.Get(timeKey(r.Start))); err == nil && old.set != e.set {
-		if err := deleteSet(tx, old.set); err != nil {
+		if err := trashSet(tx, old.set); err != nil {
 			return err
 		}
 	}
 	return b.Put(timeKey(r.Start), encodeRevisit(&e))
 }
 
-// deleteRevisit removes input's entry for the window starting at start,
-// with its fingerprints.
+// deleteRevisit removes input's entry for the window starting at start;
+// its fingerprints go to the trash.
 func deleteRevisit(tx *bolt.Tx, input string, start time.Time) error {
 	b := tx.Bucket(bucketRevisit).Bucket([]byte(input))
 	if b == nil {
 		return nil
 	}
 	if old, err := decodeHead(b.Get(timeKey(start))); err == nil {
-		if err := deleteSet(tx, old.set); err != nil {
+		if err := trashSet(tx, old.set); err != nil {
 			return err
 		}
 	}
@@ -167,7 +168,7 @@ func (s *Store) DropRevisits(input string, starts []time.Time) error {
 	if len(starts) == 0 {
 		return nil
 	}
-	return s.update("dropping revisit entries", func(tx *bolt.Tx) error {
+	err := s.update("dropping revisit entries", func(tx *bolt.Tx) error {
 		for _, t := range starts {
 			if err := deleteRevisit(tx, input, t); err != nil {
 				return err
@@ -175,6 +176,10 @@ func (s *Store) DropRevisits(input string, starts []time.Time) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return s.sweep()
 }
 
 func (s *Store) forEachRevisit(input string, fn func(k, v []byte) error) error {

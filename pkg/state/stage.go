@@ -43,7 +43,7 @@ func (st *Stage) Add(batches []Batch, records []Record) error {
 	}
 	added := make([]staged, 0, len(batches))
 	st.chunk = appendRecords(st.chunk[:0], records)
-	set := st.set
+	set, size := st.set, len(st.chunk)
 	err := st.s.update("staging window", func(tx *bolt.Tx) error {
 		added, set = added[:0], st.set
 		for _, b := range batches {
@@ -51,7 +51,11 @@ func (st *Stage) Add(batches []Batch, records []Record) error {
 			if err != nil {
 				return err
 			}
+			if err := stageKey(tx, 'b', seq); err != nil {
+				return err
+			}
 			added = append(added, staged{seq: seq, events: b.Events, size: len(b.Data)})
+			size += len(b.Data)
 		}
 		if len(records) == 0 {
 			return nil
@@ -61,8 +65,11 @@ func (st *Stage) Add(batches []Batch, records []Record) error {
 			if set, err = newSet(tx); err != nil {
 				return err
 			}
+			if err := stageKey(tx, 's', set); err != nil {
+				return err
+			}
 		}
-		return addChunk(tx, set, st.chunk)
+		return addChunks(tx, set, st.chunk)
 	})
 	if err != nil {
 		return err
@@ -73,6 +80,7 @@ func (st *Stage) Add(batches []Batch, records []Record) error {
 	if cap(st.chunk) > 4*stageChunkBytes {
 		st.chunk = nil
 	}
+	st.s.afterMapped(int64(size))
 	return nil
 }
 
@@ -92,28 +100,29 @@ func (st *Stage) Events() int {
 	return n
 }
 
-// Drop removes the stage's batches and fingerprints (a fetch that failed);
-// the stage is then empty. Dropping a stage that was committed does
-// nothing.
+// Drop removes the stage's batches and fingerprints (a fetch that failed),
+// a few at a time (staging.go); the stage is then empty. Dropping a stage
+// that was committed does nothing.
 func (st *Stage) Drop() error {
 	if st == nil || len(st.batches) == 0 && st.set == 0 {
 		return nil
+	}
+	if st.set != 0 {
+		err := st.s.update("dropping a staged window", func(tx *bolt.Tx) error { return trashSet(tx, st.set) })
+		if err != nil {
+			return err
+		}
+		st.set, st.records = 0, 0
 	}
 	seqs := make([]uint64, len(st.batches))
 	for i, b := range st.batches {
 		seqs[i] = b.seq
 	}
-	err := st.s.update("dropping a staged window", func(tx *bolt.Tx) error {
-		if err := deleteSet(tx, st.set); err != nil {
-			return err
-		}
-		return deleteBatches(tx, seqs)
-	})
-	if err != nil {
+	if err := st.s.dropStagedBatches(seqs); err != nil {
 		return err
 	}
 	st.forget()
-	return nil
+	return st.s.sweep()
 }
 
 // forget empties the stage once the queues and the revisit list own (or
@@ -123,23 +132,13 @@ func (st *Stage) forget() {
 }
 
 // Staged counts the batches and the fingerprint sets staged by windows not
-// committed (nor dropped) yet: zero whenever no fetch is under way.
+// committed (nor dropped) yet, and the sets waiting in the trash: zero
+// whenever no fetch is under way.
 func (s *Store) Staged() (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
-		refs := tx.Bucket(bucketRefs)
-		err := tx.Bucket(bucketBatches).ForEach(func(k, _ []byte) error {
-			if refs.Get(k) == nil {
-				n++
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		sets, err := unnamedSets(tx)
-		n += len(sets)
-		return err
+		n = tx.Bucket(bucketStaging).Stats().KeyN + tx.Bucket(bucketTrash).Stats().KeyN
+		return nil
 	})
 	return n, err
 }

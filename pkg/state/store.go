@@ -45,7 +45,9 @@ type Store struct {
 	notify map[string]chan struct{}
 	shrunk chan struct{} // closed and replaced when a queue shrinks
 	acked  int64         // bytes delivered since the mapped pages were last released
-	read   int64         // bytes of fingerprints read since then
+	mapped int64         // bytes staged or read for revisits since then
+
+	sweeping sync.Mutex // held by the one sweep of the trash (staging.go)
 	closed bool
 }
 
@@ -84,14 +86,19 @@ func Open(path string) (s *Store, err error) {
 		}
 		return nil, fmt.Errorf("initialising state file %s: %w", path, err)
 	}
-	if err := s.migrateRevisits(); err != nil {
+	if err := s.upgrade(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("moving the revisit list of state file %s to format %d: %w", path, schemaVersion, err)
+		return nil, fmt.Errorf("moving state file %s to format %d: %w", path, schemaVersion, err)
+	}
+	if err := s.dropLeftovers(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("removing what fetches had staged in state file %s: %w", path, err)
 	}
 	if err := s.removeScratch(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	s.releaseMapped()
 	if err := s.compactIfSparse(); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("compacting state file %s: %w", path, err)
@@ -105,18 +112,12 @@ func corrupt(path string, cause error) error {
 
 func (s *Store) init() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketCursors, bucketQueues, bucketQueueStat, bucketRevisit, bucketBatches, bucketRefs, bucketPrints} {
+		for _, name := range [][]byte{bucketMeta, bucketCursors, bucketQueues, bucketQueueStat, bucketRevisit, bucketBatches, bucketRefs, bucketPrints, bucketStaging, bucketTrash} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
 		if err := dropAllStaged(tx); err != nil {
-			return err
-		}
-		if err := dropUnreferenced(tx); err != nil {
-			return err
-		}
-		if err := dropUnnamedSets(tx); err != nil {
 			return err
 		}
 		meta := tx.Bucket(bucketMeta)
