@@ -8,6 +8,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -32,21 +33,28 @@ func TestE2ECrashLosesNothing(t *testing.T) {
 		stagedKills    int           // kills that must land between staging and publishing
 	}{
 		{"many small windows", 400, 30, 0, 0},
-		// Three windows of 20,000 records (nearly 2 MiB of batches each)
-		// are fetched at once and staged in parts; kills land right after
-		// a part was staged, and while the published windows are delivered.
+		// Three windows of 20,000 records (nearly 2 MiB of batches each,
+		// and with revisits on the fingerprints of their records) are
+		// fetched at once and staged in parts; kills land right after a
+		// part was staged, and while the published windows are delivered.
 		{"parallel windows staged in parts", 3, 20_000, 40 * time.Millisecond, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			hec := newHECReceiver(t)
-			e := newE2E(t, sersim.Options{Latency: 15 * time.Millisecond, RecordsPerWindow: tc.records, StreamPause: tc.pause},
-				tc.hours, "    concurrency: 4\n", hecSinkYAML(hec.srv.URL))
+			opts := sersim.Options{Latency: 15 * time.Millisecond, RecordsPerWindow: tc.records, StreamPause: tc.pause}
+			if tc.stagedKills > 0 {
+				opts.SettleAfter = 72 * time.Hour // unsettled windows, kept for revisits
+			}
+			e := newE2E(t, opts, tc.hours, "    concurrency: 4\n", hecSinkYAML(hec.srv.URL))
 			// `once` at the end waits for both sinks to drain; on a busy
 			// machine that may take a while, and the test's deadline is the
 			// safety net.
 			setConfig(t, e.cfg, "shutdown_timeout: 20s", "shutdown_timeout: 30m")
-			c := &crasher{e: e, hec: hec, want: e.expected(e.end)}
+			if tc.stagedKills > 0 { // the windows are unsettled: they go on the revisit list
+				setConfig(t, e.cfg, "revisit: 0s", "revisit: 168h")
+			}
+			c := &crasher{e: e, hec: hec, want: e.expected(e.end), revisits: tc.stagedKills > 0}
 			c.killRepeatedly(tc.stagedKills)
 			c.recoverAndCheck()
 		})
@@ -55,10 +63,11 @@ func TestE2ECrashLosesNothing(t *testing.T) {
 
 // crasher runs and kills the daemon of one scenario.
 type crasher struct {
-	e             *e2eEnv
-	hec           *hecReceiver
-	want          []string
-	kills, staged int
+	e                         *e2eEnv
+	hec                       *hecReceiver
+	want                      []string
+	kills, staged, stagedSets int
+	revisits                  bool // the windows go on the revisit list
 }
 
 // progress grows with what either sink has received.
@@ -92,16 +101,21 @@ func (c *crasher) killRepeatedly(stagedKills int) {
 		d.kill()
 		c.kills++
 		st := inspectState(t, filepath.Join(c.e.dir, "state", "state.db"))
-		if st.staged > 0 {
+		if st.staged > 0 || st.stagedSets > 0 {
 			c.staged++
 		}
+		if st.stagedSets > 0 {
+			c.stagedSets++
+		}
 		c.checkNothingHalfVisible(st.cursor)
+		st.checkRevisitList(t)
 		if !staging && len(c.hec.received()) >= len(c.want) && c.progress() > 0 && len(c.e.outputLines()) >= len(c.want) {
 			break // it finished before the kill: more kills prove nothing
 		}
 	}
-	if c.kills < 3 || c.staged < stagedKills {
-		t.Fatalf("only %d kills landed, %d of them between staging and publishing (want 3 and %d); slow the scenario down", c.kills, c.staged, stagedKills)
+	if c.kills < 3 || c.staged < stagedKills || stagedKills > 0 && c.stagedSets == 0 {
+		t.Fatalf("only %d kills landed, %d of them between staging and publishing, %d with fingerprints staged (want 3, %d and 1); slow the scenario down",
+			c.kills, c.staged, c.stagedSets, stagedKills)
 	}
 }
 
@@ -133,8 +147,14 @@ func (c *crasher) recoverAndCheck() {
 	if code != exitOK {
 		t.Fatalf("once after %d kills exited %d:\n%s", c.kills, code, stderr)
 	}
-	if st := inspectState(t, filepath.Join(c.e.dir, "state", "state.db")); st.staged != 0 {
-		t.Fatalf("%d staged batches left after a clean run", st.staged)
+	st := inspectState(t, filepath.Join(c.e.dir, "state", "state.db"))
+	if st.staged != 0 || st.stagedSets != 0 || st.listed != 0 {
+		t.Fatalf("after a clean run: %d staged batches, %d fingerprint sets no entry names, %d keys on the staging index or in the trash; want none",
+			st.staged, st.stagedSets, st.listed)
+	}
+	st.checkRevisitList(t)
+	if windows := int(c.e.end.Sub(c.e.start) / time.Hour); c.revisits && len(st.entries) != windows {
+		t.Fatalf("%d windows on the revisit list, want all %d", len(st.entries), windows)
 	}
 	for _, out := range []struct {
 		name string
@@ -239,8 +259,19 @@ func (d *watched) kill() {
 
 // stateView is what a killed daemon left in its state file.
 type stateView struct {
-	staged int       // batches in the batch store that no queue refers to
-	cursor time.Time // input acme's cursor
+	staged     int       // batches in the batch store that no queue refers to
+	stagedSets int       // fingerprint sets that no revisit list entry names
+	listed     int       // keys on the staging index and in the trash
+	cursor     time.Time // input acme's cursor
+	entries    []entryView
+}
+
+// entryView is a revisit list entry of input acme: its window and the
+// records its head counts and its fingerprint set holds.
+type entryView struct {
+	start, end     time.Time
+	counted, inSet int
+	set            uint64
 }
 
 // inspectState reads the state file as it is, without opening it as serfwd
@@ -264,17 +295,91 @@ func inspectState(t *testing.T, path string) stateView {
 		if batches == nil || refs == nil {
 			return nil
 		}
-		return batches.ForEach(func(k, _ []byte) error {
+		err := batches.ForEach(func(k, _ []byte) error {
 			if refs.Get(k) == nil {
 				v.staged++
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		v.inspectRevisits(t, tx)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// inspectRevisits reads acme's revisit list and the fingerprint sets as
+// the state file's format 3 lays them out (pkg/state's revisit_codec.go
+// and prints.go), decoded here by hand.
+func (v *stateView) inspectRevisits(t *testing.T, tx *bolt.Tx) {
+	for _, name := range []string{"staging", "trash"} {
+		if b := tx.Bucket([]byte(name)); b != nil {
+			v.listed += b.Stats().KeyN
+		}
+	}
+	named := map[uint64]bool{}
+	if list := tx.Bucket([]byte("revisit")).Bucket([]byte("acme")); list != nil {
+		list.ForEach(func(k, head []byte) error {
+			e := entryView{start: time.UnixMilli(int64(binary.BigEndian.Uint64(k))).UTC()}
+			if len(head) < 25 || head[0] != 2 {
+				t.Fatalf("revisit entry at %s is not of format 2: % x", e.start, head[:min(len(head), 8)])
+			}
+			e.end = time.UnixMilli(int64(binary.BigEndian.Uint64(head[1:9]))).UTC()
+			rest := head[25:]
+			_, rest = uvarint(t, rest) // attempts
+			n, rest := uvarint(t, rest)
+			_, rest = uvarint(t, rest[8:]) // window hash, revision
+			e.set, _ = uvarint(t, rest)
+			e.counted = int(n)
+			if set := tx.Bucket([]byte("prints")).Bucket(binary.BigEndian.AppendUint64(nil, e.set)); set != nil {
+				set.ForEach(func(_, chunk []byte) error {
+					for len(chunk) > 0 {
+						_, chunk = uvarint(t, chunk[40:]) // eventId, hash, revision
+						e.inSet++
+					}
+					return nil
+				})
+			}
+			named[e.set] = true
+			v.entries = append(v.entries, e)
+			return nil
+		})
+	}
+	if prints := tx.Bucket([]byte("prints")); prints != nil {
+		prints.ForEachBucket(func(k []byte) error {
+			if !named[binary.BigEndian.Uint64(k)] {
+				v.stagedSets++
+			}
+			return nil
+		})
+	}
+}
+
+func uvarint(t *testing.T, b []byte) (uint64, []byte) {
+	x, n := binary.Uvarint(b)
+	if n <= 0 {
+		t.Fatalf("malformed uvarint in the state file: % x", b[:min(len(b), 10)])
+	}
+	return x, b[n:]
+}
+
+// checkRevisitList checks that every revisit list entry is whole: its
+// window is one the cursor passed, and its fingerprint set holds every
+// record it counts (staged fingerprints become an entry's only in the
+// transaction that publishes the window).
+func (v *stateView) checkRevisitList(t *testing.T) {
+	t.Helper()
+	for _, e := range v.entries {
+		if e.end.After(v.cursor) || e.counted == 0 || e.inSet != e.counted {
+			t.Fatalf("revisit entry %s/%s (cursor %s): counts %d records, its set %d holds %d",
+				e.start, e.end, v.cursor, e.counted, e.set, e.inSet)
+		}
+	}
 }
 
 // setConfig replaces old by new in the config file at path.

@@ -7,13 +7,17 @@ package main
 // encoding. The helpers are in hostile_helpers_test.go.
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +25,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/serfwd/serfwd/pkg/event"
 )
 
 // hostileRSSLimit is SPEC §8's bound on serfwd's peak RSS, whatever the API sends.
@@ -99,7 +105,20 @@ type hostileBody struct {
 	serve    http.HandlerFunc
 	wantExit int
 	wantErr  string // in once's final message when it fails
+	// many, for an answer of many records that must commit: what the
+	// window holds (the input then keeps a revisit list and routes to HEC
+	// only, which counts what it receives).
+	many *manyAnswer
+	// sameRSSAs names a row of a quarter of the records whose peak RSS
+	// this one's must stay near (flatRSS): memory does not grow per record.
+	sameRSSAs string
 }
+
+// flatRSS is how much more a row may peak than the row of a quarter of its
+// records. The 56 bytes a record that a window in flight used to keep
+// (eventIds for numbering, fingerprints for revisits) would add 80 MiB
+// for 1.5 million more records.
+const flatRSS = 16 << 20
 
 // numbers is a filler of JSON numbers, 1,000 digits each: cut anywhere and
 // followed by a digit, it is still a list of numbers.
@@ -108,43 +127,82 @@ var numbers = strings.Repeat("7", 999) + ","
 var hostileBodies = []hostileBody{
 	{"gzip bomb past max_body_bytes, 300 MiB in 1.6 MB",
 		bodyOf(`{"padding":[`, numbers, 300<<20, `7],"applicationUsers":[]}`, true),
-		exitFailure, "answer larger than max_body_bytes (256MiB, counted after content decoding)"},
+		exitFailure, "answer larger than max_body_bytes (256MiB, counted after content decoding)", nil, ""},
 	{"300 MiB body past max_body_bytes",
 		bodyOf(`{"padding":[`, numbers, 300<<20, `7],"applicationUsers":[]}`, false),
-		exitFailure, "answer larger than max_body_bytes (256MiB, counted after content decoding)"},
+		exitFailure, "answer larger than max_body_bytes (256MiB, counted after content decoding)", nil, ""},
 	{"200 MB body within max_body_bytes",
 		bodyOf(`{"padding":[`, numbers, 200e6, `7],`+oneRecordBody[1:], false),
-		exitOK, ""},
+		exitOK, "", nil, ""},
 	// SPEC §1's limits on one string and on nesting, and serfwd's on one
 	// record: the window fails naming the limit, whatever follows.
 	{"endless string",
 		bodyOf(`{"applicationUsers":[{"applicationName":"`, "a", 200<<20, `"}]}`, false),
-		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB"},
+		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB", nil, ""},
 	{"endless string, gzipped",
 		bodyOf(`{"applicationUsers":[{"applicationName":"`, "a", 200<<20, `"}]}`, true),
-		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB"},
+		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB", nil, ""},
 	{"endless number",
 		bodyOf(`{"applicationUsers":[{"status":{"success":`, "9", 200<<20, `}}]}`, false),
-		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB"},
+		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB", nil, ""},
 	{"deep nesting",
 		bodyOf(`{"applicationUsers":[{"x":`, "[", 200<<20, `]}]}`, false),
-		exitFailure, "applicationUsers[0]: JSON nested deeper than the limit of 64 levels"},
+		exitFailure, "applicationUsers[0]: JSON nested deeper than the limit of 64 levels", nil, ""},
 	{"deep nesting outside applicationUsers",
 		bodyOf(`{"padding":`, "[", 200<<20, `],"applicationUsers":[]}`, false),
-		exitFailure, "padding: JSON nested deeper than the limit of 64 levels"},
+		exitFailure, "padding: JSON nested deeper than the limit of 64 levels", nil, ""},
 	{"endless record",
 		bodyOf(`{"applicationUsers":[{"x":[`, `"`+strings.Repeat("r", 998)+`",`, 200<<20, `1]}]}`, false),
-		exitFailure, "applicationUsers[0]: a record larger than the limit of 1 MiB"},
+		exitFailure, "applicationUsers[0]: a record larger than the limit of 1 MiB", nil, ""},
+	// A window in flight keeps no memory per record: numbering duplicate
+	// identities (SPEC §4) and the fingerprints kept for revisits go to
+	// disk. Two million tiny records (40 MB, 4 million events' worth of
+	// work with delivery) peak as half a million do; a whole max_body_bytes
+	// of them (13 million) would only take minutes longer (the README's
+	// memory paragraph gives a run).
+	tinyRecords(500_000, distinctNames, ""),
+	tinyRecords(2_000_000, distinctNames, "500000 tiny distinct records"),
+	tinyRecords(500_000, oneName, ""),
+	// A window that fails after staging half a million records drops what
+	// it staged a few MiB at a time, each time it is fetched again.
+	brokenAfter(tinyRecords(500_000, distinctNames, "")),
+}
+
+// brokenAfter makes row's answer end in a syntax error after its records.
+func brokenAfter(row hostileBody) hostileBody {
+	m := *row.many
+	m.garbage = ",!"
+	row.many, row.serve = &m, m.serve
+	row.name = fmt.Sprintf("%d tiny records, then a syntax error", m.records)
+	row.wantExit, row.wantErr = exitFailure, "invalid character '!' looking for beginning of value"
+	return row
 }
 
 func TestE2EHostileBodies(t *testing.T) {
+	var mu sync.Mutex
+	peaks := map[string]int64{}
+	t.Cleanup(func() { // after every row
+		for _, b := range hostileBodies {
+			if b.sameRSSAs != "" && peaks[b.name] > 0 && peaks[b.sameRSSAs] > 0 && peaks[b.name] > peaks[b.sameRSSAs]+flatRSS {
+				t.Errorf("%s peaked at %.1f MiB, %s at %.1f MiB: memory grows with the records",
+					b.name, float64(peaks[b.name])/(1<<20), b.sameRSSAs, float64(peaks[b.sameRSSAs])/(1<<20))
+			}
+		}
+	})
 	for _, b := range hostileBodies {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHostileEnv(t)
 			h.ser.set(nil, b.serve)
+			var got *hecCount
+			if b.many != nil {
+				got = h.countingHEC(b.many)
+			}
 			once := h.run("once")
 			t.Logf("peak RSS of serfwd once: %.1f MiB", float64(once.maxRSS)/(1<<20))
+			mu.Lock()
+			peaks[b.name] = once.maxRSS
+			mu.Unlock()
 			if once.code != b.wantExit {
 				t.Fatalf("once exited %d, want %d:\n%s", once.code, b.wantExit, tail(once.stderr, 10))
 			}
@@ -155,6 +213,9 @@ func TestE2EHostileBodies(t *testing.T) {
 			if b.wantExit == exitOK {
 				end := h.start.Add(time.Hour)
 				h.requireState(&end, nil)
+				if b.many != nil {
+					got.require(t, b.many, h.start)
+				}
 				return
 			}
 			if final := firstLine(once.stderr, "serfwd once:"); !strings.Contains(final, b.wantErr) {
@@ -296,5 +357,133 @@ func TestE2EWarnsAboutCleartextURLs(t *testing.T) {
 	r = h.run("validate")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "inputs[0].window") || !strings.Contains(r.stderr, "warning: inputs[0].token_url") {
 		t.Fatalf("validate with a problem exited %d; want %d with the problem and the warnings:\n%s", r.code, exitUsage, r.stderr)
+	}
+}
+
+// manyAnswer is an answer of many tiny records: record i has only a
+// fromHeader, name(i), and the first one tempFailure 1 too, so that the
+// window is unsettled and the fingerprints of its records are kept for
+// revisits.
+type manyAnswer struct {
+	records int
+	name    func(i int) string
+	ordinal func(i int) int // record i's ordinal among those with its identity (SPEC §4)
+	garbage string          // when set, ends the answer after the records
+}
+
+func distinctNames(i int) string { return "h" + strconv.FormatInt(int64(i), 36) }
+func oneName(int) string         { return "h" }
+
+// tinyRecords is the row of an answer of n tiny records named by name:
+// every record distinct, or every record the same identity.
+func tinyRecords(n int, name func(int) string, sameRSSAs string) hostileBody {
+	m := &manyAnswer{records: n, name: name, ordinal: func(int) int { return 1 }}
+	what := fmt.Sprintf("%d tiny distinct records", n)
+	if name(0) == name(1) {
+		m.ordinal = func(i int) int { return i + 1 }
+		what = fmt.Sprintf("%d duplicates of one identity", n)
+	}
+	return hostileBody{name: what, serve: m.serve, wantExit: exitOK, many: m, sameRSSAs: sameRSSAs}
+}
+
+func (m *manyAnswer) serve(w http.ResponseWriter, _ *http.Request) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`{"applicationUsers":[`)
+	for i := range m.records {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString(`{"fromHeader":"`)
+		bw.WriteString(m.name(i))
+		if i == 0 {
+			bw.WriteString(`","status":{"tempFailure":1}}`)
+		} else {
+			bw.WriteString(`"}`)
+		}
+	}
+	if m.garbage != "" {
+		bw.WriteString(m.garbage)
+	} else {
+		bw.WriteString(`],"entitlement":{"annual_throughput":10}}`)
+	}
+	bw.Flush()
+}
+
+// wantIDs are the eventIds of the first, a middle and the last record of
+// the window starting at start, computed from SPEC §4's formula.
+func (m *manyAnswer) wantIDs(start time.Time) []string {
+	var out []string
+	for _, i := range []int{0, m.records / 2, m.records - 1} {
+		text := "acme\x1f" + event.FormatTime(start) + "\x1f\x1f\x1f\x1f" + m.name(i)
+		if n := m.ordinal(i); n > 1 {
+			text += "\x1f" + strconv.Itoa(n)
+		}
+		sum := sha256.Sum256([]byte(text))
+		out = append(out, hex.EncodeToString(sum[:]))
+	}
+	return out
+}
+
+// hecCount is what a counting HEC received.
+type hecCount struct {
+	mu      sync.Mutex
+	events  int
+	windows int // ser.window events
+	counted int // of them, those that count every record
+	seen    map[string]bool
+}
+
+// countingHEC routes the input to HEC only, with revisits on, and makes
+// HEC count the events it accepts and look for the eventIds of m.
+func (h *hostileEnv) countingHEC(m *manyAnswer) *hecCount {
+	c := &hecCount{seen: map[string]bool{}}
+	ids := m.wantIDs(h.start)
+	// once delivers every event before it exits; the time it may take is
+	// only a safety net.
+	cfg := strings.Replace(readFile(h.t, h.cfg), "    revisit: 0s\n", "    revisit: 168h\n    sinks: [splunk]\n", 1)
+	writeFile(h.t, h.cfg, strings.Replace(cfg, "shutdown_timeout: 2s", "shutdown_timeout: 20m", 1))
+	h.hecFn.Store(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/health") || r.Header.Get("Authorization") != "Splunk "+hostileHECToken {
+			healthyHEC(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		c.mu.Lock()
+		c.events += bytes.Count(body, []byte(`"eventId":`))
+		for _, id := range ids {
+			if bytes.Contains(body, []byte(`"eventId":"`+id+`"`)) {
+				c.seen[id] = true
+			}
+		}
+		if bytes.Contains(body, []byte(`"eventType":"ser.window"`)) {
+			c.windows++
+			if bytes.Contains(body, fmt.Appendf(nil, `"records":%d,`, m.records)) {
+				c.counted++
+			}
+		}
+		c.mu.Unlock()
+		fmt.Fprint(w, `{"text":"Success","code":0}`)
+	}))
+	return c
+}
+
+// require checks that HEC got the window once: every record's event and
+// the window event, the eventIds computed here among them.
+func (c *hecCount) require(t *testing.T, m *manyAnswer, start time.Time) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.events != m.records+1 || c.windows != 1 || c.counted != 1 {
+		t.Errorf("HEC got %d events, %d window events (%d counting %d records); want %d, 1 and 1",
+			c.events, c.windows, c.counted, m.records, m.records+1)
+	}
+	for _, id := range m.wantIDs(start) {
+		if !c.seen[id] {
+			t.Errorf("HEC never got eventId %s", id)
+		}
 	}
 }

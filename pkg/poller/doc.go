@@ -14,4 +14,32 @@
 // re-sent with the same eventId and a higher revision, until the window
 // settles or grows older than revisit. The README's "Revisits" section
 // tells the whole story.
+//
+// A fetch keeps nothing per record in memory, so that what it costs does
+// not depend on what the API sends (SPEC §8). The three things that are
+// per record go elsewhere (fingerprint.go):
+//
+//   - Numbering records that share an identity (SPEC §4: the first keeps
+//     the plain eventId, the second hashes ␟2, …, in answer order) needs
+//     every identity seen so far in the answer, with its count. They live
+//     in an id table (pkg/internal/idtable): a map while it fits its share
+//     of a process-wide budget (16 MiB, four windows of about 50,000
+//     records), then 4 KiB pages in a scratch file beside the state file,
+//     behind a small cache, however many records come.
+//   - The fingerprint of each record sent (eventId, a hash of its counters,
+//     its revision) is staged in the state file with the batches, in
+//     answer order, and becomes the revisit list entry's when the window is
+//     published (pkg/state).
+//   - A revisit compares each record with what was last sent: the entry's
+//     fingerprints are read back, chunk by chunk, into a second id table
+//     keyed by eventId (identity and ordinal), which also marks the records
+//     the new answer had; those it lacked keep what was sent for them in
+//     the new fingerprints. A restarted answer (Restart) starts a new
+//     attempt, so that what the unusable one saw counts for nothing.
+//
+// Memory per fetch is then a few batches plus a bounded table, whatever
+// the window; a huge one costs disk (its staged events, its fingerprints,
+// and scratch files of some 100 bytes per distinct identity and, on a
+// revisit, some 150 per record) and time (a read and a write of a scratch
+// page per record past the budget).
 package poller

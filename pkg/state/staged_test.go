@@ -327,3 +327,61 @@ func TestOlderInlineEntriesAreDelivered(t *testing.T) {
 		t.Fatalf("after delivery: %+v, %d batches", st, batchCount(t, s))
 	}
 }
+
+// TestOlderStagedBatchesVanishAtUpgrade: batches that a serfwd before the
+// staging index staged before a crash are found by reading the batch
+// store, once, when Open moves the file to format 3.
+func TestOlderStagedBatchesVanishAtUpgrade(t *testing.T) {
+	s, path := openTemp(t)
+	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(3, "ok")), Cursor: w}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.NewStage().Add(encode(t, 10, testEvents(200, "staged")), nil); err != nil {
+		t.Fatal(err)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error { // as format 2 left it: no index
+		if err := tx.DeleteBucket(bucketStaging); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if n := batchCount(t, s2); n != 1 {
+		t.Fatalf("after the upgrade, %d batches, want only the committed one", n)
+	}
+	if ids := queuedIDs(t, s2, "a"); len(ids) != 3 {
+		t.Fatalf("queue after the upgrade: %v", ids)
+	}
+}
+
+// TestStagedWindowRoutedNowhereLeavesNothing: a window of an input routed
+// to no sink publishes nothing; what it staged goes.
+func TestStagedWindowRoutedNowhereLeavesNothing(t *testing.T) {
+	s, _ := openTemp(t)
+	st := s.NewStage()
+	if err := st.Add(encode(t, 10, testEvents(30, "nowhere")), testRecords(0, 30)); err != nil {
+		t.Fatal(err)
+	}
+	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	if err := s.Commit(Commit{Input: "acme", Stage: st, Batches: encode(t, 10, testEvents(1, "window")), Cursor: w}); err != nil {
+		t.Fatal(err)
+	}
+	if n, sets := batchCount(t, s), setCount(t, s); n != 0 || sets != 0 {
+		t.Fatalf("%d batches and %d fingerprint sets left", n, sets)
+	}
+	if n, err := s.Staged(); err != nil || n != 0 {
+		t.Fatalf("Staged() = %d, %v", n, err)
+	}
+	if cur, _, _ := s.Cursor("acme"); !cur.Equal(w) {
+		t.Fatalf("cursor %s", cur)
+	}
+}
