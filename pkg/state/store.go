@@ -48,7 +48,7 @@ type Store struct {
 	mapped int64         // bytes staged or read for revisits since then
 
 	sweeping sync.Mutex // held by the one sweep of the trash (staging.go)
-	closed bool
+	closed   bool
 }
 
 // Open opens (creating if needed, mode 0600) the state file at path. A file
