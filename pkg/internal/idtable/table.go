@@ -70,9 +70,9 @@ func New[V any](c Codec[V], b *Budget, s Scratch) *Table[V] {
 	return &Table[V]{codec: c, budget: b, scratch: s, maxMem: MaxMemoryKeys, mem: map[Key]V{}}
 }
 
-// keyCost is what one key is reckoned to cost in memory: its entry in the
-// map, twice over for the map's room to grow.
-func (t *Table[V]) keyCost() int64 { return 2 * int64(len(Key{})+t.codec.Size+8) }
+// keyCost is what one key is reckoned to cost in memory: its slot in the
+// map, and half as much again for the room a map keeps to grow.
+func (t *Table[V]) keyCost() int64 { return int64(len(Key{})+t.codec.Size)*3/2 + 8 }
 
 // Expect prepares the table for n more keys: it takes the memory for them
 // at once, or moves to a file sized for them.
@@ -132,11 +132,11 @@ func (t *Table[V]) Put(k *Key, v V) error {
 	return nil
 }
 
-// grow takes room for more keys from the budget: as many as the table
-// holds (at least 1024), else 1024; false when the table must move to
-// its file.
+// grow takes room for more keys from the budget: half as many as the
+// table holds (at least 1024), else 1024; false when the table must move
+// to its file.
 func (t *Table[V]) grow() bool {
-	for _, more := range []int{max(1024, t.room), 1024} {
+	for _, more := range []int{max(1024, t.room/2), 1024} {
 		more = min(more, t.maxMem-t.room)
 		if more > 0 && t.budget.take(int64(more)*t.keyCost()) {
 			t.room += more
