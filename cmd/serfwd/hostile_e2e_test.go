@@ -26,6 +26,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
 )
 
@@ -155,17 +156,30 @@ var hostileBodies = []hostileBody{
 		bodyOf(`{"applicationUsers":[{"x":[`, `"`+strings.Repeat("r", 998)+`",`, 200<<20, `1]}]}`, false),
 		exitFailure, "applicationUsers[0]: a record larger than the limit of 1 MiB", nil, ""},
 	// A window in flight keeps no memory per record: numbering duplicate
-	// identities (SPEC §4) and the fingerprints kept for revisits go to
-	// disk. Two million tiny records (40 MB, 4 million events' worth of
-	// work with delivery) peak as half a million do; a whole max_body_bytes
-	// of them (13 million) would only take minutes longer (the README's
-	// memory paragraph gives a run).
+	// identities (SPEC §4), the fingerprints kept for revisits and the
+	// comparison of a revisit with them go to disk. Two million tiny
+	// records (a 40 MB body) peak as half a million do; a whole
+	// max_body_bytes of them (11 million) only takes minutes longer (the
+	// README's memory paragraph gives a run). Half a million records of
+	// one identity have half a million eventIds (ordinals), which a
+	// revisit reads back and compares.
 	tinyRecords(500_000, distinctNames, ""),
 	tinyRecords(2_000_000, distinctNames, "500000 tiny distinct records"),
-	tinyRecords(500_000, oneName, ""),
+	revisited(tinyRecords(500_000, oneName, "")),
 	// A window that fails after staging half a million records drops what
 	// it staged a few MiB at a time, each time it is fetched again.
 	brokenAfter(tinyRecords(500_000, distinctNames, "")),
+}
+
+// revisited makes `once` run again on row's window once it is due for a
+// revisit (interval 1s): the fingerprints of every record are read back
+// and compared with the same answer, and nothing is sent again.
+func revisited(row hostileBody) hostileBody {
+	m := *row.many
+	m.revisit = true
+	row.many, row.serve = &m, m.serve
+	row.name += ", revisited"
+	return row
 }
 
 // brokenAfter makes row's answer end in a syntax error after its records.
@@ -215,6 +229,9 @@ func TestE2EHostileBodies(t *testing.T) {
 				h.requireState(&end, nil)
 				if b.many != nil {
 					got.require(t, b.many, h.start)
+				}
+				if b.many != nil && b.many.revisit {
+					h.revisitAgain(b.many, got)
 				}
 				return
 			}
@@ -369,6 +386,7 @@ type manyAnswer struct {
 	name    func(i int) string
 	ordinal func(i int) int // record i's ordinal among those with its identity (SPEC §4)
 	garbage string          // when set, ends the answer after the records
+	revisit bool            // see revisited
 }
 
 func distinctNames(i int) string { return "h" + strconv.FormatInt(int64(i), 36) }
@@ -441,6 +459,9 @@ func (h *hostileEnv) countingHEC(m *manyAnswer) *hecCount {
 	// once delivers every event before it exits; the time it may take is
 	// only a safety net.
 	cfg := strings.Replace(readFile(h.t, h.cfg), "    revisit: 0s\n", "    revisit: 168h\n    sinks: [splunk]\n", 1)
+	if m.revisit {
+		cfg = strings.Replace(cfg, "    interval: 1h\n", "    interval: 1s\n", 1)
+	}
 	writeFile(h.t, h.cfg, strings.Replace(cfg, "shutdown_timeout: 2s", "shutdown_timeout: 20m", 1))
 	h.hecFn.Store(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/health") || r.Header.Get("Authorization") != "Splunk "+hostileHECToken {
@@ -485,5 +506,31 @@ func (c *hecCount) require(t *testing.T, m *manyAnswer, start time.Time) {
 		if !c.seen[id] {
 			t.Errorf("HEC never got eventId %s", id)
 		}
+	}
+}
+
+// revisitAgain runs `once` again, when m's window is due for a revisit,
+// and checks its peak RSS, that nothing more was sent, and that the
+// revisit list still holds every record.
+func (h *hostileEnv) revisitAgain(m *manyAnswer, got *hecCount) {
+	t := h.t
+	again := h.run("once")
+	t.Logf("peak RSS of serfwd once revisiting: %.1f MiB", float64(again.maxRSS)/(1<<20))
+	if again.code != exitOK {
+		t.Fatalf("once revisiting exited %d:\n%s", again.code, tail(again.stderr, 10))
+	}
+	if again.maxRSS <= 0 || again.maxRSS > hostileRSSLimit {
+		t.Errorf("serfwd's peak RSS revisiting was %d bytes, want at most %d", again.maxRSS, hostileRSSLimit)
+	}
+	got.require(t, m, h.start)
+	var acme *control.CheckpointInput
+	v := h.show()
+	for i := range v.Inputs {
+		if v.Inputs[i].Name == "acme" {
+			acme = &v.Inputs[i]
+		}
+	}
+	if acme == nil || len(acme.Revisits) != 1 || acme.Revisits[0].Records != m.records || acme.Revisits[0].Attempts < 1 {
+		t.Fatalf("acme's revisit list after revisiting: %+v; want the window, revisited, with %d records", acme, m.records)
 	}
 }

@@ -4,8 +4,8 @@
 // removal of staged or replaced data in small transactions: bbolt reads
 // back, through its mapping, the pages of the values around every key it
 // deletes, so that deleting a huge window in one transaction would make
-// the whole of it resident. Each transaction here deletes about
-// dropBytes, and the mapped pages are given back in between.
+// the whole of it resident. Each transaction here deletes about 2 MiB,
+// and the mapped pages are given back in between.
 //
 //	staging/b<seq>  = ""  a staged batch
 //	staging/s<set>  = ""  a staged fingerprint set
@@ -25,10 +25,11 @@ var (
 )
 
 // dropBatches is how many staged batches (about 110 KB each) one
-// transaction removes; dropChunks how many chunks of a set.
+// transaction removes, dropChunks how many chunks of a set (32 KiB each):
+// about 2 MiB, which bbolt maps back in as it deletes.
 const (
-	dropBatches = 64
-	dropChunks  = 256
+	dropBatches = 16
+	dropChunks  = 64
 )
 
 func stagingKey(kind byte, id uint64) []byte {
