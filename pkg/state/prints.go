@@ -158,7 +158,8 @@ func (s *Store) readChunks(r *Revisit, from uint64, buf []byte) (out []byte, nex
 // afterMapped releases the mapped pages of the state file once enough of
 // it was written or read through the mapping since the last time: bbolt
 // reads back what a transaction appends to through the mapping, so that
-// staging and revisits would otherwise leave the whole window resident.
+// delivery, staging and revisits would otherwise leave whole windows
+// resident.
 func (s *Store) afterMapped(n int64) {
 	s.mu.Lock()
 	s.mapped += n

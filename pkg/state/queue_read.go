@@ -198,19 +198,8 @@ func (s *Store) Ack(sink string, entries []Entry) error {
 const releaseEvery = 1 << 20
 
 // afterAck releases the mapped pages of the state file once enough was
-// delivered since the last time.
-func (s *Store) afterAck(n int64) {
-	s.mu.Lock()
-	s.acked += n
-	due := s.acked >= releaseEvery
-	if due {
-		s.acked = 0
-	}
-	s.mu.Unlock()
-	if due {
-		s.releaseMapped()
-	}
-}
+// delivered (or staged, or read for revisits) since the last time.
+func (s *Store) afterAck(n int64) { s.afterMapped(n) }
 
 // unrefEntry lets go of the batch a queue entry refers to and returns the
 // bytes the entry counted for.

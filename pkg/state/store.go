@@ -44,8 +44,7 @@ type Store struct {
 	mu     sync.Mutex
 	notify map[string]chan struct{}
 	shrunk chan struct{} // closed and replaced when a queue shrinks
-	acked  int64         // bytes delivered since the mapped pages were last released
-	mapped int64         // bytes staged or read for revisits since then
+	mapped int64         // bytes delivered, staged or read for revisits since the mapped pages were last released
 
 	sweeping sync.Mutex // held by the one sweep of the trash (staging.go)
 	closed   bool
