@@ -67,8 +67,8 @@ func NewFlattener(input string, w serapi.Window) *Flattener {
 
 // Numberer numbers the records of one answer that share an identity:
 // Ordinal returns 1 for the first record with identity id, then 2, 3, …
-// Ordinals is one; a caller that keeps every record's eventId anyway can
-// be one more cheaply (see Flattener.Number).
+// Ordinals (a map) is one; the poller brings its own, whose memory does
+// not grow with the answer (see Flattener.Number).
 type Numberer interface {
 	Ordinal(id Identity) int
 }
