@@ -5,6 +5,7 @@ package sink
 
 import (
 	"context"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -29,6 +30,15 @@ type Sink interface {
 // `serfwd check` without sending events.
 type Checker interface {
 	Check(ctx context.Context) error
+}
+
+// QueuedWriter is implemented by sinks whose destination records when each
+// event was queued (OTLP's observedTimeUnixNano). The delivery loop then
+// calls WriteQueued in place of Write, with queued[i] the time the batch
+// holding events[i] was packed for the queue (millisecond precision, as the
+// queue keeps it); the contract is Write's.
+type QueuedWriter interface {
+	WriteQueued(ctx context.Context, events []event.Event, queued []time.Time) error
 }
 
 // Reopener is implemented by sinks that hold files to reopen on SIGHUP.

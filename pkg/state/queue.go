@@ -149,7 +149,8 @@ type Entry struct {
 	Seq    uint64
 	Events int
 	Data   []byte
-	Bad    error // the entry cannot be read (damaged, or another serfwd version's format)
+	Queued time.Time // when the batch was packed for the queue (Unix ms), as its header says
+	Bad    error     // the entry cannot be read (damaged, or another serfwd version's format)
 }
 
 // Peek returns the oldest entries of sink's queue, in order, until at least
@@ -179,7 +180,7 @@ func (s *Store) Peek(sink string, maxEvents int) ([]Entry, error) {
 			if len(out) > 0 && n+h.events > maxEvents {
 				break
 			}
-			out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Events: h.events, Data: bytes.Clone(v)})
+			out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Events: h.events, Data: bytes.Clone(v), Queued: h.committed})
 			n += h.events
 		}
 		return nil
