@@ -155,7 +155,7 @@ func TestClipBackfill(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var errb bytes.Buffer
-			p, code := clipBackfill(stdio{&bytes.Buffer{}, &errb}, in, tc.from, tc.to, now)
+			p, code := clipBackfill(stdio{Stdout: &bytes.Buffer{}, Stderr: &errb}, in, tc.from, tc.to, now)
 			if code != tc.wantCode || !strings.Contains(errb.String(), tc.wantInStderr) {
 				t.Fatalf("exit %d (want %d), stderr %q (want %q)", code, tc.wantCode, errb.String(), tc.wantInStderr)
 			}

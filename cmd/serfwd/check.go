@@ -29,14 +29,14 @@ func cmdCheck(ctx context.Context, io stdio, args []string) int {
 	if code != exitOK {
 		return code
 	}
-	log, err := newLogger(quietLog(cfg.Log), io.Stderr)
+	log, err := newLogger(quietLog(cfg.Log), io.Stderr, io.redact)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd check: %v\n", err)
 		return exitUsage
 	}
 	defer log.Sync()
 	results := agent.Check(ctx, cfg, agentOptions(log, nil), *timeout)
-	printChecks(io.Stdout, results, newScrubber(cfg))
+	printChecks(io.Stdout, results, io.redact.String)
 	failed := 0
 	for _, r := range results {
 		if r.Failed {
@@ -60,7 +60,8 @@ func quietLog(c config.Log) config.Log {
 	return c
 }
 
-// printChecks writes the table; every cell goes through scrub.
+// printChecks writes the table; every cell goes through scrub (the
+// redactor), before tabwriter cuts the lines into several writes.
 func printChecks(w io.Writer, results []agent.CheckResult, scrub func(string) string) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tNAME\tTARGET\tRESULT\tDETAIL")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // defaultConfigPath is used when neither --config nor $SERFWD_CONFIG is set.
@@ -29,12 +30,23 @@ func configPath(fs *flag.FlagSet) *string {
 }
 
 // loadConfig loads and validates the config at path in one pass, through
-// the agent's table of sink kinds. Warnings go to
-// stderr. On failure it prints a header naming the file and then each
-// problem as "path: problem", one per line, and returns exitUsage.
+// the agent's table of sink kinds, and teaches io's redactor every secret
+// in it. Warnings go to stderr, also when there are problems. On failure it
+// prints a header naming the file and then each problem as "path: problem",
+// one per line, and returns exitUsage.
 func loadConfig(io stdio, path string) (*config.Config, int) {
 	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
 	cfg, err := agent.LoadConfig(path, config.WithWarnings(warn))
+	switch {
+	case cfg != nil:
+		io.redact.Add(redact.Collect(cfg)...)
+	case err != nil:
+		// The config decodes but does not validate: its secrets are
+		// known before any problem is printed.
+		if decoded, lerr := config.Load(path, config.WithSinkKinds(agent.SinkKinds())); lerr == nil {
+			io.redact.Add(redact.Collect(decoded)...)
+		}
+	}
 	if err == nil {
 		return cfg, exitOK
 	}
@@ -57,7 +69,7 @@ func loadConfigAndLogger(io stdio, cmd, path string) (*config.Config, *zap.Logge
 	if code != exitOK {
 		return nil, nil, code
 	}
-	log, err := newLogger(cfg.Log, io.Stderr)
+	log, err := newLogger(cfg.Log, io.Stderr, io.redact)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
 		return nil, nil, exitUsage

@@ -42,8 +42,8 @@ func cmdDemo(ctx context.Context, io stdio, args []string) int {
 	}
 	defer os.RemoveAll(dir)
 
-	cfg := demoConfig(sim, dir, *out)
-	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr)
+	cfg := demoConfig(sim, dir, *out) // its credentials are the simulator's public "demo": nothing to redact
+	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr, io.redact)
 	stdout := &streamSink{w: io.Stdout}
 	began := time.Now()
 	res := runOnce(ctx, cfg, log, map[string]sink.Sink{"stdout": stdout})

@@ -8,11 +8,15 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // newLogger builds serfwd's logger from the log section: JSON (default) or
-// console lines, to w (stderr, which systemd's journal collects).
-func newLogger(c config.Log, w io.Writer) (*zap.Logger, error) {
+// console lines, to w (stderr, which systemd's journal collects). Every
+// line goes through red, which removes the config's secrets in any
+// encoding (a w that red already wraps is not wrapped twice).
+func newLogger(c config.Log, w io.Writer, red *redact.Redactor) (*zap.Logger, error) {
+	w = red.Writer(w)
 	level := zapcore.InfoLevel
 	if c.Level != "" {
 		if err := level.UnmarshalText([]byte(c.Level)); err != nil {

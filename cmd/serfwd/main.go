@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // Exit statuses (SPEC §2).
@@ -19,10 +21,14 @@ const (
 	exitUsage   = 2
 )
 
-// stdio is what a command prints to; tests pass buffers.
+// stdio is what a command prints to; tests pass buffers. dispatch makes
+// both writers redact every secret that redact knows, and loadConfig
+// teaches it the config's secrets, so nothing a command prints (its own
+// messages, errors, tables, the logger's lines) can carry one.
 type stdio struct {
 	Stdout io.Writer
 	Stderr io.Writer
+	redact *redact.Redactor
 }
 
 // command is one subcommand of serfwd.
@@ -48,7 +54,7 @@ func commands() map[string]command {
 
 func main() {
 	setMemoryLimit()
-	os.Exit(run(os.Args[1:], stdio{os.Stdout, os.Stderr}))
+	os.Exit(run(os.Args[1:], stdio{Stdout: os.Stdout, Stderr: os.Stderr}))
 }
 
 func run(args []string, io stdio) int {
@@ -58,6 +64,10 @@ func run(args []string, io stdio) int {
 }
 
 func dispatch(ctx context.Context, io stdio, args []string) int {
+	if io.redact == nil {
+		io.redact = redact.New()
+	}
+	io.Stdout, io.Stderr = io.redact.Writer(io.Stdout), io.redact.Writer(io.Stderr)
 	if len(args) == 0 {
 		usage(io.Stderr)
 		return exitUsage

@@ -34,10 +34,10 @@ import (
 // Distinctive secrets, one per way a secret reaches serfwd.
 const (
 	secFileSER   = e2eClientSecret // client_secret_file (newE2E's simulator accepts only it)
-	secInlineSER = "SER-inline-s3cret-K9v2pL"
-	secEnvSER    = "SER-env-s3cret-M4n8bR" // client_secret: ${SECURITY_SER_SECRET}
-	secHECToken  = "HEC-t0ken-3Jd6yT-9a8b"
-	secHECFile   = "HEC-file-t0ken-Hq5sUe"
+	secInlineSER = "SER-inline s3cret/K9+v2&pL=%20$q"
+	secEnvSER    = "SER-env s3cret/M4+n8&bR=%7E$z" // client_secret: ${SECURITY_SER_SECRET}
+	secHECToken  = "HEC-t0ken 3Jd6/yT+9a&8b=%25$w"
+	secHECFile   = "HEC-file t0ken/Hq5+sUe&=%3D$v"
 )
 
 var allSecrets = []string{secFileSER, secInlineSER, secEnvSER, secHECToken, secHECFile}
@@ -180,19 +180,45 @@ func (s *secEnv) daemon(d time.Duration, ready func() bool, args ...string) (cod
 	return cmd.ProcessState.ExitCode(), buf.String()
 }
 
-// encodings returns the forms in which a secret must not appear: as is,
-// base64 (standard and URL alphabets, at every alignment) and URL-encoded.
+// encodings returns the forms in which a secret must not appear, made by
+// the standard library's encoders: as is, URL-encoded (query and path
+// escaping, lowercase hex too), JSON-escaped (HTML-safe or not), Go-quoted
+// and base64 (standard and URL alphabets, at every alignment).
 func encodings(secret string) map[string]string {
-	forms := map[string]string{"plain": secret, "query-escaped": url.QueryEscape(secret), "path-escaped": url.PathEscape(secret)}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+	forms := map[string]string{"plain": secret, "query-escaped": url.QueryEscape(secret), "path-escaped": url.PathEscape(secret),
+		"query-escaped, lowercase hex": lowerPercentHex(url.QueryEscape(secret))}
+	js, _ := json.Marshal(secret)
+	forms["JSON-escaped"] = string(js[1 : len(js)-1])
+	var plainJSON strings.Builder
+	enc := json.NewEncoder(&plainJSON)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(secret)
+	forms["JSON-escaped, not HTML-safe"] = strings.TrimSpace(plainJSON.String())[1 : len(strings.TrimSpace(plainJSON.String()))-1]
+	q := fmt.Sprintf("%q", secret)
+	forms["Go-quoted"] = q[1 : len(q)-1]
+	for name, enc := range map[string]*base64.Encoding{"std": base64.StdEncoding, "url": base64.URLEncoding} {
 		for pad := range 3 {
-			b := enc.EncodeToString([]byte(strings.Repeat("x", pad) + secret))
-			// Drop the characters that also depend on the bytes around it.
-			skip := (pad*4 + 2) / 3
-			forms[fmt.Sprintf("base64 at offset %d", pad)] = b[skip : len(b)-4]
+			for what, text := range map[string]string{"": secret, " of the query-escaped form": url.QueryEscape(secret)} {
+				b := enc.EncodeToString([]byte(strings.Repeat("x", pad) + text))
+				// Drop the characters that also depend on the bytes around it.
+				skip := (pad*4 + 2) / 3
+				forms[fmt.Sprintf("base64 (%s)%s at offset %d", name, what, pad)] = b[skip : len(b)-4]
+			}
 		}
 	}
 	return forms
+}
+
+// lowerPercentHex lowercases the hex digits of %XX escapes.
+func lowerPercentHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			low := strings.ToLower(string(b[i+1 : i+3]))
+			b[i+1], b[i+2] = low[0], low[1]
+		}
+	}
+	return string(b)
 }
 
 // requireNoSecret fails if text holds any secret in any form.
@@ -216,20 +242,26 @@ func excerpt(text, v string) string {
 // config and the secret files themselves.
 func (s *secEnv) scanFiles() {
 	s.t.Helper()
-	keep := map[string]bool{s.cfg: true, filepath.Join(s.dir, "secret"): true, filepath.Join(s.dir, "hec.token"): true}
-	err := filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || keep[path] {
+	scanDir(s.t, s.dir, s.requireNoSecret)
+}
+
+// scanDir hands check every file below dir except serfwd.yaml and the
+// secret files (secret, hec.token), which hold the secrets on purpose.
+func scanDir(t *testing.T, dir string, check func(path, text string)) {
+	t.Helper()
+	keep := map[string]bool{"serfwd.yaml": true, "secret": true, "hec.token": true}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || (keep[d.Name()] && filepath.Dir(path) == dir) {
 			return err
 		}
 		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
+		if err == nil {
+			check(path, string(data))
 		}
-		s.requireNoSecret(path, string(data))
-		return nil
+		return err
 	})
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 }
 

@@ -32,6 +32,7 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	io.redact.Add(f.clientSecret)
 	opts, err := f.options()
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd simulate: %v\n", err)
@@ -41,7 +42,7 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 	if f.verbose {
 		level = "debug"
 	}
-	log, err := newLogger(config.Log{Level: level, Format: "console"}, io.Stderr)
+	log, err := newLogger(config.Log{Level: level, Format: "console"}, io.Stderr, io.redact)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd simulate: %v\n", err)
 		return exitFailure

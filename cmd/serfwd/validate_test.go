@@ -73,7 +73,7 @@ func writeValidateFile(t *testing.T, dir, name, text string, mode os.FileMode) s
 // runValidate runs serfwd in-process and returns its exit status and output.
 func runValidate(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	code := dispatch(context.Background(), stdio{&out, &errOut}, args)
+	code := dispatch(context.Background(), stdio{Stdout: &out, Stderr: &errOut}, args)
 	return code, out.String(), errOut.String()
 }
 

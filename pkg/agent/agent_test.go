@@ -146,7 +146,7 @@ sinks:
 			t.Errorf("row %d = %+v, want %+v", i, g, w)
 		}
 	}
-	if !strings.HasPrefix(got[0].Detail, "token ok, report ") {
+	if !strings.HasPrefix(got[0].Detail, "token ok; window ") {
 		t.Errorf("input row: %q", got[0].Detail)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "state.db")); err == nil {

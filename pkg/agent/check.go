@@ -103,19 +103,19 @@ func (a *Agent) checkInput(ctx context.Context, in config.Input, now time.Time) 
 		return checkFailed("building client: %v", err)
 	}
 	if err := client.Token(ctx); err != nil {
-		return checkFailed("token: %v", err)
+		return checkFailed("%v", err) // "requesting token: …"
 	}
 	end := now.Add(-in.Delay).Truncate(checkWindow).UTC()
 	w := serapi.Window{Start: end.Add(-checkWindow), End: end}
 	rep, err := client.Report(ctx, w)
 	if err != nil {
-		return checkFailed("token ok, report %s: %v", w, err)
+		return checkFailed("token ok; window %s: %v", w, err)
 	}
 	records := fmt.Sprintf("%d records", rep.Users.Len())
 	if rep.Users.Len() == 1 {
 		records = "1 record"
 	}
-	return CheckResult{Detail: fmt.Sprintf("token ok, report %s: %s", w, records)}
+	return CheckResult{Detail: fmt.Sprintf("token ok; window %s: %s", w, records)}
 }
 
 // checkSink builds the sink as a run would and runs its Checker.

@@ -20,7 +20,8 @@ type decoder struct {
 	readFile func(string) ([]byte, error)
 	kinds    SinkKinds // the sink kinds sinks[] may use
 	problems Problems
-	inline   []string                         // paths of secrets written literally in the file
+	inline   []string                         // paths of secrets written (at least partly) literally in the file
+	warnings []string                         // "path: what", for things allowed but unwise
 	seen     map[reflect.Type]map[string]bool // keys met per struct type; nil unless a test asks
 }
 
@@ -119,6 +120,7 @@ func (d *decoder) decodeFields(path string, pairs []pair, v reflect.Value, skip 
 		}
 		d.problems.add(kp, "unknown key%s", didYouMean(key, knownKeys(v.Type(), skip)))
 	}
+	d.checkCleartext(path, v)
 }
 
 // knownKeys lists the keys a struct accepts, in field order: its yaml names,

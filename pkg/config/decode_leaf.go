@@ -55,7 +55,7 @@ func (d *decoder) decodeLeaf(path string, n *yaml.Node, v reflect.Value) {
 		d.problems.add(path, "%s", err.Error())
 		return
 	}
-	if v.Type() == reflect.TypeFor[Secret]() && s != "" && !strings.Contains(n.Value, "${") {
+	if v.Type() == reflect.TypeFor[Secret]() && s != "" && hasLiteral(resolve(n).Value) {
 		d.inline = append(d.inline, path)
 	}
 	v.Set(reflect.ValueOf(x).Convert(v.Type()))

@@ -10,6 +10,9 @@ const (
 	DefaultStatePath = "/var/lib/serfwd/state.db"
 	DefaultTokenURL  = "https://auth.proofpoint.com/v1/token"
 	DefaultAPIURL    = "https://ser-api.proofpoint.com"
+
+	// DefaultMaxBodyBytes caps one report answer, after content decoding.
+	DefaultMaxBodyBytes = 256 << 20
 )
 
 // Default returns the top-level defaults: no inputs, no sinks.
@@ -35,5 +38,7 @@ func DefaultInput() Input {
 		RateLimit:   RateLimit{N: 1000, Period: time.Minute},
 		Concurrency: 4,
 		Timeout:     30 * time.Second,
+
+		MaxBodyBytes: DefaultMaxBodyBytes,
 	}
 }

@@ -52,6 +52,25 @@ func expandEnv(s string, lookup LookupEnv) (string, error) {
 	}
 }
 
+// hasLiteral reports whether s, a value before expansion, holds any text of
+// its own besides ${VAR} references: a secret whose value is wholly made of
+// references comes from the environment, any other is (partly) written in
+// the file. A reference that does not parse counts as text.
+func hasLiteral(s string) bool {
+	for s != "" {
+		i := strings.Index(s, "${")
+		if i != 0 {
+			return true
+		}
+		end := strings.IndexByte(s, '}')
+		if end < 0 || !validEnvName(s[2:end]) {
+			return true
+		}
+		s = s[end+1:]
+	}
+	return false
+}
+
 // validEnvName reports whether name is a portable environment variable name.
 func validEnvName(name string) bool {
 	if name == "" || (name[0] >= '0' && name[0] <= '9') {

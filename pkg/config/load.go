@@ -71,28 +71,38 @@ func load(path string, validate bool, opts []Option) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	cfg, inline, err := parse(data, o, validate)
-	if len(inline) > 0 {
-		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o044 != 0 {
-			o.warn(fmt.Sprintf("%s is readable by group or others (mode %04o) and holds secrets inline (%s); "+
-				"chmod 600 it, or use ${VAR} or *_file keys", path, fi.Mode().Perm(), strings.Join(inline, ", ")))
+	cfg, d, err := parse(data, o, validate)
+	if d != nil {
+		if len(d.inline) > 0 {
+			if fi, serr := os.Stat(path); serr == nil && fi.Mode().Perm()&0o044 != 0 {
+				o.warn(fmt.Sprintf("%s is readable by group or others (mode %04o) and holds secrets inline (%s); "+
+					"chmod 600 it, or use ${VAR} or *_file keys", path, fi.Mode().Perm(), strings.Join(d.inline, ", ")))
+			}
+		}
+		for _, w := range d.warnings {
+			o.warn(w)
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return cfg, nil
-}
-
-// Parse decodes a config from YAML text, as Load does for a file.
-func Parse(data []byte, opts ...Option) (*Config, error) {
-	cfg, _, err := parse(data, newOptions(opts), false)
 	return cfg, err
 }
 
-// parse decodes data, validates it too when asked, and also returns the
-// paths of inline secrets.
-func parse(data []byte, o *options, validate bool) (*Config, []string, error) {
+// Parse decodes a config from YAML text, as Load does for a file; its
+// warnings (not the file-mode one) go to WithWarnings, problems or not.
+func Parse(data []byte, opts ...Option) (*Config, error) {
+	o := newOptions(opts)
+	cfg, d, err := parse(data, o, false)
+	if d != nil {
+		for _, w := range d.warnings {
+			o.warn(w)
+		}
+	}
+	return cfg, err
+}
+
+// parse decodes data and validates it too when asked. It also returns the
+// decoder, for the paths of inline secrets and the warnings, also when
+// there are problems (nil when the text is not YAML).
+func parse(data []byte, o *options, validate bool) (*Config, *decoder, error) {
 	root, err := parseYAML(data)
 	if err != nil {
 		return nil, nil, err
@@ -113,9 +123,9 @@ func parse(data []byte, o *options, validate bool) (*Config, []string, error) {
 		ps = append(ps, vs.without(d.problems)...)
 	}
 	if err := ps.err(); err != nil {
-		return nil, d.inline, err
+		return nil, d, err
 	}
-	return &cfg, d.inline, nil
+	return &cfg, d, nil
 }
 
 // parseYAML parses one YAML document into a node tree (nil when empty).

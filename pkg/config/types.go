@@ -58,6 +58,7 @@ type Input struct {
 	RateLimit    RateLimit     `yaml:"rate_limit"`
 	Concurrency  int           `yaml:"concurrency"`
 	Timeout      time.Duration `yaml:"timeout"`
+	MaxBodyBytes Size          `yaml:"max_body_bytes"` // per report, counted after content decoding
 	TLS          TLS           `yaml:"tls"`
 	Proxy        string        `yaml:"proxy"`
 	Sinks        []string      `yaml:"sinks"` // resolved at load: empty means every sink

@@ -30,6 +30,9 @@ func (in Input) validate(p *Problems, path string) {
 		p.add(field(path, "concurrency"), "must be from 1 to %d (got %d)", MaxConcurrency, in.Concurrency)
 	}
 	p.check(CheckPositive(field(path, "timeout"), in.Timeout))
+	if in.MaxBodyBytes < 1 {
+		p.add(field(path, "max_body_bytes"), "must be greater than 0")
+	}
 	p.addErr(field(path, "tls"), in.TLS.ValidateWithoutClientCert())
 	if in.Proxy != "" {
 		p.check(CheckURL(field(path, "proxy"), in.Proxy, "http", "https", "socks5"))

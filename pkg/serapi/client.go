@@ -6,6 +6,7 @@ package serapi
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // Defaults applied by New when the input leaves a value zero.
@@ -39,7 +41,7 @@ type Observer interface {
 type Options struct {
 	Logger       *zap.Logger // scoped by the caller (e.g. with the input name); nil = no logs
 	Observer     Observer    // nil = none
-	MaxBodyBytes int64       // answer size cap; default 256 MiB
+	MaxBodyBytes int64       // answer size cap after decoding; default: the input's max_body_bytes, else 256 MiB
 
 	// Retry tuning, mainly so that tests run fast. Defaults: 8 retries,
 	// backoff 1s..60s, 3 re-fetches of a 200 whose body is not a report.
@@ -56,6 +58,7 @@ type Client struct {
 	http        *retryablehttp.Client
 	tokens      *tokenSource
 	limiter     *Limiter
+	gate        *limitedTransport // the limiter's RoundTripper, under httpx's rules
 	maxBody     int64
 	opts        Options
 	concurrency int
@@ -73,22 +76,27 @@ func New(in config.Input, opts Options) (*Client, error) {
 	if _, err := parseBase(in.TokenURL, "token_url"); err != nil {
 		return nil, err
 	}
-	base, err := baseTransport(in, opts.Logger)
+	limiter := NewLimiter(in.RateLimit.N, in.RateLimit.Period)
+	var gate *limitedTransport
+	limit := func(base http.RoundTripper) http.RoundTripper {
+		gate = &limitedTransport{base: base, limiter: limiter, slots: make(chan struct{}, in.Concurrency),
+			timeout: in.Timeout, observer: opts.Observer}
+		return gate
+	}
+	httpClient, err := newHTTPClient(in, opts.Logger, limit)
 	if err != nil {
 		return nil, fmt.Errorf("building HTTP client: %w", err)
 	}
-	limiter := NewLimiter(in.RateLimit.N, in.RateLimit.Period)
-	rt := &limitedTransport{base: base, limiter: limiter, slots: make(chan struct{}, in.Concurrency),
-		timeout: in.Timeout, observer: opts.Observer}
-	hc := newRetryClient(rt, opts.Logger, opts)
+	hc := newRetryClient(httpClient, opts.Logger, opts)
 	api.Path = strings.TrimSuffix(api.Path, "/") + reportPath
 	return &Client{
 		log:       opts.Logger,
 		reportURL: api,
 		http:      hc,
 		tokens: &tokenSource{url: in.TokenURL, clientID: in.ClientID, clientSecret: in.ClientSecret.Reveal(),
-			http: hc, observer: opts.Observer, now: time.Now},
+			http: hc, observer: opts.Observer, now: time.Now, redact: redact.New(in.ClientSecret.Reveal())},
 		limiter:     limiter,
+		gate:        gate,
 		maxBody:     opts.MaxBodyBytes,
 		opts:        opts,
 		concurrency: in.Concurrency,
@@ -117,6 +125,9 @@ func withDefaults(in config.Input, o Options) (config.Input, Options) {
 	}
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = int64(in.MaxBodyBytes)
 	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes

@@ -7,19 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
-	"unicode"
-)
 
-// prefixLen is how many leading body bytes an error quotes.
-const prefixLen = 64
+	"github.com/serfwd/serfwd/pkg/httpx"
+	"github.com/serfwd/serfwd/pkg/redact"
+)
 
 // StatusError is an HTTP answer the client does not accept: a 4xx, or a
 // 429/5xx that outlived every retry.
 type StatusError struct {
 	Code   int
 	Host   string
-	Prefix string // first bytes of the body, sanitised; may be empty
+	Prefix string // first bytes of the body, redacted and cut (redact.Excerpt); may be empty
 }
 
 func (e *StatusError) Error() string {
@@ -35,52 +33,40 @@ func (e *StatusError) Retryable() bool { return e.Code == 429 || e.Code >= 500 }
 
 // BodyError is a 200 answer whose body is not a usable report: not JSON,
 // cut short, or applicationUsers not a list. Fetching again may help.
+// Its text does not name the window: the caller does.
 type BodyError struct {
 	Window Window
-	Prefix string // first bytes of the body, sanitised
+	Prefix string // first bytes of the body, redacted and cut
 	Err    error
 }
 
 func (e *BodyError) Error() string {
-	return fmt.Sprintf("window %s: decoding report body (starts %q): %v", e.Window, e.Prefix, e.Err)
+	return fmt.Sprintf("decoding report body (starts %q): %v", e.Prefix, e.Err)
 }
 
 func (e *BodyError) Unwrap() error { return e.Err }
 
-// ErrBodyTooLarge is returned when an answer exceeds Options.MaxBodyBytes.
-var ErrBodyTooLarge = errors.New("body exceeds the size limit")
+// ErrBodyTooLarge is matched by the error of an answer that exceeds
+// Options.MaxBodyBytes (max_body_bytes) after content decoding.
+var ErrBodyTooLarge = httpx.ErrTooLarge
 
 // ErrUnauthorized is a 401 that persisted after a fresh token.
 var ErrUnauthorized = errors.New("unauthorized (HTTP 401) even with a fresh token")
 
-// sanitize keeps printable characters of b and replaces others by '.',
-// then removes every occurrence of the given secrets.
-func sanitize(b []byte, secrets ...string) string {
-	s := strings.Map(func(r rune) rune {
-		if r == unicode.ReplacementChar || !unicode.IsPrint(r) {
-			return '.'
-		}
-		return r
-	}, string(b))
-	for _, sec := range secrets {
-		if sec == "" {
-			continue
-		}
-		s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		// The prefix may end inside a secret: drop a trailing partial copy.
-		for k := min(len(sec), len(s)); k >= 4; k-- {
-			if strings.HasSuffix(s, sec[:k]) {
-				s = s[:len(s)-k] + "[REDACTED]"
-				break
-			}
-		}
+// redirectHint strips the *url.Error around a transport error and, for a
+// redirect, says which setting to fix.
+func redirectHint(err error, key string) error {
+	err = httpx.Cause(err)
+	var re *httpx.RedirectError
+	if errors.As(err, &re) {
+		return fmt.Errorf("%w: set %s to the address that answers", err, key)
 	}
-	return s
+	return err
 }
 
-// readPrefix reads up to prefixLen bytes of r.
+// readPrefix reads the leading bytes of r that redact.Excerpt may quote.
 func readPrefix(r io.Reader) []byte {
-	b, _ := io.ReadAll(io.LimitReader(r, prefixLen))
+	b, _ := io.ReadAll(io.LimitReader(r, redact.ExcerptSource))
 	return b
 }
 
@@ -94,7 +80,8 @@ func drainClose(rc io.ReadCloser) {
 	_ = rc.Close()
 }
 
-// prefixRecorder passes reads through and keeps the first prefixLen bytes.
+// prefixRecorder passes reads through and keeps the first bytes that
+// redact.Excerpt may quote.
 type prefixRecorder struct {
 	r      io.Reader
 	prefix []byte
@@ -102,30 +89,8 @@ type prefixRecorder struct {
 
 func (p *prefixRecorder) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if room := prefixLen - len(p.prefix); room > 0 && n > 0 {
+	if room := redact.ExcerptSource - len(p.prefix); room > 0 && n > 0 {
 		p.prefix = append(p.prefix, b[:min(n, room)]...)
-	}
-	return n, err
-}
-
-// cappedReader fails with ErrBodyTooLarge once more than limit bytes came.
-type cappedReader struct {
-	r     io.Reader
-	limit int64
-	read  int64
-}
-
-func (c *cappedReader) Read(b []byte) (int, error) {
-	if c.read > c.limit {
-		return 0, ErrBodyTooLarge
-	}
-	if rest := c.limit + 1 - c.read; int64(len(b)) > rest {
-		b = b[:rest]
-	}
-	n, err := c.r.Read(b)
-	c.read += int64(n)
-	if c.read > c.limit {
-		return n, ErrBodyTooLarge
 	}
 	return n, err
 }

@@ -64,7 +64,7 @@ func (f *fakeSER) serveToken(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
 		return
 	}
-	tok := "tok-" + strconv.FormatInt(n, 10)
+	tok := "bearer-tok-" + strconv.FormatInt(n, 10)
 	f.mu.Lock()
 	f.valid[tok] = true
 	f.mu.Unlock()

@@ -1,74 +1,43 @@
-// Construction of the per-input HTTP stack: TLS, proxy, transport, limiter
-// and the retryablehttp client on top.
+// Construction of the per-input HTTP stack: serfwd's one HTTP client
+// (pkg/httpx: TLS, proxy, no redirects, identity encoding) with the
+// limiter under it, and the retryablehttp client on top.
 
 package serapi
 
 import (
-	"crypto/tls"
-	"fmt"
-	"net"
 	"net/http"
-	"net/url"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/httpx"
 )
 
-// tlsConfig builds the client TLS settings and warns when verification is off.
-func tlsConfig(c config.TLS, log *zap.Logger) (*tls.Config, error) {
-	cfg, err := c.ClientConfig()
+// newHTTPClient builds the input's client; limit wraps the pooled
+// transport (the limiter sees every attempt). It warns when TLS
+// verification is off.
+func newHTTPClient(in config.Input, log *zap.Logger, limit func(http.RoundTripper) http.RoundTripper) (*http.Client, error) {
+	hc, err := httpx.New(httpx.Options{
+		TLS:                 in.TLS,
+		Proxy:               in.Proxy,
+		MaxIdleConns:        in.Concurrency + 4,
+		MaxIdleConnsPerHost: in.Concurrency + 2,
+		Wrap:                limit, // the per-attempt timeout lives in the limiter
+	})
 	if err != nil {
 		return nil, err
 	}
-	if c.InsecureSkipVerify {
+	if in.TLS.InsecureSkipVerify {
 		log.Warn("TLS certificate verification is disabled (tls.insecure_skip_verify); the API's identity is not checked")
 	}
-	return cfg, nil
+	return hc, nil
 }
 
-// proxyFunc uses the configured proxy URL, else the environment.
-func proxyFunc(proxy string) (func(*http.Request) (*url.URL, error), error) {
-	if proxy == "" {
-		return http.ProxyFromEnvironment, nil
-	}
-	u, err := url.Parse(proxy)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("parsing proxy: not an absolute URL (want e.g. http://proxy.example.com:3128)")
-	}
-	return http.ProxyURL(u), nil
-}
-
-// baseTransport is the pooled HTTP transport under the limiter.
-func baseTransport(in config.Input, log *zap.Logger) (*http.Transport, error) {
-	tc, err := tlsConfig(in.TLS, log)
-	if err != nil {
-		return nil, err
-	}
-	proxy, err := proxyFunc(in.Proxy)
-	if err != nil {
-		return nil, err
-	}
-	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-	return &http.Transport{
-		Proxy:                 proxy,
-		DialContext:           dialer.DialContext,
-		TLSClientConfig:       tc,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          in.Concurrency + 4,
-		MaxIdleConnsPerHost:   in.Concurrency + 2,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}, nil
-}
-
-// newRetryClient wraps the limited transport in retryablehttp.
-func newRetryClient(rt http.RoundTripper, log *zap.Logger, opts Options) *retryablehttp.Client {
+// newRetryClient wraps the HTTP client in retryablehttp.
+func newRetryClient(hc *http.Client, log *zap.Logger, opts Options) *retryablehttp.Client {
 	return &retryablehttp.Client{
-		HTTPClient:   &http.Client{Transport: rt}, // per-attempt timeout lives in the transport
+		HTTPClient:   hc,
 		Logger:       zapLeveled{log: log},
 		RetryWaitMin: opts.RetryWaitMin,
 		RetryWaitMax: opts.RetryWaitMax,

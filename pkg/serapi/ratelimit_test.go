@@ -103,7 +103,7 @@ func TestRateLimitEndToEnd(t *testing.T) {
 		in.Concurrency = conc
 	})
 	var client spanLog
-	lt := c.http.HTTPClient.Transport.(*limitedTransport)
+	lt := c.gate
 	lt.base = &recordingRT{base: lt.base, log: &client}
 
 	var wg sync.WaitGroup

@@ -12,13 +12,18 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"go.uber.org/zap"
+
+	"github.com/serfwd/serfwd/pkg/httpx"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // Report fetches and decodes the summary of window w. 429, 5xx and network
 // errors are retried by the transport; a 401 leads to one fresh token and
 // one more try; a 200 whose body is not a report (*BodyError) is fetched
-// again a few times. Other answers give a *StatusError, a record that
-// cannot be read a *FieldError; every error names the window.
+// again a few times. Other answers give a *StatusError, a redirect a
+// *httpx.RedirectError, a record that cannot be read a *FieldError, an
+// answer past max_body_bytes an error matching ErrBodyTooLarge. Errors say
+// which request failed and how, not the window: the caller names it.
 func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
@@ -30,7 +35,7 @@ func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
 		c.log.Warn("report body unusable, fetching the window again",
 			zap.Stringer("window", w), zap.Int("attempt", attempt+1), zap.Error(err))
 		if err := sleepOrWake(ctx, jitteredBackoff(c.opts.RetryWaitMin, c.opts.RetryWaitMax, attempt), nil); err != nil {
-			return nil, fmt.Errorf("fetching window %s: %w", w, err)
+			return nil, err
 		}
 	}
 }
@@ -39,7 +44,7 @@ func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
 func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool) (*Report, error) {
 	tok, err := c.tokens.get(ctx, false, "")
 	if err != nil {
-		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		return nil, err
 	}
 	resp, err := c.get(ctx, w, tok)
 	if err != nil {
@@ -50,7 +55,7 @@ func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool) (*R
 		*refreshed = true
 		c.log.Info("report request unauthorized; fetching a new token", zap.Stringer("window", w))
 		if tok, err = c.tokens.get(ctx, true, tok); err != nil {
-			return nil, fmt.Errorf("fetching window %s: %w", w, err)
+			return nil, err
 		}
 		if resp, err = c.get(ctx, w, tok); err != nil {
 			return nil, err
@@ -59,10 +64,10 @@ func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool) (*R
 	defer drainClose(resp.Body)
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
-		return nil, fmt.Errorf("fetching window %s: %w", w, ErrUnauthorized)
+		return nil, fmt.Errorf("requesting report: %w", ErrUnauthorized)
 	case code < 200 || code > 299:
-		serr := &StatusError{Code: code, Host: resp.Request.URL.Host, Prefix: sanitize(readPrefix(resp.Body), tok)}
-		return nil, fmt.Errorf("fetching window %s: %w", w, serr)
+		serr := &StatusError{Code: code, Host: resp.Request.URL.Host, Prefix: c.redactor(tok).Excerpt(readPrefix(resp.Body))}
+		return nil, fmt.Errorf("requesting report: %w", serr)
 	}
 	return c.decodeBody(resp.Body, w, tok)
 }
@@ -73,31 +78,37 @@ func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response,
 	u.RawQuery = "startTimeStamp=" + FormatTime(w.Start) + "&endTimeStamp=" + FormatTime(w.End)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		return nil, fmt.Errorf("requesting report: %w", err)
 	}
 	req.Header.Set("Authorization", bearer(tok))
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetching window %s: %w", w, err)
+		return nil, fmt.Errorf("requesting report: %w", redirectHint(err, "api_url"))
 	}
 	return resp, nil
 }
 
-// decodeBody stream-decodes an answer under the size cap; tok is kept out
-// of the quoted body prefix.
+// decodeBody stream-decodes an answer under max_body_bytes, counted on
+// decoded bytes; the secret and tok are kept out of the quoted body prefix.
 func (c *Client) decodeBody(body io.Reader, w Window, tok string) (*Report, error) {
-	rec := &prefixRecorder{r: &cappedReader{r: body, limit: c.maxBody}}
+	rec := &prefixRecorder{r: httpx.LimitReader(body, c.maxBody, "max_body_bytes")}
 	rep, err := Decode(rec)
 	if err == nil {
 		return rep, nil
 	}
 	var ferr *FieldError
 	switch {
-	case errors.Is(err, ErrBodyTooLarge):
-		return nil, fmt.Errorf("window %s: answer larger than %d bytes: %w", w, c.maxBody, ErrBodyTooLarge)
+	case errors.Is(err, httpx.ErrTooLarge):
+		return nil, fmt.Errorf("reading report: %w", err)
 	case errors.As(err, &ferr):
-		return nil, fmt.Errorf("window %s: %w", w, err)
+		return nil, fmt.Errorf("decoding report: %w", err)
 	}
-	return nil, &BodyError{Window: w, Prefix: sanitize(rec.prefix, tok), Err: err}
+	return nil, &BodyError{Window: w, Prefix: c.redactor(tok).Excerpt(rec.prefix), Err: err}
+}
+
+// redactor knows the client secret and the token of a request, for the
+// body excerpts its errors quote.
+func (c *Client) redactor(tok string) *redact.Redactor {
+	return redact.New(c.tokens.clientSecret, tok)
 }

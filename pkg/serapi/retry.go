@@ -8,11 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
 	retry "github.com/serfwd/serfwd/pkg/backoff"
+	"github.com/serfwd/serfwd/pkg/httpx"
 )
 
 const (
@@ -23,10 +26,14 @@ const (
 
 // checkRetry retries network errors (except those the library deems
 // permanent, such as certificate errors), 429 and 5xx other than 501.
-// Everything else, 401 included, goes back to the caller.
+// Everything else, 401 and redirects included, goes back to the caller.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	var redirect *httpx.RedirectError
+	if errors.As(err, &redirect) {
+		return false, nil // never retried, never followed
 	}
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
@@ -62,8 +69,16 @@ func jitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration 
 // giveUp is the retryablehttp ErrorHandler: it closes the last body and
 // returns an error naming the attempts, the status and the host.
 func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
+	var redirect *httpx.RedirectError
+	if errors.As(err, &redirect) {
+		return nil, redirect // one attempt, and nothing to add: it names both ends
+	}
 	if resp == nil {
-		return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, err)
+		cause := httpx.Cause(err)
+		if host := errorHost(err); !strings.Contains(cause.Error(), host) {
+			return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, host, cause)
+		}
+		return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, cause)
 	}
 	drainClose(resp.Body)
 	host := ""
@@ -74,4 +89,15 @@ func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error
 		return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, host, err)
 	}
 	return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, &StatusError{Code: resp.StatusCode, Host: host})
+}
+
+// errorHost is the host of the request a transport error is about.
+func errorHost(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			return u.Host
+		}
+	}
+	return "the server"
 }

@@ -62,7 +62,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 				texts = append(texts, e.Message, fmt.Sprint(e.ContextMap()))
 			}
 			for _, txt := range texts {
-				for _, bad := range []string{testSecret, "tok-1", "tok-2"} {
+				for _, bad := range []string{testSecret, "bearer-tok-1", "bearer-tok-2"} {
 					if strings.Contains(txt, bad) {
 						t.Errorf("%q leaked in %q", bad, txt)
 					}

@@ -8,18 +8,24 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/serfwd/serfwd/pkg/httpx"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 const (
-	defaultTokenLifetime = 12 * time.Hour // when expires_in is missing
+	defaultTokenLifetime = 12 * time.Hour // when expires_in is missing or not a number
+	minTokenLifetime     = time.Minute    // a shorter (or negative) expires_in is raised to it
+	maxTokenLifetime     = 24 * time.Hour // a longer one is lowered to it
 	maxRefreshMargin     = 5 * time.Minute
 	maxTokenBody         = 1 << 20
 )
@@ -32,6 +38,7 @@ type tokenSource struct {
 	http         *retryablehttp.Client
 	observer     Observer
 	now          func() time.Time
+	redact       *redact.Redactor // knows the client secret
 
 	mu        sync.Mutex
 	token     string
@@ -101,11 +108,12 @@ func (s *tokenSource) lead(ctx context.Context, call *tokenCall) {
 	}
 }
 
-// tokenAnswer is the token endpoint's JSON; expires_in may be a string.
+// tokenAnswer is the token endpoint's JSON; expires_in may be a number, a
+// string or anything else (see lifetime).
 type tokenAnswer struct {
-	AccessToken string      `json:"access_token"`
-	TokenType   string      `json:"token_type"`
-	ExpiresIn   json.Number `json:"expires_in"`
+	AccessToken string          `json:"access_token"`
+	TokenType   string          `json:"token_type"`
+	ExpiresIn   json.RawMessage `json:"expires_in"`
 }
 
 // fetch posts the client credentials and parses the answer. Its errors
@@ -118,20 +126,24 @@ func (s *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) 
 	}.Encode()
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, s.url, []byte(form))
 	if err != nil {
-		return "", 0, fmt.Errorf("requesting token: %w", err)
+		return "", 0, fmt.Errorf("requesting token: %w", httpx.Cause(err))
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := s.http.Do(req)
 	if err != nil {
-		return "", 0, fmt.Errorf("requesting token: %w", err)
+		return "", 0, fmt.Errorf("requesting token: %w", redirectHint(err, "token_url"))
 	}
 	defer drainClose(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		return "", 0, s.statusError(resp)
 	}
 	var ans tokenAnswer
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxTokenBody)).Decode(&ans); err != nil {
+	body := httpx.LimitReader(resp.Body, maxTokenBody, "the token answer limit")
+	if err := json.NewDecoder(body).Decode(&ans); err != nil {
+		if errors.Is(err, httpx.ErrTooLarge) {
+			return "", 0, fmt.Errorf("requesting token from %s: %w", resp.Request.URL.Host, err)
+		}
 		return "", 0, fmt.Errorf("requesting token from %s: answer is not the expected JSON", resp.Request.URL.Host)
 	}
 	if ans.AccessToken == "" {
@@ -142,19 +154,32 @@ func (s *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) 
 
 // statusError describes a refused token request.
 func (s *tokenSource) statusError(resp *http.Response) error {
-	serr := &StatusError{Code: resp.StatusCode, Host: resp.Request.URL.Host,
-		Prefix: sanitize(readPrefix(resp.Body), s.clientSecret, s.clientID+":"+s.clientSecret)}
+	serr := &StatusError{Code: resp.StatusCode, Host: resp.Request.URL.Host, Prefix: s.redact.Excerpt(readPrefix(resp.Body))}
 	if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized {
 		return fmt.Errorf("requesting token: %w: check client_id/client_secret", serr)
 	}
 	return fmt.Errorf("requesting token: %w", serr)
 }
 
-// lifetime reads expires_in (seconds); missing or invalid means 12 h.
-func lifetime(n json.Number) time.Duration {
-	secs, err := n.Float64()
-	if err != nil || secs <= 0 {
+// lifetime reads expires_in, seconds as a JSON number or a string holding
+// one. Missing, null or not a number means the documented 12 h; a number is
+// clamped to [1 min, 24 h], so that a server answering 0, a negative value
+// or 1e300 gets neither a token request per report nor a token kept for
+// centuries (a 401 still fetches a fresh one early).
+func lifetime(raw json.RawMessage) time.Duration {
+	text := strings.TrimSpace(string(raw))
+	if unq, err := strconv.Unquote(text); err == nil {
+		text = strings.TrimSpace(unq)
+	}
+	secs, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsNaN(secs) {
 		return defaultTokenLifetime
+	}
+	switch {
+	case secs < minTokenLifetime.Seconds():
+		return minTokenLifetime
+	case secs > maxTokenLifetime.Seconds():
+		return maxTokenLifetime
 	}
 	return time.Duration(secs * float64(time.Second))
 }

@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/httpx"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
@@ -128,7 +129,7 @@ func decodeAcks(r io.Reader) (map[int64]bool, error) {
 	var v struct {
 		Acks map[string]bool `json:"acks"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r, 16<<20)).Decode(&v); err != nil {
+	if err := json.NewDecoder(httpx.LimitReader(r, 16<<20, "the ack answer limit")).Decode(&v); err != nil {
 		return nil, fmt.Errorf("decoding hec ack reply: %w", err)
 	}
 	out := make(map[int64]bool, len(v.Acks))

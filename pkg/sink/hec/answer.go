@@ -41,13 +41,12 @@ type answer struct {
 	hasRetry     bool
 }
 
-// readAnswer reads a reply and removes the token from its text: a proxy or
-// server that echoes credentials must not get them logged.
+// readAnswer reads a reply and redacts the token, in every encoding, from
+// its text, cut to a short quote: a proxy or server that echoes credentials
+// must not get them logged.
 func (s *Sink) readAnswer(resp *http.Response) answer {
 	a := decodeAnswer(resp)
-	if tok := s.opt.token.Reveal(); tok != "" {
-		a.Text = strings.ReplaceAll(a.Text, tok, "[REDACTED]")
-	}
+	a.Text = s.redact.Quote(a.Text)
 	return a
 }
 

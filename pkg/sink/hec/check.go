@@ -27,7 +27,7 @@ func (s *Sink) checkHealth(ctx context.Context) error {
 	hr.Header.Set("User-Agent", "serfwd/"+s.set.Version)
 	resp, err := s.client.Do(hr)
 	if err != nil {
-		return fmt.Errorf("checking splunk hec health at %s: %w", s.opt.base+pathHealth, err)
+		return s.transportError(ctx, pathHealth, err)
 	}
 	defer resp.Body.Close()
 	a := s.readAnswer(resp)
@@ -48,7 +48,7 @@ func (s *Sink) checkToken(ctx context.Context) error {
 	}
 	resp, err := s.do(hr)
 	if err != nil {
-		return fmt.Errorf("token check at %s: %w", s.opt.base+pathEvent, err)
+		return fmt.Errorf("token check: %w", s.transportError(ctx, pathEvent, err))
 	}
 	defer resp.Body.Close()
 	a := s.readAnswer(resp)

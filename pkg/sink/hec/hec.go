@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
@@ -26,6 +27,7 @@ type Sink struct {
 	channel  string // X-Splunk-Request-Channel when ack is on
 	done     doneSet
 	problems problemReporter
+	redact   *redact.Redactor // knows the token, for answers that echo it
 
 	pollMin, pollMax time.Duration // ack polling interval, growing
 	closeOnce        sync.Once
@@ -48,7 +50,7 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 		return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 	}
 	k := &Sink{
-		set: s, opt: opt, log: s.Logger, client: client,
+		set: s, opt: opt, log: s.Logger, client: client, redact: redact.New(opt.token.Reveal()),
 		meta:    envelopeMeta(opt),
 		pollMin: 500 * time.Millisecond,
 		pollMax: 4 * time.Second,

@@ -5,7 +5,6 @@ package hec
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -159,21 +158,6 @@ func (s *Sink) do(hr *http.Request) (*http.Response, error) {
 		hr.Header.Set("X-Splunk-Request-Channel", s.channel)
 	}
 	return s.client.Do(hr)
-}
-
-// transportError classifies a failed round trip: a certificate that does not
-// verify is a configuration problem, everything else is retried.
-func (s *Sink) transportError(ctx context.Context, path string, err error) error {
-	err = fmt.Errorf("posting to splunk hec %s: %w", s.opt.base+path, err)
-	if ctx.Err() != nil {
-		return err
-	}
-	var cv *tls.CertificateVerificationError
-	if errors.As(err, &cv) {
-		err = sink.Permanent(fmt.Errorf("%w: set tls.ca_file to the CA that signed Splunk's certificate", err))
-		s.set.Metrics.ConfigProblem(s.set.Name, err)
-	}
-	return err
 }
 
 // markDone records that the events of req need no further sending.
