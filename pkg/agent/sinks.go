@@ -14,6 +14,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/sink/file"
 	"github.com/serfwd/serfwd/pkg/sink/hec"
+	"github.com/serfwd/serfwd/pkg/sink/otlp"
 	"github.com/serfwd/serfwd/pkg/sink/syslog"
 )
 
@@ -25,6 +26,7 @@ func SinkKinds() *sink.Registry {
 		hec.Kind(),
 		syslog.Kind(),
 		file.Kind(),
+		otlp.Kind(),
 	)
 	if err != nil {
 		panic(err) // a programming error, caught by the package's tests

@@ -1,0 +1,75 @@
+// The sink's HTTP client (serfwd's one client constructor, pkg/httpx:
+// TLS 1.2 or later, redirects never followed) and one export POST, with the
+// failed round trips classified.
+
+package otlp
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/httpx"
+)
+
+// newClient returns the HTTP client for the receiver.
+func newClient(c config.TLS) (*http.Client, error) {
+	return httpx.New(httpx.Options{TLS: c, Timeout: requestTimeout})
+}
+
+// Content types of OTLP/HTTP requests.
+const (
+	contentProtobuf = "application/x-protobuf"
+	contentJSON     = "application/json"
+)
+
+// post sends one encoded (uncompressed) request body and reads the answer.
+func (s *Sink) post(ctx context.Context, body []byte) (answer, error) {
+	body, err := s.compress(body)
+	if err != nil {
+		return answer{}, err
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opt.url, bytes.NewReader(body))
+	if err != nil {
+		return answer{}, fmt.Errorf("building otlp request: %w", err)
+	}
+	hr.Header.Set("User-Agent", "serfwd/"+s.set.Version)
+	for name, v := range s.opt.headers {
+		hr.Header.Set(name, v.Reveal())
+	}
+	hr.Header.Set("Content-Type", contentProtobuf)
+	if s.opt.json {
+		hr.Header.Set("Content-Type", contentJSON)
+	}
+	if s.opt.gzip {
+		hr.Header.Set("Content-Encoding", "gzip")
+	}
+	resp, err := s.client.Do(hr)
+	if err != nil {
+		return answer{}, s.transportError(ctx, err)
+	}
+	defer resp.Body.Close()
+	return s.readAnswer(resp), nil
+}
+
+// transportError classifies a failed round trip: a redirect or a
+// certificate that does not verify is a configuration problem (the events
+// stay queued), everything else is retried.
+func (s *Sink) transportError(ctx context.Context, err error) error {
+	var re *httpx.RedirectError
+	if errors.As(err, &re) {
+		return s.configProblem(fmt.Errorf("otlp %s: %w: set endpoint to the address where the receiver answers itself", logsPath, re))
+	}
+	err = fmt.Errorf("otlp %s: %w", s.opt.url, httpx.Cause(err))
+	if ctx.Err() != nil {
+		return err
+	}
+	if cv := (*tls.CertificateVerificationError)(nil); errors.As(err, &cv) {
+		return s.configProblem(fmt.Errorf("%w: set tls.ca_file to the CA that signed the receiver's certificate", err))
+	}
+	return err
+}
