@@ -95,11 +95,14 @@ const (
 	delivered  outcome = iota // 2xx (a partial success included)
 	retryLater                // 429, 502, 503, 504, 408: try again with backoff
 	tooLarge                  // 413: split the request
-	refused                   // other 4xx: the data is refused for good, dead-letter it
-	misconfig                 // 401, 403, 404, 405, 407, 415, other 5xx: an operator must act; data stays queued
+	refused                   // other 4xx and 5xx: refused for good (OTLP: not to be retried), dead-letter it
+	misconfig                 // 401, 403, 404, 405, 407, 415, 501, 1xx/3xx: an operator must act; data stays queued
 )
 
-// classify sorts an answer by its status.
+// classify sorts an answer by its status. The Collector's receiver answers
+// 400 for data it cannot read and 500 when its pipeline refused the data
+// for good (a permanent consumer error): both are dead-lettered, as OTLP
+// says they must not be retried.
 func classify(status int) outcome {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable,
@@ -108,13 +111,13 @@ func classify(status int) outcome {
 	case http.StatusRequestEntityTooLarge:
 		return tooLarge
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed,
-		http.StatusProxyAuthRequired, http.StatusUnsupportedMediaType:
+		http.StatusProxyAuthRequired, http.StatusUnsupportedMediaType, http.StatusNotImplemented:
 		return misconfig
 	}
 	switch status / 100 {
 	case 2:
 		return delivered
-	case 4:
+	case 4, 5:
 		return refused
 	}
 	return misconfig
@@ -125,10 +128,10 @@ func hint(status int) string {
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusProxyAuthRequired:
 		return "the receiver refused the credentials: check headers (e.g. authorization)"
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
 		return "no OTLP/HTTP logs receiver at this endpoint: check endpoint (the base URL, e.g. http://collector:4318; /v1/logs is added)"
 	case http.StatusUnsupportedMediaType:
 		return "the receiver does not take this encoding: check encoding (protobuf|json) and compression"
 	}
-	return "the receiver fails: check its logs; the events stay queued and are retried"
+	return "the receiver did not answer as an OTLP/HTTP receiver does: check endpoint"
 }

@@ -18,10 +18,11 @@
 // rejected). 429, 502, 503, 504, 408 and network errors are retried by the
 // delivery loop, after Retry-After when given. 413 splits the request in
 // halves; one record still too large is dead-lettered. 401, 403, 404, 405,
-// 407, 415, other 5xx, redirects (never followed) and certificates that do
-// not verify are configuration problems: sink.Permanent, the events stay
-// queued. Any other 4xx refuses the data for good: its events go to the
-// dead-letter file with the status as code.
+// 407, 415, 501, redirects (never followed) and certificates that do not
+// verify are configuration problems: sink.Permanent, the events stay queued.
+// Any other 4xx or 5xx refuses the data for good (OTLP: not to be retried;
+// the Collector answers 500 when its pipeline refused data permanently):
+// its events go to the dead-letter file with the status as code.
 //
 // The kind's Config lives in config.go.
 package otlp

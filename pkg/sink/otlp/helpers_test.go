@@ -149,3 +149,6 @@ func (h *harness) allLogs() string {
 	}
 	return string(b)
 }
+
+// idOf is the eventId of mkEvent(i).
+func idOf(i int) string { e := mkEvent(i); return e.ID() }
