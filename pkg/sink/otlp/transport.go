@@ -10,7 +10,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"slices"
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/httpx"
@@ -56,9 +58,10 @@ func (s *Sink) post(ctx context.Context, body []byte) (answer, error) {
 	return s.readAnswer(resp), nil
 }
 
-// transportError classifies a failed round trip: a redirect or a
-// certificate that does not verify is a configuration problem (the events
-// stay queued), everything else is retried.
+// transportError classifies a failed round trip: a redirect, a server
+// certificate that does not verify or a client certificate the server
+// refuses is a configuration problem (the events stay queued), everything
+// else is retried.
 func (s *Sink) transportError(ctx context.Context, err error) error {
 	var re *httpx.RedirectError
 	if errors.As(err, &re) {
@@ -71,5 +74,26 @@ func (s *Sink) transportError(ctx context.Context, err error) error {
 	if cv := (*tls.CertificateVerificationError)(nil); errors.As(err, &cv) {
 		return s.configProblem(fmt.Errorf("%w: set tls.ca_file to the CA that signed the receiver's certificate", err))
 	}
+	if refusedClientCert(err) {
+		return s.configProblem(fmt.Errorf("%w: the receiver wants a client certificate it trusts: set tls.cert_file and tls.key_file", err))
+	}
 	return err
+}
+
+// clientCertAlerts are the texts of the TLS alerts a server sends about
+// the client's certificate (RFC 8446 §6.2: bad, unsupported, revoked,
+// expired or unknown certificate, unknown CA, certificate required), as
+// crypto/tls names them; it reports them as a "remote error" whose type it
+// does not export.
+var clientCertAlerts = []string{"tls: bad certificate", "tls: unsupported certificate", "tls: revoked certificate",
+	"tls: expired certificate", "tls: unknown certificate", "tls: unknown certificate authority", "tls: certificate required"}
+
+// refusedClientCert reports whether err is the server's TLS alert about
+// the client's certificate.
+func refusedClientCert(err error) bool {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "remote error" || op.Err == nil {
+		return false
+	}
+	return slices.Contains(clientCertAlerts, op.Err.Error())
 }
