@@ -7,7 +7,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +46,18 @@ type options struct {
 	tls       config.TLS
 }
 
+// Format prints the settings for every verb without the header values:
+// fmt does not reach a Secret's own Format through unexported fields.
+func (o options) Format(f fmt.State, _ rune) {
+	names := make([]string, 0, len(o.headers))
+	for name := range o.headers {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	fmt.Fprintf(f, "url=%s json=%t gzip=%t headers=%s (values redacted) batch_max_events=%d batch_max_bytes=%d tls.ca_file=%q insecure_skip_verify=%t",
+		o.url, o.json, o.gzip, strings.Join(names, ","), o.maxEvents, o.maxBytes, o.tls.CAFile, o.tls.InsecureSkipVerify)
+}
+
 // New builds an otlp sink from a valid config. It does not connect.
 func New(s sink.Settings, c Config) (sink.Sink, error) {
 	return newSink(s, c)
@@ -60,7 +74,7 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 	}
-	k := &Sink{set: s, opt: opt, log: s.Logger, client: client, redact: redact.New(redact.Collect(c.Headers)...),
+	k := &Sink{set: s, opt: opt, log: s.Logger, client: client, redact: redact.New(headerSecrets(c.Headers)...),
 		origin: origin{version: s.Version, host: s.Hostname}}
 	k.emptyLogs, _ = k.origin.newLogs(0)
 	if opt.tls.InsecureSkipVerify {
@@ -68,6 +82,20 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 			zap.String("endpoint", sink.URLTarget(opt.url)))
 	}
 	return k, nil
+}
+
+// headerSecrets are the header values, and the credentials of those of
+// the form "<scheme> <credentials>" (Bearer, Basic, ApiKey …) on their own,
+// since a receiver may echo either.
+func headerSecrets(h map[string]config.Secret) []string {
+	var out []string
+	for _, v := range h {
+		out = append(out, v.Reveal())
+		if _, cred, ok := strings.Cut(strings.TrimSpace(v.Reveal()), " "); ok {
+			out = append(out, strings.TrimSpace(cred))
+		}
+	}
+	return out
 }
 
 // Write delivers events whose queueing time is not known: their
