@@ -4,7 +4,7 @@
 # and the openssl CLI. It is idempotent: when everything is present it does
 # nothing. CI runs it as root; as another user it only reports what is missing.
 # It also installs the tools packaging/'s tests use: systemd-analyze (systemd),
-# dpkg-deb (dpkg), rpm and strace, and syslog-ng's http() module
+# dpkg-deb (dpkg), rpm, strace and lintian, and syslog-ng's http() module
 # (syslog-ng-mod-http), the peer of packaging/bench.sh's throughput row.
 #
 # Debian's rsyslog and syslog-ng-core packages conflict (both provide
@@ -69,8 +69,9 @@ have_cmd systemd-analyze || pkg_missing="$pkg_missing systemd"
 have_cmd dpkg-deb || pkg_missing="$pkg_missing dpkg"
 have_cmd rpm || pkg_missing="$pkg_missing rpm"
 have_cmd strace || pkg_missing="$pkg_missing strace"
+have_cmd lintian || pkg_missing="$pkg_missing lintian"
 if [ -z "$pkg_missing" ]; then
-	echo "peers.sh: systemd-analyze, dpkg-deb, rpm and strace are present"
+	echo "peers.sh: systemd-analyze, dpkg-deb, rpm, strace and lintian are present"
 elif [ "$(id -u)" != 0 ]; then
 	echo "peers.sh: missing:$pkg_missing (not root: not installing; the packaging tests skip, or fail when CI=true)" >&2
 else

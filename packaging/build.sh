@@ -11,7 +11,8 @@
 #
 # Environment: GOARCH (default amd64), VERSION (default: git describe, made
 # valid for deb and rpm), COMMIT (default: git's short HEAD), DIST (the
-# output folder, default dist/ in the repository).
+# output folder, default dist/ in the repository), MAINTAINER (the packages'
+# "Name <email>", default: the author of the commit built).
 set -euo pipefail
 
 NFPM=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
@@ -177,7 +178,9 @@ GOARCH=${GOARCH:-amd64}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 DIST=${DIST:-dist}
 SERFWD_STAGE=$DIST/.stage-$GOARCH
-export VERSION GOARCH SOURCE_DATE_EPOCH SERFWD_STAGE
+MAINTAINER=${MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || true)}
+MAINTAINER=${MAINTAINER:-serfwd maintainers <serfwd@users.noreply.github.com>}
+export VERSION GOARCH SOURCE_DATE_EPOCH SERFWD_STAGE MAINTAINER
 
 if [[ ${1:-} == addon ]]; then
 	build_addon "$DIST/.stage-addon"
@@ -200,8 +203,33 @@ fi
 # The add-on, staged where nfpm.yaml takes it for /usr/share/serfwd/splunk.
 build_addon "$SERFWD_STAGE/splunk"
 
+# Tools that run during the build run on this machine, whatever GOARCH the
+# package is for.
+host_go() { GOOS= GOARCH= CGO_ENABLED=0 go "$@"; }
+
+# --- step: the man page serfwd(1), rendered from serfwd's own help ---------
+host_go run -ldflags "-X main.version=$VERSION" ./cmd/serfwd help --man | gzip -9n >"$SERFWD_STAGE/serfwd.1.gz"
+
+# --- step: the copyright file (DEP-5) of the binary and what it links in ---
+host_go run ./packaging/debcopyright -binary "$SERFWD_STAGE/serfwd" -head packaging/deb/copyright >"$SERFWD_STAGE/copyright"
+
+# --- step: the Debian changelog: this version, with the commits since the
+# last tag (at most 30) -----------------------------------------------------
+changelog() {
+	printf 'serfwd (%s) unstable; urgency=medium\n\n' "$VERSION"
+	printf '  * Built from commit %s.\n' "$COMMIT"
+	local since
+	since=$(git describe --tags --abbrev=0 2>/dev/null || true)
+	git log --no-merges -n 30 --format='%s' ${since:+"$since..HEAD"} 2>/dev/null |
+		while IFS= read -r subject; do
+			printf '  * %s\n' "$subject" | fold -s -w 76 | sed '2,$s/^/    /'
+		done || true # no history outside git
+	printf '\n -- %s  %s\n' "$MAINTAINER" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")"
+}
+changelog | gzip -9n >"$SERFWD_STAGE/changelog.gz"
+
 # nfpm itself is built for this machine, whatever GOARCH the package is for.
-nfpm() { GOOS= GOARCH= CGO_ENABLED=0 go run "$NFPM" "$@"; }
+nfpm() { host_go run "$NFPM" "$@"; }
 for pkg in deb rpm; do
 	out=$DIST/serfwd_${VERSION}_${GOARCH}.$pkg
 	rm -f "$out"

@@ -52,7 +52,7 @@ func TestBuildPackages(t *testing.T) {
 	dpkgDeb := needTool(t, "dpkg-deb")
 	dist := t.TempDir()
 	const describe, version, commit = "v9.8.7-3-gabcdef1", "9.8.7+git3.gabcdef1", "abcdef123456"
-	runTool(t, t.TempDir(), envWith("VERSION="+describe, "COMMIT="+commit, "GOARCH=amd64", "DIST="+dist),
+	runTool(t, t.TempDir(), envWith("VERSION="+describe, "COMMIT="+commit, "GOARCH=amd64", "DIST="+dist, "MAINTAINER="+testMaintainer),
 		"bash", filepath.Join(repoRoot(t), "packaging", "build.sh"))
 	deb := filepath.Join(dist, "serfwd_"+version+"_amd64.deb")
 	rpmFile := filepath.Join(dist, "serfwd_"+version+"_amd64.rpm")
@@ -60,9 +60,14 @@ func TestBuildPackages(t *testing.T) {
 		t.Errorf("build.sh left its staging folder: %v", left)
 	}
 	t.Run("deb", func(t *testing.T) { checkDeb(t, dpkgDeb, deb, version, commit) })
+	t.Run("deb docs", func(t *testing.T) { checkDebDocs(t, dpkgDeb, deb, version) })
+	t.Run("lintian", func(t *testing.T) { checkLintian(t, deb) })
 	t.Run("rpm", func(t *testing.T) { checkRPM(t, rpmFile, version) })
 	t.Run("addon", func(t *testing.T) { checkAddonArchive(t, filepath.Join(dist, addonName+"-"+version+".tgz"), version) })
 }
+
+// testMaintainer is the MAINTAINER the build test packages with.
+const testMaintainer = "Jane Packager <jane@packaging.example.org>"
 
 // packaged lists what both packages must hold, with the repository file
 // each must equal ("" = not compared).
@@ -74,6 +79,9 @@ var packaged = []struct{ path, source string }{
 	{"/usr/share/doc/serfwd/LICENSE", "LICENSE"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/default/props.conf", "packaging/splunk/TA-serfwd/default/props.conf"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/LICENSE", "LICENSE"}, // the add-on as build.sh staged it
+	{"/usr/share/man/man1/serfwd.1.gz", ""},
+	{"/usr/share/doc/serfwd/copyright", ""},
+	{"/usr/share/doc/serfwd/changelog.gz", ""},
 }
 
 func checkDeb(t *testing.T, dpkgDeb, deb, version, commit string) {
@@ -86,8 +94,11 @@ func checkDeb(t *testing.T, dpkgDeb, deb, version, commit string) {
 	if !regexp.MustCompile(`(?m)^-rwxr-xr-x .* \./usr/bin/serfwd$`).MatchString(list) {
 		t.Errorf("/usr/bin/serfwd is not mode 0755:\n%s", list)
 	}
-	fields := runTool(t, ".", nil, dpkgDeb, "-f", deb, "Package", "Version", "Architecture")
-	want := "Package: serfwd\nVersion: " + version + "\nArchitecture: amd64\n"
+	if !regexp.MustCompile(`(?m)^drwx------ root/root .* \./etc/serfwd/credentials/$`).MatchString(list) {
+		t.Errorf("the .deb lacks /etc/serfwd/credentials/ as a root-only directory:\n%s", list)
+	}
+	fields := runTool(t, ".", nil, dpkgDeb, "-f", deb, "Package", "Version", "Architecture", "Maintainer")
+	want := "Package: serfwd\nVersion: " + version + "\nArchitecture: amd64\nMaintainer: " + testMaintainer + "\n"
 	if fields != want {
 		t.Errorf("control fields:\n%s\nwant:\n%s", fields, want)
 	}

@@ -59,7 +59,7 @@ func TestMaintainerScripts(t *testing.T) {
 func TestPurgeRemovesState(t *testing.T) {
 	sh := needTool(t, "sh")
 	root := t.TempDir()
-	for _, f := range []string{"var/lib/private/serfwd/state.db", "var/log/private/serfwd/ser-events.ndjson", "etc/serfwd/acme.secret"} {
+	for _, f := range []string{"var/lib/private/serfwd/state.db", "var/log/private/serfwd/ser-events.ndjson", "etc/serfwd/credentials/acme.secret"} {
 		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(f)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestPurgeRemovesState(t *testing.T) {
 			t.Errorf("%s is still there after purge (%v)", gone, err)
 		}
 	}
-	for _, kept := range []string{"var/log/private/serfwd/ser-events.ndjson", "etc/serfwd/acme.secret"} {
+	for _, kept := range []string{"var/log/private/serfwd/ser-events.ndjson", "etc/serfwd/credentials/acme.secret"} {
 		if _, err := os.Stat(filepath.Join(root, kept)); err != nil {
 			t.Errorf("purge removed %s: %v", kept, err)
 		}

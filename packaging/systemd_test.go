@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,8 +48,10 @@ func TestUnitSettings(t *testing.T) {
 }
 
 // TestUnitMatchesExampleConfig checks that every credential the example
-// config reads from ${CREDENTIALS_DIRECTORY} is loaded by the unit, and that
-// every ${VAR} it needs is documented for serfwd.env.
+// config reads from ${CREDENTIALS_DIRECTORY} is loaded by the unit (a
+// directory loaded as ID:DIR gives ID_NAME for each file), that the unit
+// names no account, and that every ${VAR} it needs is documented for
+// serfwd.env.
 func TestUnitMatchesExampleConfig(t *testing.T) {
 	cfg, err := os.ReadFile(filepath.Join(repoRoot(t), "configs", "serfwd.example.yaml"))
 	if err != nil {
@@ -59,18 +62,24 @@ func TestUnitMatchesExampleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := parseINI(t, unitPath)
-	loaded := map[string]bool{}
+	var prefixes []string // credential IDs loaded from a directory, with "_"
 	for _, lc := range u.values("Service", "LoadCredential") {
-		name, _, _ := strings.Cut(lc, ":")
-		loaded[name] = true
+		id, path, _ := strings.Cut(lc, ":")
+		if path != "/etc/serfwd/credentials" || strings.Contains(lc, "acme") {
+			t.Errorf("LoadCredential=%s: want the credentials directory, not one account's file", lc)
+		}
+		prefixes = append(prefixes, id+"_")
+	}
+	loaded := func(name string) bool {
+		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) })
 	}
 	var creds, vars int
 	for _, line := range strings.Split(string(cfg), "\n") {
 		line, _, _ = strings.Cut(line, " #") // comments are never expanded
 		for _, m := range regexp.MustCompile(`\$\{CREDENTIALS_DIRECTORY\}/([A-Za-z0-9._-]+)`).FindAllStringSubmatch(line, -1) {
 			creds++
-			if !loaded[m[1]] {
-				t.Errorf("the example config reads credential %q, but the unit has no LoadCredential=%s:…", m[1], m[1])
+			if !loaded(m[1]) {
+				t.Errorf("the example config reads credential %q, which no LoadCredential= of the unit provides", m[1])
 			}
 		}
 		for _, m := range regexp.MustCompile(`\$\{([A-Z_][A-Z0-9_]*)\}`).FindAllStringSubmatch(line, -1) {
@@ -138,4 +147,20 @@ func TestUnitSecurityExposure(t *testing.T) {
 		t.Fatalf("exposure level %.1f, want ≤ 1.5:\n%s", level, out)
 	}
 	t.Logf("exposure level %.1f", level)
+}
+
+// TestCredentialsFlagMatchesUnit checks that `--credentials DIR` provides
+// ${CREDENTIALS_DIRECTORY} as the unit's LoadCredential= does: the same ID.
+func TestCredentialsFlagMatchesUnit(t *testing.T) {
+	u := parseINI(t, unitPath)
+	lcs := u.values("Service", "LoadCredential")
+	if len(lcs) != 1 {
+		t.Fatalf("LoadCredential= %q: want one, of the credentials directory", lcs)
+	}
+	id, _, _ := strings.Cut(lcs[0], ":")
+	bin := buildSerfwd(t, t.TempDir())
+	help := runTool(t, ".", nil, bin, "help", "validate")
+	if !strings.Contains(help, "(LoadCredential="+id+":DIR)") || !strings.Contains(help, "$CREDENTIALS_DIRECTORY/"+id+"_NAME") {
+		t.Fatalf("serfwd's --credentials does not emulate LoadCredential=%s:DIR:\n%s", id, help)
+	}
 }

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -27,25 +28,37 @@ type backfillPlan struct {
 	windows  int
 }
 
+// backfillArgs are the flags of `serfwd backfill`.
+type backfillArgs struct {
+	cf              *configFlags
+	input, from, to string
+}
+
+func backfillFlags(fs *flag.FlagSet) *backfillArgs {
+	a := &backfillArgs{cf: newConfigFlags(fs)}
+	fs.StringVar(&a.input, "input", "", "the input to re-fetch, by `NAME`")
+	fs.StringVar(&a.from, "from", "", "start of the range, a `TS` (YYYY-MM-DDTHH:mm:ss.SSSZ, or a date YYYY-MM-DD for its 00:00 UTC), aligned down to the window")
+	fs.StringVar(&a.to, "to", "", "end of the range, a `TS` as for --from, exclusive, aligned up to the window")
+	return a
+}
+
 func cmdBackfill(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("backfill", io)
-	cfgPath := configPath(fs)
-	name := fs.String("input", "", "the input to re-fetch")
-	from := fs.String("from", "", "first instant, `TS` (YYYY-MM-DDTHH:mm:ss.SSSZ), aligned down to the window")
-	to := fs.String("to", "", "end of the range, `TS`, exclusive, aligned up to the window")
+	a := backfillFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if *name == "" || *from == "" || *to == "" {
-		fmt.Fprintln(io.Stderr, "serfwd backfill: --input, --from and --to are required")
+	if a.input == "" || a.from == "" || a.to == "" {
+		usageError(fs, "--input, --from and --to are required")
 		return exitUsage
 	}
-	cfg, log, code := loadConfigAndLogger(io, "backfill", *cfgPath)
+	defer a.cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "backfill", a.cf)
 	if code != exitOK {
 		return code
 	}
 	defer log.Sync()
-	plan, code := planBackfill(io, cfg, *name, *from, *to, time.Now())
+	plan, code := planBackfill(io, cfg, a.input, a.from, a.to, time.Now())
 	if code != exitOK {
 		return code
 	}
@@ -61,10 +74,10 @@ func planBackfill(io stdio, cfg *config.Config, name, fromS, toS string, now tim
 		fmt.Fprintf(io.Stderr, "serfwd backfill: unknown input %q (configured: %s)\n", name, inputNames(cfg))
 		return backfillPlan{}, exitUsage
 	}
-	from, err := serapi.ParseTime(fromS)
+	from, err := parseTimeArg("from", fromS)
 	if err == nil {
 		var to time.Time
-		if to, err = serapi.ParseTime(toS); err == nil {
+		if to, err = parseTimeArg("to", toS); err == nil {
 			return clipBackfill(io, in, from, to, now)
 		}
 	}
@@ -111,8 +124,32 @@ func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Log
 	}
 	defer a.Close(context.Background())
 	prog := newProgress(io.Stderr, "backfill "+plan.in.Name, plan.windows)
+	defer reportWaits(a.Limiter(plan.in.Name), prog)()
 	res := a.Backfill(ctx, plan.in.Name, plan.from, plan.to, onceMaxAttempts, prog.update, prog.finish)
 	return reportBackfill(io, plan, res.Windows, res.Events, res.Err, res.Left)
+}
+
+// reportWaits has prog told when requests wait for the input's rate limit
+// lim (nil: none); the returned function stops that.
+func reportWaits(lim *serapi.Limiter, prog progress) (stop func()) {
+	if lim == nil {
+		return func() {}
+	}
+	n, period := lim.Rate()
+	rate := fmt.Sprintf("%d requests per %s", n, fmtPeriod(period))
+	lim.OnWait(func(d time.Duration) { prog.waiting(d, rate) })
+	return func() { lim.OnWait(nil) }
+}
+
+// fmtPeriod renders a period without zero units: 1m, not 1m0s.
+func fmtPeriod(d time.Duration) string {
+	s := d.String()
+	for _, zero := range []string{"0s", "0m"} {
+		if len(s) > len(zero) && strings.HasSuffix(s, zero) && s[len(s)-len(zero)-1] >= 'a' {
+			s = s[:len(s)-len(zero)]
+		}
+	}
+	return s
 }
 
 // reportBackfill prints the summary line and returns the exit status.

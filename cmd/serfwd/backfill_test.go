@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -202,5 +203,48 @@ func TestBarProgress(t *testing.T) {
 	// Not a terminal: plain lines.
 	if _, ok := newProgress(&b, "x", 1).(*lineProgress); !ok {
 		t.Fatal("a buffer got a progress bar")
+	}
+}
+
+func TestLineProgressSaysWhenItWaits(t *testing.T) {
+	var b bytes.Buffer
+	clock := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	p := &lineProgress{w: &b, desc: "backfill acme", total: 10, every: 5 * time.Second,
+		now: func() time.Time { return clock }, last: clock}
+	p.update(1, 10)
+	p.waiting(12300*time.Millisecond, "2 requests per 1m")
+	p.waiting(11*time.Second, "2 requests per 1m") // said already since the last line
+	p.update(2, 10)
+	p.waiting(-1, "2 requests per 1m")
+	want := "backfill acme: 1/10 windows\n" +
+		"backfill acme: waiting 12.3s for the rate limit (2 requests per 1m)\n" +
+		"backfill acme: 2/10 windows\n" +
+		"backfill acme: waiting for the rate limit (2 requests per 1m) until a request in flight answers\n"
+	if b.String() != want {
+		t.Fatalf("progress:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestFmtPeriod(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Minute: "1m", time.Hour: "1h", 10 * time.Second: "10s",
+		90 * time.Second: "1m30s", 30 * time.Minute: "30m", 2*time.Hour + 30*time.Minute: "2h30m"} {
+		if got := fmtPeriod(d); got != want {
+			t.Errorf("fmtPeriod(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestE2EBackfillSaysWhenItWaitsForTheRateLimit(t *testing.T) {
+	e := newE2E(t, sersim.Options{}, 4, "    rate_limit: 2/1s\n", "")
+	code, stdout, stderr := e.run("backfill", "--input", "acme", "--from", event.FormatTime(e.start), "--to", event.FormatTime(e.end))
+	if code != exitOK {
+		t.Fatalf("backfill exited %d:\n%s%s", code, stdout, stderr)
+	}
+	t.Logf("stderr:\n%s", stderr)
+	if !regexp.MustCompile(`(?m)^backfill acme: waiting (\S+ )?for the rate limit \(2 requests per 1s\)`).MatchString(stderr) {
+		t.Errorf("five requests under a limit of two a second, but no line says it waits:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "backfill acme: 4/4 windows") || len(e.outputLines()) == 0 {
+		t.Errorf("the backfill did not finish its 4 windows:\n%s", stderr)
 	}
 }

@@ -1,10 +1,12 @@
-// `serfwd check`: the agent's live check of every input and sink, printed
-// as a table. It never opens the state file, so it runs beside a daemon.
+// `serfwd check`: the agent's live check of every input, every sink and the
+// state path, printed as a table. It never opens the state file as a
+// database, so it runs beside a daemon.
 
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -14,29 +16,41 @@ import (
 	"github.com/serfwd/serfwd/pkg/config"
 )
 
+// checkArgs are the flags of `serfwd check`.
+type checkArgs struct {
+	cf      *configFlags
+	timeout time.Duration
+}
+
+func checkFlags(fs *flag.FlagSet) *checkArgs {
+	a := &checkArgs{cf: newConfigFlags(fs)}
+	fs.DurationVar(&a.timeout, "timeout", 30*time.Second, "how long all checks together may take, a `DURATION`")
+	return a
+}
+
 func cmdCheck(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("check", io)
-	cfgPath := configPath(fs)
-	timeout := fs.Duration("timeout", 30*time.Second, "how long all checks together may take")
+	a := checkFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if *timeout <= 0 {
-		fmt.Fprintln(io.Stderr, "serfwd check: --timeout must be positive")
+	if a.timeout <= 0 {
+		usageError(fs, "--timeout must be positive")
 		return exitUsage
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	defer a.cf.close()
+	cfg, code := loadConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}
-	log, err := newLogger(quietLog(cfg.Log), io.Stderr, io.redact)
+	log, err := newLogger(quietLog(cfg.Log), io.Stderr)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd check: %v\n", err)
 		return exitUsage
 	}
 	defer log.Sync()
-	results := agent.Check(ctx, cfg, agentOptions(log, nil), *timeout)
-	printChecks(io.Stdout, results, io.redact.String)
+	results := agent.Check(ctx, cfg, agentOptions(log, nil), a.timeout)
+	printChecks(io.Stdout, results, io.redactor().String)
 	failed := 0
 	for _, r := range results {
 		if r.Failed {
@@ -60,8 +74,7 @@ func quietLog(c config.Log) config.Log {
 	return c
 }
 
-// printChecks writes the table; every cell goes through scrub (the
-// redactor), before tabwriter cuts the lines into several writes.
+// printChecks writes the table; every cell goes through scrub.
 func printChecks(w io.Writer, results []agent.CheckResult, scrub func(string) string) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tNAME\tTARGET\tRESULT\tDETAIL")

@@ -166,17 +166,16 @@ func TestCheckUsage(t *testing.T) {
 	}
 }
 
-// TestRedactorKnowsEverySecretOfTheConfig: the secrets that loadConfig
-// teaches the redactor are found by type, inside a sink kind's own config
-// too, and URL userinfo goes as well.
-func TestRedactorKnowsEverySecretOfTheConfig(t *testing.T) {
+// TestRedactorKnowsEverySecretOfAConfig: the secrets of a loaded config,
+// inputs and any sink kind's settings alike, are found and redacted.
+func TestRedactorKnowsEverySecretOfAConfig(t *testing.T) {
 	cfg := &config.Config{
 		Inputs: []config.Input{{Name: "a", ClientSecret: "client-s3cret", Proxy: "http://px:proxy-pw@proxy:3128"}},
 		Sinks:  []config.Sink{{Name: "s", Type: hec.Type, Config: hec.Config{URL: "https://u:hec-url-pw@h:8088", Token: "hec-t0ken"}}},
 	}
-	r := redact.New(redact.Collect(cfg)...)
+	red := redact.New(redact.Collect(cfg)...)
 	in := `POST "https://u:hec-url-pw@h:8088/services": token hec-t0ken, secret client-s3cret, proxy-pw, hec-url-pw`
-	got := r.String(in)
+	got := red.String(in)
 	for _, s := range []string{"client-s3cret", "hec-t0ken", "proxy-pw", "hec-url-pw"} {
 		if strings.Contains(got, s) {
 			t.Errorf("redacted text still holds %q: %s", s, got)

@@ -1,13 +1,13 @@
 // `serfwd checkpoint show|set|reset`: read and move the cursors kept in the
 // state file. Every subcommand needs the state file to itself; while a daemon
-// holds it they exit 2 and point at its /metrics.
+// holds it they exit 2 and point at its /metrics. Their help is in
+// commands.go.
 
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -15,9 +15,9 @@ import (
 	"github.com/serfwd/serfwd/pkg/config"
 )
 
-func cmdCheckpoint(ctx context.Context, io stdio, args []string) int {
+func cmdCheckpoint(_ context.Context, io stdio, args []string) int {
 	if len(args) == 0 {
-		checkpointUsage(io.Stderr)
+		writeHelp(io.Stderr, findCommand("checkpoint"), newFlagSet("checkpoint", io))
 		return exitUsage
 	}
 	switch args[0] {
@@ -27,29 +27,13 @@ func cmdCheckpoint(ctx context.Context, io stdio, args []string) int {
 		return checkpointSet(io, args[1:], time.Now())
 	case "reset":
 		return checkpointReset(io, args[1:], time.Now())
-	case "-h", "--help", "help":
-		checkpointUsage(io.Stdout)
+	case "-h", "-help", "--help", "help":
+		writeHelp(io.Stdout, findCommand("checkpoint"), newFlagSet("checkpoint", io))
 		return exitOK
 	}
-	fmt.Fprintf(io.Stderr, "serfwd checkpoint: unknown subcommand %q\n\n", args[0])
-	checkpointUsage(io.Stderr)
+	fmt.Fprintf(io.Stderr, "serfwd checkpoint: unknown subcommand %q (want show, set or reset)\n", args[0])
+	fmt.Fprintln(io.Stderr, "Run 'serfwd checkpoint --help' for its usage.")
 	return exitUsage
-}
-
-func checkpointUsage(w io.Writer) {
-	fmt.Fprint(w, `usage: serfwd checkpoint show [--json] [--config FILE]
-       serfwd checkpoint set --input NAME --time TS [--config FILE]
-       serfwd checkpoint reset (--input NAME | --all) [--config FILE]
-
-show   every input's cursor and lag, every sink's queue and each input's
-       revisit list; --json prints {"state_path","now","inputs":[...],"sinks":[...]}
-set    move an input's cursor to TS, aligned down to the input's window; the
-       next run fetches from there (moving back re-sends events with the same eventId)
-reset  forget the cursor; the next run starts at the input's start, else now - lookback
-
-Times are YYYY-MM-DDTHH:mm:ss.SSSZ in UTC. The state file must not be held by a
-running serfwd: stop it first; its /metrics shows live figures.
-`)
 }
 
 // findInput returns the configured input called name.

@@ -3,37 +3,49 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"sort"
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
-	"github.com/serfwd/serfwd/pkg/serapi"
 )
+
+// checkpointSetArgs are the flags of `serfwd checkpoint set`.
+type checkpointSetArgs struct {
+	cf          *configFlags
+	input, time string
+}
+
+func checkpointSetFlags(fs *flag.FlagSet) *checkpointSetArgs {
+	a := &checkpointSetArgs{cf: newConfigFlags(fs)}
+	fs.StringVar(&a.input, "input", "", "the input whose cursor moves, by `NAME`")
+	fs.StringVar(&a.time, "time", "", "the new cursor, a `TS` (YYYY-MM-DDTHH:mm:ss.SSSZ, or a date YYYY-MM-DD for its 00:00 UTC), aligned down to the window")
+	return a
+}
 
 func checkpointSet(io stdio, args []string, now time.Time) int {
 	fs := newFlagSet("checkpoint set", io)
-	cfgPath := configPath(fs)
-	name := fs.String("input", "", "the input whose cursor moves")
-	ts := fs.String("time", "", "the new cursor, `TS` (YYYY-MM-DDTHH:mm:ss.SSSZ), aligned down to the window")
+	a := checkpointSetFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if *name == "" || *ts == "" {
-		fmt.Fprintln(io.Stderr, "serfwd checkpoint set: --input and --time are required")
+	if a.input == "" || a.time == "" {
+		usageError(fs, "--input and --time are required")
 		return exitUsage
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	defer a.cf.close()
+	cfg, code := loadConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}
-	in, ok := findInput(cfg, *name)
+	in, ok := findInput(cfg, a.input)
 	if !ok {
-		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: unknown input %q (configured: %s)\n", *name, inputNames(cfg))
+		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: unknown input %q (configured: %s)\n", a.input, inputNames(cfg))
 		return exitUsage
 	}
-	t, err := parseTS("--time", *ts, now)
+	t, err := parseTS("time", a.time, now)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd checkpoint set: %v\n", err)
 		return exitUsage
@@ -62,37 +74,50 @@ func checkpointSet(io stdio, args []string, now time.Time) int {
 	return exitOK
 }
 
-// parseTS parses a timestamp flag; times after now are refused.
+// parseTS parses a time flag; times after now are refused.
 func parseTS(flagName, s string, now time.Time) (time.Time, error) {
-	t, err := serapi.ParseTime(s)
+	t, err := parseTimeArg(flagName, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s: %w (UTC, e.g. %s)", flagName, err, event.FormatTime(now.Truncate(time.Hour)))
+		return time.Time{}, err
 	}
 	if t.After(now) {
-		return time.Time{}, fmt.Errorf("%s %s is in the future (now is %s)", flagName, event.FormatTime(t), event.FormatTime(now))
+		return time.Time{}, fmt.Errorf("--%s %s is in the future (now is %s)", flagName, event.FormatTime(t), event.FormatTime(now))
 	}
-	return t.UTC(), nil
+	return t, nil
+}
+
+// checkpointResetArgs are the flags of `serfwd checkpoint reset`.
+type checkpointResetArgs struct {
+	cf    *configFlags
+	input string
+	all   bool
+}
+
+func checkpointResetFlags(fs *flag.FlagSet) *checkpointResetArgs {
+	a := &checkpointResetArgs{cf: newConfigFlags(fs)}
+	fs.StringVar(&a.input, "input", "", "the input whose cursor is forgotten, by `NAME`")
+	fs.BoolVar(&a.all, "all", false, "forget every cursor in the state file")
+	return a
 }
 
 func checkpointReset(io stdio, args []string, now time.Time) int {
 	fs := newFlagSet("checkpoint reset", io)
-	cfgPath := configPath(fs)
-	name := fs.String("input", "", "the input whose cursor is forgotten")
-	all := fs.Bool("all", false, "forget every cursor in the state file")
+	a := checkpointResetFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if (*name == "") == !*all {
-		fmt.Fprintln(io.Stderr, "serfwd checkpoint reset: give either --input NAME or --all")
+	if (a.input == "") == !a.all {
+		usageError(fs, "give either --input NAME or --all")
 		return exitUsage
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	defer a.cf.close()
+	cfg, code := loadConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}
 	if !stateExists(cfg) {
-		if _, ok := findInput(cfg, *name); *name != "" && !ok {
-			fmt.Fprintf(io.Stderr, "serfwd checkpoint reset: unknown input %q (configured: %s)\n", *name, inputNames(cfg))
+		if _, ok := findInput(cfg, a.input); a.input != "" && !ok {
+			fmt.Fprintf(io.Stderr, "serfwd checkpoint reset: unknown input %q (configured: %s)\n", a.input, inputNames(cfg))
 			return exitUsage
 		}
 		fmt.Fprintf(io.Stdout, "no state file at %s yet: no cursor to reset\n", cfg.StatePath)
@@ -108,7 +133,7 @@ func checkpointReset(io stdio, args []string, now time.Time) int {
 		fmt.Fprintf(io.Stderr, "serfwd checkpoint reset: %v\n", err)
 		return exitFailure
 	}
-	targets, code := resetTargets(io, cfg, cursors, *name)
+	targets, code := resetTargets(io, cfg, cursors, a.input)
 	if code != exitOK {
 		return code
 	}

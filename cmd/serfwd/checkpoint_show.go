@@ -5,6 +5,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"slices"
 	"sort"
@@ -57,14 +58,26 @@ type cpSink struct {
 	Configured       bool    `json:"configured"`
 }
 
+// checkpointShowArgs are the flags of `serfwd checkpoint show`.
+type checkpointShowArgs struct {
+	cf     *configFlags
+	asJSON bool
+}
+
+func checkpointShowFlags(fs *flag.FlagSet) *checkpointShowArgs {
+	a := &checkpointShowArgs{cf: newConfigFlags(fs)}
+	fs.BoolVar(&a.asJSON, "json", false, "print one JSON object for scripts instead of tables")
+	return a
+}
+
 func checkpointShow(io stdio, args []string, now time.Time) int {
 	fs := newFlagSet("checkpoint show", io)
-	cfgPath := configPath(fs)
-	asJSON := fs.Bool("json", false, "print JSON for scripts")
+	a := checkpointShowFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, code := loadConfig(io, *cfgPath)
+	defer a.cf.close()
+	cfg, code := loadConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}
@@ -80,7 +93,7 @@ func checkpointShow(io stdio, args []string, now time.Time) int {
 		fmt.Fprintf(io.Stderr, "serfwd checkpoint show: %v\n", err)
 		return exitFailure
 	}
-	if *asJSON {
+	if a.asJSON {
 		enc := json.NewEncoder(io.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(v); err != nil {

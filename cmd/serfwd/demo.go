@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,10 +23,13 @@ import (
 // demoHours is how far back the demo reaches, in 1 h windows.
 const demoHours = 24
 
+func demoFlags(fs *flag.FlagSet) (out *string) {
+	return fs.String("out", "", "also append the events to `FILE` (NDJSON)")
+}
+
 func cmdDemo(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("demo", io)
-	configPath(fs) // accepted like everywhere; the demo needs no config
-	out := fs.String("out", "", "also write the events to this file (NDJSON, appended)")
+	out := demoFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -43,11 +47,11 @@ func cmdDemo(ctx context.Context, io stdio, args []string) int {
 	defer os.RemoveAll(dir)
 
 	cfg := demoConfig(sim, dir, *out) // its credentials are the simulator's public "demo": nothing to redact
-	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr, io.redact)
+	log, _ := newLogger(config.Log{Level: "warn", Format: "console"}, io.Stderr)
 	stdout := &streamSink{w: io.Stdout}
 	began := time.Now()
 	res := runOnce(ctx, cfg, log, map[string]sink.Sink{"stdout": stdout})
-	code := res.report(io, "demo")
+	code := res.report(io, "demo", false)
 	if code == exitOK {
 		fmt.Fprintf(io.Stderr, "serfwd demo: %d hourly windows from the built-in SER simulator (%s), %d events (%d ser.applicationUser, %d ser.window) in %s\n",
 			res.windows, sim.URL, stdout.total(), stdout.count[event.TypeApplicationUser], stdout.count[event.TypeWindow], time.Since(began).Round(time.Millisecond))

@@ -75,7 +75,7 @@ func testRedirect(t *testing.T, from, scheme string, code int) {
 		end := h.start.Add(time.Hour)
 		h.requireState(&end, map[string]int64{"splunk": 2})
 	} else {
-		final := lastLine(once.stderr, "serfwd once:")
+		final := firstLine(once.stderr, "serfwd once:")
 		if !strings.Contains(final, said) {
 			t.Fatalf("once's final message does not say the endpoint redirected: %q", final)
 		}
@@ -120,6 +120,7 @@ var hostileBodies = []hostileBody{
 func TestE2EHostileBodies(t *testing.T) {
 	for _, b := range hostileBodies {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			h := newHostileEnv(t)
 			h.ser.set(nil, b.serve)
 			once := h.run("once")
@@ -136,7 +137,7 @@ func TestE2EHostileBodies(t *testing.T) {
 				h.requireState(&end, nil)
 				return
 			}
-			if final := lastLine(once.stderr, "serfwd once:"); !strings.Contains(final, b.wantErr) {
+			if final := firstLine(once.stderr, "serfwd once:"); !strings.Contains(final, b.wantErr) {
 				t.Fatalf("once's final message %q does not say %q", final, b.wantErr)
 			}
 			h.requireState(nil, nil)

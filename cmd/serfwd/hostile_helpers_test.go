@@ -370,12 +370,12 @@ func requireNoRepeats(t *testing.T, msg string) {
 	}
 }
 
-// lastLine is the last non-empty line of s that starts with prefix.
-func lastLine(s, prefix string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if strings.HasPrefix(lines[i], prefix) {
-			return lines[i]
+// firstLine is the first line of s that starts with prefix: the error of
+// `serfwd once:` comes before its per-sink summary.
+func firstLine(s, prefix string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return line
 		}
 	}
 	return ""

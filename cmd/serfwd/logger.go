@@ -12,11 +12,11 @@ import (
 )
 
 // newLogger builds serfwd's logger from the log section: JSON (default) or
-// console lines, to w (stderr, which systemd's journal collects). Every
-// line goes through red, which removes the config's secrets in any
-// encoding (a w that red already wraps is not wrapped twice).
-func newLogger(c config.Log, w io.Writer, red *redact.Redactor) (*zap.Logger, error) {
-	w = red.Writer(w)
+// console lines, to w (stderr, which systemd's journal collects). w is the
+// command's stderr, which dispatch made redacting: every line goes through
+// the redactor that loadConfig taught the config's secrets.
+func newLogger(c config.Log, w io.Writer) (*zap.Logger, error) {
+	w = redact.Of(w).Writer(w) // the same writer when it already redacts
 	level := zapcore.InfoLevel
 	if c.Level != "" {
 		if err := level.UnmarshalText([]byte(c.Level)); err != nil {

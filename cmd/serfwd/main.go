@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 
 	"github.com/serfwd/serfwd/pkg/redact"
@@ -22,35 +21,17 @@ const (
 )
 
 // stdio is what a command prints to; tests pass buffers. dispatch makes
-// both writers redact every secret that redact knows, and loadConfig
+// both writers redact every secret their redactor knows, and loadConfig
 // teaches it the config's secrets, so nothing a command prints (its own
 // messages, errors, tables, the logger's lines) can carry one.
 type stdio struct {
 	Stdout io.Writer
 	Stderr io.Writer
-	redact *redact.Redactor
 }
 
-// command is one subcommand of serfwd.
-type command struct {
-	summary string
-	run     func(ctx context.Context, io stdio, args []string) int
-}
-
-// commands is the explicit table of subcommands.
-func commands() map[string]command {
-	return map[string]command{
-		"run":        {"run the daemon: poll every input and deliver to sinks until stopped", cmdRun},
-		"once":       {"catch every input up, deliver everything queued, exit", cmdOnce},
-		"validate":   {"load and check the configuration", cmdValidate},
-		"check":      {"check credentials, the API and every sink live", cmdCheck},
-		"checkpoint": {"show, set or reset cursors (show|set|reset)", cmdCheckpoint},
-		"backfill":   {"re-fetch a past range without moving the live cursor", cmdBackfill},
-		"simulate":   {"serve the built-in SER API simulator", cmdSimulate},
-		"demo":       {"zero-setup tour on the built-in simulator", cmdDemo},
-		"version":    {"print version, commit and Go version", cmdVersion},
-	}
-}
+// redactor is the redactor of io's writers (nil, which knows no secret,
+// when a test calls a command without dispatch).
+func (io stdio) redactor() *redact.Redactor { return redact.Of(io.Stderr) }
 
 func main() {
 	setMemoryLimit()
@@ -64,41 +45,40 @@ func run(args []string, io stdio) int {
 }
 
 func dispatch(ctx context.Context, io stdio, args []string) int {
-	if io.redact == nil {
-		io.redact = redact.New()
+	red := io.redactor()
+	if red == nil {
+		red = redact.New()
 	}
-	io.Stdout, io.Stderr = io.redact.Writer(io.Stdout), io.redact.Writer(io.Stderr)
+	io.Stdout, io.Stderr = red.Writer(io.Stdout), red.Writer(io.Stderr)
 	if len(args) == 0 {
 		usage(io.Stderr)
 		return exitUsage
 	}
 	switch args[0] {
-	case "-h", "--help", "help":
-		usage(io.Stdout)
-		return exitOK
+	case "-h", "-help", "--help":
+		return cmdHelp(ctx, io, args[1:])
 	case "--version", "-version":
-		return cmdVersion(ctx, io, nil)
+		return cmdVersion(ctx, io, args[1:])
 	}
-	c, ok := commands()[args[0]]
-	if !ok {
-		fmt.Fprintf(io.Stderr, "serfwd: unknown command %q\n\n", args[0])
-		usage(io.Stderr)
+	c := findCommand(args[0])
+	if c.run == nil {
+		fmt.Fprintf(io.Stderr, "serfwd: unknown command %q%s\n", args[0], nearestCommand(args[0]))
+		fmt.Fprintln(io.Stderr, "Run 'serfwd help' for the list of commands.")
 		return exitUsage
 	}
 	return c.run(ctx, io, args[1:])
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: serfwd <command> [--config FILE] [flags]")
-	fmt.Fprintln(w, "\ncommands:")
-	cmds := commands()
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
+// nearestCommand returns " (did you mean X?)" for a misspelt command.
+func nearestCommand(name string) string {
+	best, bestDist := "", 3
+	for _, c := range commands() {
+		if d := editDistance(name, c.name); c.run != nil && d < bestDist {
+			best, bestDist = c.name, d
+		}
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-11s %s\n", n, cmds[n].summary)
+	if best == "" {
+		return ""
 	}
-	fmt.Fprintln(w, "\nThe config file defaults to $SERFWD_CONFIG, else /etc/serfwd/serfwd.yaml.")
+	return fmt.Sprintf(" (did you mean %s?)", best)
 }

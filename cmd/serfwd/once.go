@@ -21,17 +21,18 @@ const onceMaxAttempts = 3
 
 func cmdOnce(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("once", io)
-	cfgPath := configPath(fs)
+	cf := newConfigFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, log, code := loadConfigAndLogger(io, "once", *cfgPath)
+	defer cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "once", cf)
 	if code != exitOK {
 		return code
 	}
 	defer log.Sync()
 	res := runOnce(ctx, cfg, log, nil)
-	return res.report(io, "once")
+	return res.report(io, "once", true)
 }
 
 // onceResult is what a one-shot pass achieved.
@@ -40,9 +41,12 @@ type onceResult struct {
 	pollErr  error
 	windows  int
 	left     map[string]int64
+	sinks    []agent.SinkTally
 }
 
-func (r onceResult) report(io stdio, cmd string) int {
+// report prints what failed and, with summary, one line per sink; it
+// returns the exit status.
+func (r onceResult) report(io stdio, cmd string, summary bool) int {
 	if r.setupErr != nil {
 		return setupFailed(io, cmd, r.setupErr)
 	}
@@ -51,9 +55,17 @@ func (r onceResult) report(io stdio, cmd string) int {
 		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, r.pollErr)
 		code = exitFailure
 	}
-	for _, line := range agent.DescribeLeft(r.left) {
-		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, line)
+	if len(r.left) > 0 {
 		code = exitFailure
+	}
+	if !summary {
+		for _, line := range agent.DescribeLeft(r.left) {
+			fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, line)
+		}
+		return code
+	}
+	for _, t := range r.sinks {
+		fmt.Fprintf(io.Stderr, "serfwd %s: %s\n", cmd, describeTally(t))
 	}
 	return code
 }
@@ -67,5 +79,5 @@ func runOnce(ctx context.Context, cfg *config.Config, log *zap.Logger, extra map
 	}
 	defer a.Close(context.Background())
 	res := a.Once(ctx, onceMaxAttempts)
-	return onceResult{pollErr: res.Err, windows: res.Windows, left: res.Left}
+	return onceResult{pollErr: res.Err, windows: res.Windows, left: res.Left, sinks: res.Sinks}
 }

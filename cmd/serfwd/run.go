@@ -5,9 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,11 +18,12 @@ import (
 
 func cmdRun(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("run", io)
-	cfgPath := configPath(fs)
+	cf := newConfigFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	cfg, log, code := loadConfigAndLogger(io, "run", *cfgPath)
+	defer cf.close()
+	cfg, log, code := loadConfigAndLogger(io, "run", cf)
 	if code != exitOK {
 		return code
 	}
@@ -55,8 +53,7 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 	})
 	stopWatchdog()
 	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd run: %v\n", err)
-		return exitFailure
+		return setupFailed(io, "run", err) // exit 2 for a metrics address it cannot listen on
 	}
 	return exitOK
 }
@@ -65,37 +62,4 @@ func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logge
 func agentOptions(log *zap.Logger, extra map[string]sink.Sink) agent.Options {
 	ver, _ := buildVersion()
 	return agent.Options{Logger: log, Version: ver, Extra: extra}
-}
-
-// setupFailed prints why the agent could not be built; problems the
-// operator must fix (a locked state file, a bad sink setting) exit 2.
-func setupFailed(io stdio, cmd string, err error) int {
-	fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
-	var se *agent.SetupError
-	if errors.As(err, &se) {
-		return exitUsage
-	}
-	return exitFailure
-}
-
-// newFlagSet returns a flag set that reports problems on stderr.
-func newFlagSet(name string, io stdio) *flag.FlagSet {
-	fs := flag.NewFlagSet("serfwd "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
-	return fs
-}
-
-// parseFlags parses args; it returns -1 to go on, else the exit status.
-func parseFlags(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return exitUsage
-	}
-	return -1
 }

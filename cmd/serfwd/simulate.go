@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
@@ -32,7 +33,7 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	io.redact.Add(f.clientSecret)
+	io.redactor().Add(f.clientSecret)
 	opts, err := f.options()
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd simulate: %v\n", err)
@@ -42,7 +43,7 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 	if f.verbose {
 		level = "debug"
 	}
-	log, err := newLogger(config.Log{Level: level, Format: "console"}, io.Stderr, io.redact)
+	log, err := newLogger(config.Log{Level: level, Format: "console"}, io.Stderr)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd simulate: %v\n", err)
 		return exitFailure
@@ -50,8 +51,7 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 	opts.Logger = log.Named("sersim")
 	sim, err := sersim.Start(opts)
 	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd simulate: %v\n", err)
-		return exitFailure
+		return setupFailed(io, "simulate", agent.ClassifySetup(err))
 	}
 	log.Info("SER API simulator listening", zap.String("url", sim.URL),
 		zap.String("token_url", sim.TokenURL()), zap.String("api_url", sim.URL),
@@ -68,20 +68,19 @@ func cmdSimulate(ctx context.Context, io stdio, args []string) int {
 // newSimulateFlags defines the flags on fs.
 func newSimulateFlags(fs *flag.FlagSet) *simulateFlags {
 	f := &simulateFlags{}
-	fs.String("config", "", "accepted for symmetry with the other commands; the simulator needs no config")
-	fs.StringVar(&f.listen, "listen", "127.0.0.1:8089", "address to serve on (port 0 picks a free one)")
-	fs.StringVar(&f.clientID, "client-id", "", "accept only this client_id (default: any)")
-	fs.StringVar(&f.clientSecret, "client-secret", "", "accept only this client_secret (default: any)")
-	fs.DurationVar(&f.latency, "latency", 0, "delay added to every answer")
-	fs.IntVar(&f.failEvery, "fail-every", 0, "answer every Nth report request with 500/503 (0 = never)")
-	fs.IntVar(&f.badJSONEvery, "bad-json-every", 0, "answer every Nth report request with a non-JSON 200 body (0 = never)")
-	fs.IntVar(&f.resetEvery, "reset-every", 0, "close the connection of every Nth report request without an answer (0 = never)")
-	fs.DurationVar(&f.tokenLifetime, "token-lifetime", sersim.DefaultTokenLifetime, "lifetime of issued tokens")
-	fs.StringVar(&f.rateLimit, "rate-limit", "1000/1m", "report requests allowed per client in a sliding period, N/period, or off")
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8089", "`ADDR` to serve on, host:port (port 0 picks a free one)")
+	fs.StringVar(&f.clientID, "client-id", "", "accept only this client_id, `ID` (default: any)")
+	fs.StringVar(&f.clientSecret, "client-secret", "", "accept only this client_secret, `S` (default: any)")
+	fs.DurationVar(&f.latency, "latency", 0, "a `DURATION` added to every answer")
+	fs.IntVar(&f.failEvery, "fail-every", 0, "answer every `N`th report request with 500 or 503 (0 = never)")
+	fs.IntVar(&f.badJSONEvery, "bad-json-every", 0, "answer every `N`th report request with a non-JSON 200 body (0 = never)")
+	fs.IntVar(&f.resetEvery, "reset-every", 0, "close the connection of every `N`th report request without an answer (0 = never)")
+	fs.DurationVar(&f.tokenLifetime, "token-lifetime", sersim.DefaultTokenLifetime, "lifetime of issued tokens, a `DURATION`")
+	fs.StringVar(&f.rateLimit, "rate-limit", "1000/1m", "report requests allowed per client in a sliding period, `N/PERIOD`, or off")
 	fs.BoolVar(&f.retryAfter, "retry-after", false, "send Retry-After with 429 answers")
-	fs.IntVar(&f.records, "records", 0, "records in every window (0 = natural: 0 to 15)")
-	fs.DurationVar(&f.settleAfter, "settle-after", 0, "keep tempFailure/inProgress counts for this long after a window ends (0 = never any)")
-	fs.Uint64Var(&f.seed, "seed", 0, "seed of the generated data")
+	fs.IntVar(&f.records, "records", 0, "`N` records in every window (0 = natural: 0 to 15)")
+	fs.DurationVar(&f.settleAfter, "settle-after", 0, "keep tempFailure/inProgress counts for this `DURATION` after a window ends (0 = never any)")
+	fs.Uint64Var(&f.seed, "seed", 0, "`SEED` of the generated data")
 	fs.BoolVar(&f.listsOnly, "lists-only", false, "never send fromEnvelope/fromHeader as a bare string")
 	fs.BoolVar(&f.verbose, "verbose", false, "log every request")
 	return f

@@ -170,8 +170,9 @@ func TestSimulateBadFlags(t *testing.T) {
 		args   []string
 		wantIn string
 	}{
-		{"unknown flag", []string{"--nope"}, "flag provided but not defined"},
-		{"bad duration", []string{"--latency", "soon"}, "invalid value"},
+		{"unknown flag", []string{"--nope"}, "unknown flag --nope"},
+		{"config", []string{"--config", "x.yaml"}, "--config is not a flag of simulate"},
+		{"bad duration", []string{"--latency", "soon"}, `--latency: "soon" is not a duration`},
 		{"bad rate limit", []string{"--rate-limit", "lots"}, "--rate-limit"},
 		{"negative count", []string{"--fail-every", "-1"}, "--fail-every"},
 		{"argument", []string{"extra"}, "unexpected argument"},
@@ -197,7 +198,7 @@ func TestSimulateAddressInUse(t *testing.T) {
 	var stderr bytes.Buffer
 	code := dispatch(context.Background(), stdio{Stdout: io.Discard, Stderr: &stderr},
 		[]string{"simulate", "--listen", strings.TrimPrefix(base, "http://")})
-	if code != exitFailure || !strings.Contains(stderr.String(), "listening on") {
-		t.Errorf("exit %d, stderr %q; want 1 and the listen error", code, stderr.String())
+	if code != exitUsage || !strings.Contains(stderr.String(), "listening on") || !strings.Contains(stderr.String(), "choose another --listen") {
+		t.Errorf("exit %d, stderr %q; want 2 (a setup error) and the listen error", code, stderr.String())
 	}
 }

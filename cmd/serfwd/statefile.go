@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -25,7 +26,8 @@ func lockedMessage(cmd string, cfg *config.Config) string {
 }
 
 // openState opens the state file; on failure it prints why and returns the
-// exit status (2 when locked or corrupt, 1 otherwise).
+// exit status (2 for a setup error such as a locked or corrupt file, 1
+// otherwise).
 func openState(io stdio, cmd string, cfg *config.Config) (*state.Store, int) {
 	st, err := state.Open(cfg.StatePath)
 	switch {
@@ -34,12 +36,8 @@ func openState(io stdio, cmd string, cfg *config.Config) (*state.Store, int) {
 	case errors.Is(err, state.ErrLocked):
 		fmt.Fprintln(io.Stderr, lockedMessage(cmd, cfg))
 		return nil, exitUsage
-	case errors.Is(err, state.ErrCorrupt):
-		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
-		return nil, exitUsage
 	}
-	fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
-	return nil, exitFailure
+	return nil, setupFailed(io, cmd, agent.ClassifySetup(err))
 }
 
 // stateExists reports whether the state file exists, so that read-only

@@ -13,6 +13,7 @@ package main
 // sha256sum from SPEC §4's text, severities from SPEC §5's formula).
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -182,11 +183,15 @@ func TestE2EDemoPrintsTheLast24Hours(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: skipped with -short")
 	}
-	e := &e2eEnv{t: t, cfg: "/nonexistent-demo-needs-no-config.yaml"}
-	code, stdout, stderr := e.run("demo")
-	if code != exitOK {
-		t.Fatalf("demo exited %d:\n%s", code, stderr)
+	// The demo needs no config: it runs with none (and refuses --config).
+	cmd := exec.Command(serfwdBin, "demo")
+	cmd.Env = append(os.Environ(), "SERFWD_CONFIG=/nonexistent-demo-needs-no-config.yaml")
+	var o, er bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &er
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("demo: %v:\n%s", err, er.String())
 	}
+	stdout, stderr := o.String(), er.String()
 	windows := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
 		ev := checkFields(t, line)

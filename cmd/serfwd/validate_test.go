@@ -114,8 +114,11 @@ func TestValidateCommand(t *testing.T) {
 		{name: "inline secret in a readable file", args: []string{"validate", "--config", inline}, code: exitOK,
 			stdout: "config OK: 1 input, 2 sinks\n", stderrHas: "serfwd: warning: " + inline + " is readable by group or others (mode 0644)"},
 		{name: "stray argument", args: []string{"validate", "--config", good, "extra"}, code: exitUsage,
-			stderr: []string{`serfwd validate: unexpected argument "extra"`}},
-		{name: "unknown flag", args: []string{"validate", "--nope"}, code: exitUsage, stderrHas: "flag provided but not defined: -nope"},
+			stderr: []string{`serfwd validate: unexpected argument "extra"`, "Run 'serfwd validate --help' for its usage."}},
+		{name: "unknown flag", args: []string{"validate", "--nope"}, code: exitUsage,
+			stderr: []string{"serfwd validate: unknown flag --nope", "Run 'serfwd validate --help' for its usage."}},
+		{name: "misspelt flag", args: []string{"validate", "--confg", good}, code: exitUsage,
+			stderr: []string{"serfwd validate: unknown flag --confg (did you mean --config?)", "Run 'serfwd validate --help' for its usage."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,8 +153,8 @@ func TestValidateExampleConfig(t *testing.T) {
 	setValidateSecrets(t)
 	creds := t.TempDir()
 	writeValidateFile(t, creds, "acme.secret", validateSERSecret+"\n", 0o600)
-	t.Setenv("CREDENTIALS_DIRECTORY", creds)
-	code, stdout, stderr := runValidate("validate", "--config", "../../configs/serfwd.example.yaml")
+	writeValidateFile(t, creds, "splunk.token", validateHECToken+"\n", 0o600)
+	code, stdout, stderr := runValidate("validate", "--config", "../../configs/serfwd.example.yaml", "--credentials", creds)
 	if code != exitOK || stdout != "config OK: 1 input, 3 sinks\n" {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}

@@ -39,9 +39,8 @@ func buildVersion() (ver, rev string) {
 }
 
 func cmdVersion(_ context.Context, io stdio, args []string) int {
-	if len(args) > 0 {
-		fmt.Fprintf(io.Stderr, "serfwd version: unexpected argument %q\n", args[0])
-		return exitUsage
+	if code := parseFlags(newFlagSet("version", io), args); code >= 0 {
+		return code
 	}
 	ver, rev := buildVersion()
 	fmt.Fprintf(io.Stdout, "serfwd %s (commit %s, %s, %s/%s)\n", ver, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)

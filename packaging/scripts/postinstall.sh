@@ -22,10 +22,15 @@ fi
 if [ -z "$upgrade" ] && { [ "${1:-}" = configure ] || [ "${1:-}" = 1 ]; }; then
 	cat <<'MSG'
 serfwd is installed but not started. Next:
-  1. edit /etc/serfwd/serfwd.yaml (check it: serfwd validate --config /etc/serfwd/serfwd.yaml)
-  2. put the SER client secret in /etc/serfwd/acme.secret (chmod 600) and
-     SER_CLIENT_ID=..., SPLUNK_HEC_TOKEN=... in /etc/serfwd/serfwd.env (chmod 600)
-  3. systemctl enable --now serfwd; journalctl -u serfwd
+  1. edit /etc/serfwd/serfwd.yaml: inputs and sinks, no secrets
+  2. one file per secret in /etc/serfwd/credentials/ (root only): the SER
+     client secret in acme.secret, the HEC token in splunk.token; and
+     SER_CLIENT_ID=... in /etc/serfwd/serfwd.env (chmod 600)
+  3. check it as the service will read it:
+     serfwd validate --env-file /etc/serfwd/serfwd.env --credentials /etc/serfwd/credentials
+     serfwd check --env-file /etc/serfwd/serfwd.env --credentials /etc/serfwd/credentials
+  4. systemctl enable --now serfwd; journalctl -u serfwd
+  See man serfwd and /usr/share/doc/serfwd/.
 MSG
 fi
 exit 0

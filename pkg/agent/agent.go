@@ -5,7 +5,6 @@ package agent
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.uber.org/zap"
@@ -40,15 +39,9 @@ type Agent struct {
 	sinks   map[string]sink.Sink
 	loops   []*sink.Loop
 	pollers []*poller.Poller
+	// limiters are the inputs' rate limiters, by input name.
+	limiters map[string]*serapi.Limiter
 }
-
-// SetupError marks failures that are the operator's to fix (exit 2): the
-// state file held by another process or damaged, a sink or input that
-// cannot be built from its config.
-type SetupError struct{ Err error }
-
-func (e *SetupError) Error() string { return e.Err.Error() }
-func (e *SetupError) Unwrap() error { return e.Err }
 
 // New opens the state file and builds sinks, loops and pollers.
 func New(cfg *config.Config, opts Options) (*Agent, error) {
@@ -58,14 +51,12 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 	if opts.Kinds == nil {
 		opts.Kinds = SinkKinds()
 	}
-	a := &Agent{cfg: cfg, opts: opts, log: opts.Logger, kinds: opts.Kinds, sinks: map[string]sink.Sink{}}
+	a := &Agent{cfg: cfg, opts: opts, log: opts.Logger, kinds: opts.Kinds, sinks: map[string]sink.Sink{},
+		limiters: map[string]*serapi.Limiter{}}
 	a.metrics = newMetrics(cfg, opts.Version)
 	st, err := state.Open(cfg.StatePath)
 	if err != nil {
-		if errors.Is(err, state.ErrLocked) || errors.Is(err, state.ErrCorrupt) {
-			return nil, &SetupError{err}
-		}
-		return nil, err
+		return nil, ClassifySetup(err)
 	}
 	a.store = st
 	a.metrics.SetReady(true)
@@ -88,6 +79,7 @@ func (a *Agent) buildPollers() error {
 		if err != nil {
 			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
 		}
+		a.limiters[in.Name] = client.Limiter()
 		if cur, ok, err := a.store.Cursor(in.Name); err == nil && ok {
 			a.metrics.SetCursor(in.Name, cur)
 		}

@@ -1,6 +1,7 @@
 // The agent assembled from a config loaded through the table of sink kinds:
 // the table itself, a one-shot pass from the simulator into a file sink,
-// a command's own sink, and `check` built from the kinds' descriptions.
+// a command's own sink, and `check` built from the kinds' descriptions
+// with the state path's row.
 
 package agent_test
 
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -114,6 +116,13 @@ func TestOnceDeliversThroughTheTable(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "unused.ndjson")); err == nil {
 		t.Error("the sink the command supplied was built from its config as well")
 	}
+	want := []agent.SinkTally{
+		{Name: "archive", Delivered: int64(len(lines)), DeadLetterPath: filepath.Join(dir, "state", "deadletter-archive.ndjson")},
+		{Name: "console", Delivered: int64(len(lines)), DeadLetterPath: filepath.Join(dir, "state", "deadletter-console.ndjson")},
+	}
+	if !slices.Equal(res.Sinks, want) {
+		t.Errorf("tallies %+v, want %+v", res.Sinks, want)
+	}
 }
 
 func TestCheckDescribesEachSink(t *testing.T) {
@@ -137,6 +146,7 @@ sinks:
 		{Kind: "input", Name: "acme", Target: sim.URL},
 		{Kind: "sink", Name: "archive", Target: filepath.Join(dir, "events.ndjson"), Detail: "writable"},
 		{Kind: "sink", Name: "qradar", Target: "tcp://" + closed, Failed: true},
+		{Kind: "state", Name: "state_path", Target: filepath.Join(dir, "state.db"), Detail: "directory writable (as uid " + strconv.Itoa(os.Geteuid()) + "); no state file yet: serfwd run creates it"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("Check = %+v", got)

@@ -1,7 +1,8 @@
 // Check is `serfwd check`: a live check of every input (a token and one small
-// report request) and every sink (built as a run builds it, then its
-// Checker), run concurrently under one timeout. It never opens the state
-// file, so it runs beside a daemon.
+// report request), every sink (built as a run builds it, then its Checker)
+// and the state path (check_state.go), run concurrently under one timeout;
+// a failure where TLS meets plain text gets a hint (check_hint.go). It never
+// opens the state file as a database, so it runs beside a daemon.
 
 package agent
 
@@ -30,15 +31,16 @@ const checkGrace = time.Second
 
 // CheckResult is one row of `serfwd check`.
 type CheckResult struct {
-	Kind, Name, Target string // "input" or "sink", its name, where it talks to
+	Kind, Name, Target string // "input", "sink" or "state", its name, where it talks to
 	Detail             string // what succeeded, or why it failed
 	Failed             bool
 	done               bool
 }
 
-// Check checks every input and sink of cfg concurrently and returns one
-// result per input then per sink, in config order. A check still running at
-// the timeout (plus a grace) is reported as timed out.
+// Check checks every input and sink of cfg and the state path concurrently
+// and returns one result per input then per sink, in config order, then the
+// state path's. A check still running at the timeout (plus a grace) is
+// reported as timed out.
 func Check(ctx context.Context, cfg *config.Config, opts Options, timeout time.Duration) []CheckResult {
 	a := &Agent{cfg: cfg, opts: opts, log: opts.Logger, kinds: opts.Kinds}
 	if a.log == nil {
@@ -59,6 +61,8 @@ func Check(ctx context.Context, cfg *config.Config, opts Options, timeout time.D
 		results = append(results, CheckResult{Kind: "sink", Name: sc.Name, Target: sink.Describe(sc).Target})
 		jobs = append(jobs, func() CheckResult { return a.checkSink(ctx, sc) })
 	}
+	results = append(results, CheckResult{Kind: "state", Name: "state_path", Target: cfg.StatePath})
+	jobs = append(jobs, func() CheckResult { return checkState(cfg.StatePath) })
 	return runChecks(ctx, results, jobs, timeout)
 }
 
@@ -89,7 +93,8 @@ func runChecks(ctx context.Context, results []CheckResult, jobs []func() CheckRe
 	out := append([]CheckResult(nil), results...)
 	for i := range out {
 		if !out[i].done {
-			out[i].Detail, out[i].Failed = fmt.Sprintf("timed out after %s", timeout), true
+			out[i].Detail = fmt.Sprintf("timed out after %s%s", timeout, tlsHint(out[i].Target, context.DeadlineExceeded))
+			out[i].Failed = true
 		}
 	}
 	return out
@@ -103,13 +108,13 @@ func (a *Agent) checkInput(ctx context.Context, in config.Input, now time.Time) 
 		return checkFailed("building client: %v", err)
 	}
 	if err := client.Token(ctx); err != nil {
-		return checkFailed("%v", err) // "requesting token: …"
+		return checkFailed("%v%s", err, tlsHint(in.TokenURL, err)) // "requesting token: …"
 	}
 	end := now.Add(-in.Delay).Truncate(checkWindow).UTC()
 	w := serapi.Window{Start: end.Add(-checkWindow), End: end}
 	rep, err := client.Report(ctx, w)
 	if err != nil {
-		return checkFailed("token ok; window %s: %v", w, err)
+		return checkFailed("token ok; window %s: %v%s", w, err, tlsHint(inputTarget(in), err))
 	}
 	records := fmt.Sprintf("%d records", rep.Users.Len())
 	if rep.Users.Len() == 1 {
@@ -130,7 +135,7 @@ func (a *Agent) checkSink(ctx context.Context, sc config.Sink) CheckResult {
 		return CheckResult{Detail: "no live check for this sink type"}
 	}
 	if err := c.Check(ctx); err != nil {
-		return checkFailed("%v", err)
+		return checkFailed("%v%s", err, tlsHint(sink.Describe(sc).Target, err))
 	}
 	return CheckResult{Detail: sink.Describe(sc).Check}
 }

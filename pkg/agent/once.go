@@ -21,6 +21,7 @@ type Result struct {
 	Events  int64            // events queued (Backfill)
 	Err     error            // why fetching stopped early, if it did
 	Left    map[string]int64 // events still queued per sink after the drain
+	Sinks   []SinkTally      // what each sink did in this pass, in config order
 }
 
 // Once catches every input up to now - delay while the sinks deliver, then
@@ -38,13 +39,15 @@ func (a *Agent) Once(ctx context.Context, maxAttempts int) Result {
 	if ctx.Err() != nil && err == nil {
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
 	}
-	return Result{Windows: int(windows.Load()), Err: err, Left: p.drain(a.cfg.ShutdownTimeout)}
+	left := p.drain(a.cfg.ShutdownTimeout)
+	return Result{Windows: int(windows.Load()), Err: err, Left: left, Sinks: a.tally(left)}
 }
 
 // Backfill re-fetches the windows of input in [from, to) and delivers their
 // events to the input's sinks without moving its cursor; progress is told
 // of each window, and fetched (when not nil) once fetching ended, before the
-// sinks drain. maxAttempts bounds the fetches of one failing window.
+// sinks drain. maxAttempts bounds the fetches of one failing window. To be
+// told of waits for the input's rate limit, see Limiter.
 func (a *Agent) Backfill(ctx context.Context, input string, from, to time.Time, maxAttempts int,
 	progress func(done, total int), fetched func(ok bool)) Result {
 	i := slices.IndexFunc(a.pollers, func(p *poller.Poller) bool { return p.Input.Name == input })
@@ -65,7 +68,14 @@ func (a *Agent) Backfill(ctx context.Context, input string, from, to time.Time, 
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
 	}
 	left := p.drain(a.cfg.ShutdownTimeout)
-	return Result{Windows: n, Events: counted.events.Load(), Err: err, Left: left}
+	return Result{Windows: n, Events: counted.events.Load(), Err: err, Left: left, Sinks: a.tally(left)}
+}
+
+// Limiter is the rate limiter every request of input goes through (nil for
+// an unknown input), so that a command can say when it waits for it
+// (Limiter.OnWait).
+func (a *Agent) Limiter(input string) *serapi.Limiter {
+	return a.limiters[input]
 }
 
 // countingObserver counts the events of committed windows and passes every

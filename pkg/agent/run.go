@@ -25,7 +25,9 @@ type Hooks struct {
 
 // Run serves /metrics when configured, runs the delivery loops and the
 // pollers until ctx ends or a loop fails, then stops them in order. It
-// returns the error that stopped polling or delivery, nil after a clean stop.
+// returns the error that stopped polling or delivery, nil after a clean stop;
+// a metrics address it cannot listen on is a SetupError, and nothing is
+// fetched then.
 func (a *Agent) Run(ctx context.Context, h Hooks) error {
 	stopMetrics, err := a.startMetrics()
 	if err != nil {
@@ -74,7 +76,7 @@ func (a *Agent) startMetrics() (stop func(), err error) {
 	}
 	srv, err := a.metrics.Start(a.cfg.Metrics.Listen, a.log)
 	if err != nil {
-		return nil, err
+		return nil, ClassifySetup(err) // an address in use or not on this host: a SetupError
 	}
 	a.log.Info("metrics listening", zap.String("address", srv.Addr()))
 	return func() { srv.Close(context.Background()) }, nil

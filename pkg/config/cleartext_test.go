@@ -1,5 +1,3 @@
-// Which config structs hold a secret, for the http:// warning.
-
 package config
 
 import (
@@ -22,7 +20,7 @@ func TestHoldsSecret(t *testing.T) {
 	if !holdsSecret(reflect.TypeFor[headers]()) || !holdsSecret(reflect.TypeFor[token]()) || !holdsSecret(reflect.TypeFor[Input]()) {
 		t.Error("a config with secret header values, a token or an input holds no secret?")
 	}
-	if holdsSecret(reflect.TypeFor[plain]()) || holdsSecret(reflect.TypeFor[TLS]()) {
+	if holdsSecret(reflect.TypeFor[plain]()) || holdsSecret(reflect.TypeFor[Log]()) {
 		t.Error("a config without secrets holds one?")
 	}
 }

@@ -33,7 +33,8 @@ type options struct {
 // every sink type is unknown.
 func WithSinkKinds(k SinkKinds) Option { return func(o *options) { o.kinds = k } }
 
-// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests).
+// WithLookupEnv replaces os.LookupEnv for ${VAR} expansion (tests, and the
+// commands' --env-file and --credentials).
 func WithLookupEnv(f LookupEnv) Option { return func(o *options) { o.lookup = f } }
 
 // WithWarnings receives warnings that are not errors, such as a config file
@@ -83,7 +84,10 @@ func load(path string, validate bool, opts []Option) (*Config, error) {
 			o.warn(w)
 		}
 	}
-	return cfg, err
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // Parse decodes a config from YAML text, as Load does for a file; its

@@ -1,6 +1,3 @@
-// Warnings of loading: inline secrets in a file others can read, and
-// credentials bound for an http:// URL.
-
 package config_test
 
 import (

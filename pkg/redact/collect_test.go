@@ -17,19 +17,19 @@ type kafkaLike struct {
 	}
 }
 
-type otlpLike struct {
-	Endpoint string
-	Headers  map[string]config.Secret
-	nested   *otlpLike
-}
-
-// hecLike is a sink kind's config as config.Sink holds it (an interface).
+// hecLike stands for a sink config behind config.Sink's interface.
 type hecLike struct {
 	URL   string
 	Token config.Secret
 }
 
 func (hecLike) Validate() error { return nil }
+
+type otlpLike struct {
+	Endpoint string
+	Headers  map[string]config.Secret
+	nested   *otlpLike
+}
 
 func TestCollectFindsSecretsAnywhere(t *testing.T) {
 	k := kafkaLike{Brokers: []string{"k:9093"}}
@@ -39,7 +39,7 @@ func TestCollectFindsSecretsAnywhere(t *testing.T) {
 	o.nested.nested = o // a cycle
 	cfg := config.Config{
 		Inputs: []config.Input{{Name: "a", ClientSecret: "ser-secret", APIURL: "https://u:url-pw@api.example.com", Proxy: "http://p:proxy-pw@proxy:3128"}},
-		Sinks:  []config.Sink{{Name: "s", Type: "splunk_hec", Config: hecLike{URL: "https://hec:8088", Token: "hec-token"}}},
+		Sinks:  []config.Sink{{Name: "s", Type: "hec", Config: hecLike{URL: "https://hec:8088", Token: "hec-token"}}},
 	}
 	got := Collect(struct {
 		Cfg   *config.Config

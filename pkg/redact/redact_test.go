@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 )
@@ -196,5 +197,16 @@ func TestFormatHidesTheSecrets(t *testing.T) {
 				t.Errorf("%s of %T shows the secret: %s", verb, v, got)
 			}
 		}
+	}
+}
+
+func TestOf(t *testing.T) {
+	r := New(secret)
+	var buf bytes.Buffer
+	if Of(r.Writer(&buf)) != r || Of(&buf) != nil {
+		t.Fatal("Of does not find the redactor of a writer it made")
+	}
+	if Of(r.Writer(os.Stderr)) != r {
+		t.Fatal("Of does not find the redactor of a syncing writer")
 	}
 }

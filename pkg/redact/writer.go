@@ -46,3 +46,15 @@ type syncWriter struct {
 }
 
 func (w *syncWriter) Sync() error { return w.sync() }
+
+// Of returns the Redactor of a writer that Writer made, or nil (whose
+// methods work and know no secret).
+func Of(w io.Writer) *Redactor {
+	switch rw := w.(type) {
+	case *writer:
+		return rw.r
+	case *syncWriter:
+		return rw.r
+	}
+	return nil
+}

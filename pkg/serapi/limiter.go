@@ -26,6 +26,7 @@ type Limiter struct {
 	head     int
 	count    int
 	wake     chan struct{} // closed and replaced when a request completes
+	onWait   func(wait time.Duration)
 }
 
 // NewLimiter returns a limiter of n requests per period. n ≤ 0 or
@@ -40,6 +41,16 @@ func NewLimiter(n int, period time.Duration) *Limiter {
 
 // Rate returns the limit as given to NewLimiter.
 func (l *Limiter) Rate() (n int, period time.Duration) { return l.n, l.period }
+
+// OnWait has fn called whenever Acquire has to wait for a slot, with the
+// wait it expects (-1: until a request in flight answers), from the waiting
+// goroutine and without the limiter's lock; nil removes it. Commands use it
+// to say that they wait for the rate limit.
+func (l *Limiter) OnWait(fn func(wait time.Duration)) {
+	l.mu.Lock()
+	l.onWait = fn
+	l.mu.Unlock()
+}
 
 // Acquire waits for a slot and takes it. The caller must call release
 // exactly once, when the request's answer has arrived or the request failed;
@@ -66,8 +77,11 @@ func (l *Limiter) Acquire(ctx context.Context) (release func(), err error) {
 		if l.count > 0 {
 			wait = l.done[l.head].Add(l.period).Sub(now)
 		}
-		wake := l.wake
+		wake, onWait := l.wake, l.onWait
 		l.mu.Unlock()
+		if onWait != nil {
+			onWait(wait)
+		}
 		if err := sleepOrWake(ctx, wait, wake); err != nil {
 			return nil, err
 		}

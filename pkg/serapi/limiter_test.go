@@ -194,3 +194,42 @@ func BenchmarkLimiterAcquire(b *testing.B) {
 		}
 	})
 }
+
+func TestLimiterOnWait(t *testing.T) {
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(1, time.Minute)
+	l.now = func() time.Time { return now }
+	var waits []time.Duration
+	l.OnWait(func(d time.Duration) { waits = append(waits, d) })
+
+	release, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(waits) != 0 {
+		t.Fatalf("a free slot reported waits %v", waits)
+	}
+	// The slot is in flight: the next request waits for its answer (-1).
+	// Each wait is reported as it begins; the hook ends it by canceling.
+	waitOnce := func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		l.OnWait(func(d time.Duration) { waits = append(waits, d); cancel() })
+		if _, err := l.Acquire(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Acquire = %v, want the canceled context's error", err)
+		}
+	}
+	waitOnce()
+	release()
+	// Answered 10 s ago: the slot frees 50 s from now.
+	now = now.Add(10 * time.Second)
+	waitOnce()
+	if len(waits) != 2 || waits[0] != -1 || waits[1] != 50*time.Second {
+		t.Fatalf("waits %v, want [-1 50s]", waits)
+	}
+	l.OnWait(nil)
+	now = now.Add(50 * time.Second)
+	if _, err := l.Acquire(context.Background()); err != nil || len(waits) != 2 {
+		t.Fatalf("after the period: %v, waits %v", err, waits)
+	}
+}
