@@ -80,10 +80,19 @@ func (h *hecReceiver) serve(w http.ResponseWriter, r *http.Request) {
 	for dec.More() {
 		var env struct {
 			Time       json.Number     `json:"time"`
+			Source     string          `json:"source"`
 			Sourcetype string          `json:"sourcetype"`
 			Event      json.RawMessage `json:"event"`
 		}
-		if err := dec.Decode(&env); err != nil || env.Sourcetype != "proofpoint:ser:summary" || env.Time == "" {
+		var ev struct {
+			Input string `json:"input"`
+		}
+		err := dec.Decode(&env)
+		if err == nil {
+			err = json.Unmarshal(env.Event, &ev)
+		}
+		// The default source names the event's input (SPEC §3).
+		if err != nil || env.Sourcetype != "proofpoint:ser:summary" || env.Time == "" || env.Source != "serfwd:"+ev.Input {
 			w.WriteHeader(http.StatusBadRequest)
 			fmt.Fprintf(w, `{"text":"Invalid data format","code":6,"invalid-event-number":%d}`, len(got))
 			return

@@ -82,8 +82,9 @@ func TestLoadDefaults(t *testing.T) {
 		{"timeout", in.Timeout, 30 * time.Second},
 		{"input sinks", in.Sinks, []string{"splunk", "qradar", "udp", "archive"}},
 		{"hec token", h.Token.Reveal(), "env-hec-token-value"},
-		{"hec sourcetype", h.Sourcetype, "proofpoint:ser:summary"},
-		{"hec source", h.Source, "serfwd"},
+		{"hec sourcetype", h.Sourcetype, ""}, // by format
+		{"hec source", h.Source, "serfwd:<input>"},
+		{"hec format", h.Format, "event"},
 		{"hec batch_max_events", h.BatchMaxEvents, 500},
 		{"hec batch_max_bytes", h.BatchMaxBytes, config.Size(1 << 20)},
 		{"hec batch_timeout", h.BatchTimeout, time.Second},

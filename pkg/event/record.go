@@ -28,6 +28,21 @@ var counterKeys = [counterCount]string{
 
 const counterCount = 13
 
+// IsCounter reports whether key names one of the counters of SPEC §4
+// (success … dsn5xx), which both event types carry; records is not one.
+func IsCounter(key string) bool {
+	_, ok := counterIndex[key]
+	return ok
+}
+
+var counterIndex = func() map[string]struct{} {
+	m := make(map[string]struct{}, counterCount)
+	for _, k := range counterKeys {
+		m[k] = struct{}{}
+	}
+	return m
+}()
+
 // counters returns r's counters in counterKeys order.
 func counters(r *serapi.Record) [counterCount]int64 {
 	s, z, d := &r.Status, &r.Size, &r.Details

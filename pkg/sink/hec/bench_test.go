@@ -10,8 +10,8 @@ import (
 // the CPU work of one HEC request.
 func BenchmarkEncodeGzip500(b *testing.B) {
 	evs := mkEvents(500)
-	opt := options{host: "loghost", source: "serfwd", sourcetype: DefaultSourcetype, index: "proofpoint"}
-	meta := envelopeMeta(opt)
+	opt := options{host: "loghost", source: DefaultSource, sourcetype: SourcetypeEvents, index: "proofpoint"}
+	meta := newLayout(opt)
 	req := make([]int, len(evs))
 	for i := range req {
 		req[i] = i

@@ -17,8 +17,26 @@ import (
 // Type is the sink type in the config (SPEC §3).
 const Type = "splunk_hec"
 
-// DefaultSourcetype is the sourcetype events carry unless configured.
-const DefaultSourcetype = "proofpoint:ser:summary"
+// The sourcetypes envelopes carry unless sourcetype is set: the add-on's
+// (packaging/splunk/TA-serfwd) for events and for metric data points.
+const (
+	SourcetypeEvents  = "proofpoint:ser:summary"
+	SourcetypeMetrics = "proofpoint:ser:metrics"
+)
+
+// DefaultSource is the source envelopes carry unless configured; inputName
+// in a source is replaced by the name of the event's input.
+const (
+	DefaultSource = "serfwd:" + inputName
+	inputName     = "<input>"
+)
+
+// The values of format: one envelope per event, or one multi-metric data
+// point per event for a metrics index (SPEC §5).
+const (
+	FormatEvent  = "event"
+	FormatMetric = "metric"
+)
 
 // requestTimeout bounds one HTTP request.
 const requestTimeout = 30 * time.Second
@@ -35,15 +53,16 @@ type Config struct {
 	URL            string        `yaml:"url"`
 	Token          config.Secret `yaml:"token"` // or token_file
 	Index          string        `yaml:"index"`
-	Sourcetype     string        `yaml:"sourcetype"`
-	Source         string        `yaml:"source"`
-	Host           string        `yaml:"host"` // "": the machine's hostname
+	Sourcetype     string        `yaml:"sourcetype"` // "": by format
+	Source         string        `yaml:"source"`     // "<input>" is replaced by the input's name; "": the default
+	Host           string        `yaml:"host"`       // "": the machine's hostname
 	BatchMaxEvents int           `yaml:"batch_max_events"`
 	BatchMaxBytes  config.Size   `yaml:"batch_max_bytes"`
 	BatchTimeout   time.Duration `yaml:"batch_timeout"`
 	Compression    string        `yaml:"compression"` // gzip|none
 	Ack            bool          `yaml:"ack"`
 	AckTimeout     time.Duration `yaml:"ack_timeout"`
+	Format         string        `yaml:"format"` // event|metric
 	TLS            config.TLS    `yaml:"tls"`
 }
 
@@ -51,13 +70,13 @@ type Config struct {
 // none.
 func DefaultConfig() Config {
 	return Config{
-		Sourcetype:     DefaultSourcetype,
-		Source:         "serfwd",
+		Source:         DefaultSource,
 		BatchMaxEvents: 500,
 		BatchMaxBytes:  1 << 20,
 		BatchTimeout:   time.Second,
 		Compression:    "gzip",
 		AckTimeout:     5 * time.Minute,
+		Format:         FormatEvent,
 	}
 }
 
@@ -80,6 +99,7 @@ func (c Config) Validate() error {
 		config.CheckPositive("batch_timeout", c.BatchTimeout),
 		config.CheckEnum("compression", c.Compression, "gzip", "none"),
 		config.CheckPositive("ack_timeout", c.AckTimeout),
+		config.CheckEnum("format", c.Format, FormatEvent, FormatMetric),
 		config.Within("tls", c.TLS.ValidateWithoutClientCert()))
 	return errors.Join(errs...)
 }
@@ -110,6 +130,7 @@ type options struct {
 	gzip       bool
 	ack        bool
 	ackTimeout time.Duration
+	metric     bool // format: metric
 	tls        config.TLS
 }
 
@@ -120,18 +141,32 @@ func resolve(c Config, hostname string) options {
 	if host == "" {
 		host = hostname
 	}
+	source := c.Source
+	if source == "" {
+		source = DefaultSource
+	}
+	metric := c.Format == FormatMetric
+	sourcetype := c.Sourcetype
+	switch {
+	case sourcetype != "":
+	case metric:
+		sourcetype = SourcetypeMetrics
+	default:
+		sourcetype = SourcetypeEvents
+	}
 	return options{
 		base:       strings.TrimRight(c.URL, "/"),
 		token:      &token,
 		index:      c.Index,
-		sourcetype: c.Sourcetype,
-		source:     c.Source,
+		sourcetype: sourcetype,
+		source:     source,
 		host:       host,
 		maxEvents:  c.BatchMaxEvents,
 		maxBytes:   int(c.BatchMaxBytes),
 		gzip:       c.Compression == "gzip",
 		ack:        c.Ack,
 		ackTimeout: c.AckTimeout,
+		metric:     metric,
 		tls:        c.TLS,
 	}
 }
@@ -139,8 +174,8 @@ func resolve(c Config, hostname string) options {
 // String describes the settings without the token, so that printing them
 // with %v or %+v (or zap.Any) cannot leak it.
 func (o options) String() string {
-	return fmt.Sprintf("url=%s index=%q sourcetype=%q source=%q host=%q batch_max_events=%d batch_max_bytes=%d gzip=%t ack=%t ack_timeout=%s token=%s",
-		o.base, o.index, o.sourcetype, o.source, o.host, o.maxEvents, o.maxBytes, o.gzip, o.ack, o.ackTimeout, *o.token)
+	return fmt.Sprintf("url=%s index=%q sourcetype=%q source=%q host=%q batch_max_events=%d batch_max_bytes=%d gzip=%t ack=%t ack_timeout=%s metric=%t token=%s",
+		o.base, o.index, o.sourcetype, o.source, o.host, o.maxEvents, o.maxBytes, o.gzip, o.ack, o.ackTimeout, o.metric, *o.token)
 }
 
 // GoString keeps %#v from printing the token too.

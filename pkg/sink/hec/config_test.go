@@ -32,6 +32,9 @@ func TestConfigValidate(t *testing.T) {
 			[]string{"batch_max_events: must be at least 1 (got 0)", "batch_max_bytes: must be greater than 0", "batch_timeout: must be greater than 0 (got 0s)"}},
 		{"compression", func(c *Config) { c.Compression = "zip" }, []string{`compression: "zip" is not one of gzip, none; did you mean gzip?`}},
 		{"ack timeout", func(c *Config) { c.AckTimeout = -time.Second }, []string{"ack_timeout: must be greater than 0 (got -1s)"}},
+		{"metric format", func(c *Config) { c.Format = "metric" }, nil},
+		{"format misspelt", func(c *Config) { c.Format = "metrics" }, []string{`format: "metrics" is not one of event, metric; did you mean metric?`}},
+		{"format empty", func(c *Config) { c.Format = "" }, []string{"format: required (one of event, metric)"}},
 		{"client certificate", func(c *Config) { c.TLS.CertFile, c.TLS.KeyFile = "/c", "/k" }, []string{
 			"tls.cert_file: not supported here (no client certificate is presented to this server)",
 			"tls.key_file: not supported here (no client certificate is presented to this server)"}},
@@ -73,5 +76,27 @@ func TestConfigDescribesAndLimits(t *testing.T) {
 func TestNewRefusesAnInvalidConfig(t *testing.T) {
 	if _, err := New(sink.Settings{Name: "splunk"}, DefaultConfig()); err == nil || !strings.Contains(err.Error(), "url: required") {
 		t.Errorf("New = %v, want the problems", err)
+	}
+}
+
+// TestResolveSourcetypeAndSource: the sourcetype follows the format unless
+// set; an empty source is the default.
+func TestResolveSourcetypeAndSource(t *testing.T) {
+	for _, tc := range []struct {
+		format, sourcetype, source string
+		wantType, wantSource       string
+	}{
+		{"event", "", "serfwd:<input>", "proofpoint:ser:summary", "serfwd:<input>"},
+		{"metric", "", "serfwd:<input>", "proofpoint:ser:metrics", "serfwd:<input>"},
+		{"metric", "proofpoint:ser:summary", "", "proofpoint:ser:summary", "serfwd:<input>"},
+		{"event", "custom", "proofpoint", "custom", "proofpoint"},
+	} {
+		c := DefaultConfig()
+		c.Format, c.Sourcetype, c.Source = tc.format, tc.sourcetype, tc.source
+		o := resolve(c, "loghost")
+		if o.sourcetype != tc.wantType || o.source != tc.wantSource || o.metric != (tc.format == "metric") {
+			t.Errorf("format %q sourcetype %q source %q: resolved to sourcetype %q source %q metric %t",
+				tc.format, tc.sourcetype, tc.source, o.sourcetype, o.source, o.metric)
+		}
 	}
 }

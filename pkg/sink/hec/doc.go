@@ -2,7 +2,11 @@
 // Event Collector (SPEC §5).
 //
 // Write encodes each event once into a HEC envelope
-// ({"time":…,"host":…,"source":…,"sourcetype":…,"index":…,"event":{…}}),
+// ({"time":…,"host":…,"source":…,"sourcetype":…,"index":…,"event":{…}}, or
+// with format: metric one multi-metric data point
+// {"time":…,"event":"metric","host":…,"source":…,"sourcetype":…,"index":…,"fields":{…}}
+// whose fields are the event's dimensions and its counters as
+// metric_name:ser.<key>; envelope.go renders either from one event),
 // cuts the batch into requests bounded by batch_max_events and
 // batch_max_bytes (uncompressed body bytes; one event larger than the limit
 // goes alone), gzips them unless compression is none, and posts them one after

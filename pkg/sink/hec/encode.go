@@ -1,15 +1,13 @@
-// encode.go turns events into HEC envelopes, cuts a batch into requests
-// within the size limits and builds (gzipped) request bodies from pooled
-// buffers.
+// encode.go renders a batch's envelopes into one pooled buffer, cuts the
+// batch into requests within the size limits and builds (gzipped) request
+// bodies from pooled buffers.
 package hec
 
 import (
 	"bytes"
 	"github.com/klauspost/compress/gzip"
 	"io"
-	"strconv"
 	"sync"
-	"time"
 
 	"github.com/serfwd/serfwd/pkg/event"
 )
@@ -29,26 +27,17 @@ func (b *batch) envelope(i int) []byte { return b.buf[b.off[i]:b.off[i+1]] }
 // about a kilobyte per event, which would otherwise be allocated anew.
 var batchPool = sync.Pool{New: func() any { return new(batch) }}
 
-// encodeBatch encodes every event with the sink's fixed envelope keys. The
+// encodeBatch renders every event as an envelope of the sink's layout. The
 // caller releases the batch when it no longer needs it.
-func encodeBatch(events []event.Event, meta []byte) *batch {
+func encodeBatch(events []event.Event, l *layout) *batch {
 	b := batchPool.Get().(*batch)
 	b.events = events
 	b.off = append(b.off[:0], 0)
 	b.done = append(b.done[:0], make([]bool, len(events))...)
 	b.buf = b.buf[:0]
-	var lastStart string
-	var stamp []byte // `"time":…,` of lastStart
+	r := renderer{layout: l}
 	for i := range events {
-		ev := &events[i]
-		if start := ev.Str(event.KeyWindowStart); i == 0 || start != lastStart {
-			lastStart, stamp = start, timeStamp(stamp[:0], ev)
-		}
-		b.buf = append(b.buf, '{')
-		b.buf = append(b.buf, stamp...)
-		b.buf = append(b.buf, meta...)
-		b.buf = ev.AppendJSON(b.buf)
-		b.buf = append(b.buf, '}')
+		b.buf = r.appendEnvelope(b.buf, &events[i])
 		b.off = append(b.off, len(b.buf))
 	}
 	return b
@@ -61,46 +50,6 @@ func (b *batch) release() {
 	}
 	b.events = nil
 	batchPool.Put(b)
-}
-
-// envelopeMeta renders the keys every envelope shares, ending with "event":.
-func envelopeMeta(o options) []byte {
-	var m []byte
-	m = append(m, `"host":`...)
-	m = event.AppendJSONString(m, o.host)
-	m = append(m, `,"source":`...)
-	m = event.AppendJSONString(m, o.source)
-	m = append(m, `,"sourcetype":`...)
-	m = event.AppendJSONString(m, o.sourcetype)
-	if o.index != "" {
-		m = append(m, `,"index":`...)
-		m = event.AppendJSONString(m, o.index)
-	}
-	return append(m, `,"event":`...)
-}
-
-// timeStamp appends `"time":EPOCH,` for the event's windowStart. An event
-// without a valid windowStart gets none, so Splunk stamps it with its
-// arrival time.
-func timeStamp(dst []byte, ev *event.Event) []byte {
-	t := ev.WindowStart()
-	if t.IsZero() {
-		return dst
-	}
-	dst = append(dst, `"time":`...)
-	dst = appendEpoch(dst, t)
-	return append(dst, ',')
-}
-
-// appendEpoch appends t as epoch seconds with three decimals (1764158400.000).
-func appendEpoch(dst []byte, t time.Time) []byte {
-	ms := t.UnixMilli()
-	sec, frac := ms/1000, ms%1000
-	if frac < 0 {
-		sec, frac = sec-1, frac+1000
-	}
-	dst = strconv.AppendInt(dst, sec, 10)
-	return append(dst, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
 }
 
 // split cuts the events listed in todo into requests of at most maxEvents

@@ -23,8 +23,8 @@ type Sink struct {
 	opt      options
 	log      *zap.Logger
 	client   *http.Client
-	meta     []byte // envelope keys shared by every event
-	channel  string // X-Splunk-Request-Channel when ack is on
+	layout   *layout // what every envelope shares
+	channel  string  // X-Splunk-Request-Channel when ack is on
 	done     doneSet
 	problems problemReporter
 	redact   *redact.Redactor // knows the token, for answers that echo it
@@ -51,7 +51,7 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 	}
 	k := &Sink{
 		set: s, opt: opt, log: s.Logger, client: client, redact: redact.New(opt.token.Reveal()),
-		meta:    envelopeMeta(opt),
+		layout:  newLayout(opt),
 		pollMin: 500 * time.Millisecond,
 		pollMax: 4 * time.Second,
 	}

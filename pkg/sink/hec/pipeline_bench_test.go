@@ -79,7 +79,7 @@ func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.R
 
 // deliverHEC empties the queue the way the delivery loop and Write do, up to
 // the request bodies, and returns the events and gzipped bytes produced.
-func deliverHEC(b *testing.B, st *state.Store, meta []byte, o options) (events, bytes int) {
+func deliverHEC(b *testing.B, st *state.Store, meta *layout, o options) (events, bytes int) {
 	for {
 		entries, err := st.Peek("splunk", o.maxEvents)
 		if err != nil {
@@ -136,7 +136,7 @@ func BenchmarkPipeline(b *testing.B) {
 			c := DefaultConfig()
 			c.URL, c.Token, c.Index = "https://splunk.example.com:8088", testToken, "proofpoint"
 			o := resolve(c, "loghost")
-			meta := envelopeMeta(o)
+			meta := newLayout(o)
 			w := serapi.Window{Start: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)

@@ -24,7 +24,7 @@ func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	b := encodeBatch(events, s.meta)
+	b := encodeBatch(events, s.layout)
 	defer b.release()
 	if err := s.writeBatch(ctx, b); err != nil {
 		s.remember(b)

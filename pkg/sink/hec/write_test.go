@@ -37,7 +37,7 @@ func expectedBody(t *testing.T, names []string, index string) []byte {
 		ws := testStart.Add(time.Duration(i)*time.Hour + 250*time.Millisecond*time.Duration(i%4))
 		env := expectedEnvelope{
 			Time: json.Number(fmt.Sprintf("%d.%03d", ws.Unix(), ws.Nanosecond()/1e6)),
-			Host: "loghost", Source: "serfwd", Sourcetype: "proofpoint:ser:summary", Index: index,
+			Host: "loghost", Source: "serfwd:acme", Sourcetype: "proofpoint:ser:summary", Index: index,
 			Event: map[string]any{
 				"applicationName": name,
 				"eventId":         fmt.Sprintf("%064x", i+1),
