@@ -40,7 +40,7 @@ type options struct {
 	url       string // the endpoint with /v1/logs
 	json      bool
 	gzip      bool
-	headers   map[string]config.Secret
+	headers   *map[string]config.Secret // a pointer: %v of an enclosing struct prints an address, not the values
 	maxEvents int
 	maxBytes  int
 	tls       config.TLS
@@ -49,13 +49,24 @@ type options struct {
 // Format prints the settings for every verb without the header values:
 // fmt does not reach a Secret's own Format through unexported fields.
 func (o options) Format(f fmt.State, _ rune) {
-	names := make([]string, 0, len(o.headers))
-	for name := range o.headers {
+	var names []string
+	for name := range o.headerMap() {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	fmt.Fprintf(f, "url=%s json=%t gzip=%t headers=%s (values redacted) batch_max_events=%d batch_max_bytes=%d tls.ca_file=%q insecure_skip_verify=%t",
 		o.url, o.json, o.gzip, strings.Join(names, ","), o.maxEvents, o.maxBytes, o.tls.CAFile, o.tls.InsecureSkipVerify)
+}
+
+// Format prints the sink as its name and endpoint, for every verb.
+func (s *Sink) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "otlp sink %q to %s", s.set.Name, s.opt.url) }
+
+// headerMap is the configured headers (none: an empty map).
+func (o options) headerMap() map[string]config.Secret {
+	if o.headers == nil {
+		return nil
+	}
+	return *o.headers
 }
 
 // New builds an otlp sink from a valid config. It does not connect.
@@ -68,7 +79,7 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 	}
-	opt := options{url: c.logsURL(), json: c.Encoding == "json", gzip: c.Compression == "gzip", headers: c.Headers,
+	opt := options{url: c.logsURL(), json: c.Encoding == "json", gzip: c.Compression == "gzip", headers: &c.Headers,
 		maxEvents: c.BatchMaxEvents, maxBytes: int(c.BatchMaxBytes), tls: c.TLS}
 	client, err := newClient(opt.tls)
 	if err != nil {

@@ -84,7 +84,7 @@ func TestSettingsPrintWithoutHeaderValues(t *testing.T) {
 	h := newHarness(t, f.URL, nil)
 	c := DefaultConfig()
 	c.Headers = map[string]config.Secret{"authorization": testHeaderSecret}
-	for _, v := range []any{c, &c, h.sink.opt, c.Headers} {
+	for _, v := range []any{c, &c, h.sink.opt, c.Headers, h.sink} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%d", "%x"} {
 			requireNoSecret(t, "fmt "+verb, fmt.Sprintf(verb, v))
 		}

@@ -40,7 +40,7 @@ func (s *Sink) post(ctx context.Context, body []byte) (answer, error) {
 		return answer{}, fmt.Errorf("building otlp request: %w", err)
 	}
 	hr.Header.Set("User-Agent", "serfwd/"+s.set.Version)
-	for name, v := range s.opt.headers {
+	for name, v := range s.opt.headerMap() {
 		hr.Header.Set(name, v.Reveal())
 	}
 	hr.Header.Set("Content-Type", contentProtobuf)
