@@ -7,20 +7,23 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
-	"go.opentelemetry.io/collector/pdata/plog"
-
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
-	"github.com/serfwd/serfwd/pkg/sink/otlp/otlptest"
+	"github.com/serfwd/serfwd/pkg/sink/otlp/otlptest/journal"
 )
 
 // e2eOTLPSecret is the value of the otlp sinks' authorization header.
@@ -38,9 +41,72 @@ func otlpSinkYAML(name, endpoint, encoding, compression string) string {
 `, name, endpoint, encoding, compression, e2eOTLPSecret)
 }
 
+// otlpReceiver is the Collector's OTLP receiver in a process of its own
+// (pkg/sink/otlp/otlptest/otlprecv), so that this test binary does not
+// link the Collector: what it consumed is read back as JSON lines.
+type otlpReceiver struct {
+	URL     string
+	journal string
+}
+
+var (
+	otlprecvOnce sync.Once
+	otlprecvBin  string
+	otlprecvErr  error
+)
+
+func startOTLPReceiver(t *testing.T) *otlpReceiver {
+	t.Helper()
+	otlprecvOnce.Do(func() {
+		otlprecvBin = filepath.Join(filepath.Dir(serfwdBin), "otlprecv")
+		out, err := exec.Command("go", "build", "-o", otlprecvBin, "../../pkg/sink/otlp/otlptest/otlprecv").CombinedOutput()
+		if err != nil {
+			otlprecvErr = fmt.Errorf("building otlprecv: %v\n%s", err, out)
+		}
+	})
+	if otlprecvErr != nil {
+		t.Fatal(otlprecvErr)
+	}
+	r := &otlpReceiver{journal: filepath.Join(t.TempDir(), "received.ndjson")}
+	cmd := exec.Command(otlprecvBin, "-out", r.journal)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("otlprecv did not say where it listens: %v", err)
+	}
+	r.URL = strings.TrimSpace(line)
+	return r
+}
+
+// requests reads back what the receiver consumed, in order.
+func (r *otlpReceiver) requests(t *testing.T) []journal.Request {
+	t.Helper()
+	data, err := os.ReadFile(r.journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []journal.Request
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for dec.More() {
+		var f journal.Request
+		if err := dec.Decode(&f); err != nil {
+			t.Fatalf("otlprecv's journal: %v", err)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 func TestE2EOnceIntoTheCollectorsReceiver(t *testing.T) {
-	pb := otlptest.Start(t, otlptest.Options{})
-	js := otlptest.Start(t, otlptest.Options{})
+	pb, js := startOTLPReceiver(t), startOTLPReceiver(t)
 	e := newE2E(t, sersim.Options{RecordsPerWindow: 30}, 4, "",
 		otlpSinkYAML("otel-pb", pb.URL, "protobuf", "gzip")+otlpSinkYAML("otel-json", js.URL, "json", "none"))
 	version := binaryVersion(t)
@@ -55,16 +121,14 @@ func TestE2EOnceIntoTheCollectorsReceiver(t *testing.T) {
 	}
 	after := time.Now()
 	want := e.expected(e.end)
-	for name, col := range map[string]*otlptest.Collector{"protobuf/gzip": pb, "json/none": js} {
-		reqs := col.Requests()
+	for name, rcv := range map[string]*otlpReceiver{"protobuf/gzip": pb, "json/none": js} {
 		var bodies []string
-		for _, req := range reqs {
+		for _, req := range rcv.requests(t) {
 			if got := req.Headers["authorization"]; len(got) != 1 || got[0] != e2eOTLPSecret {
 				t.Fatalf("%s: a request without the configured authorization header", name)
 			}
-			checkResource(t, name, req.Logs, version, host)
-			for _, r := range records(req.Logs) {
-				bodies = append(bodies, checkE2ERecord(t, name, r, before, after))
+			for _, r := range req.Records {
+				bodies = append(bodies, checkE2ERecord(t, name, r, version, host, before, after))
 			}
 		}
 		checkSameEvents(t, name, bodies, want)
@@ -72,59 +136,34 @@ func TestE2EOnceIntoTheCollectorsReceiver(t *testing.T) {
 	checkFileHasNoOTLPSecret(t, e.dir)
 }
 
-func records(logs plog.Logs) []plog.LogRecord {
-	var out []plog.LogRecord
-	for _, rl := range logs.ResourceLogs().All() {
-		for _, sl := range rl.ScopeLogs().All() {
-			for _, r := range sl.LogRecords().All() {
-				out = append(out, r)
-			}
-		}
-	}
-	return out
-}
-
-func checkResource(t *testing.T, name string, logs plog.Logs, version, host string) {
-	t.Helper()
-	for _, rl := range logs.ResourceLogs().All() {
-		got := rl.Resource().Attributes().AsRaw()
-		want := map[string]any{"service.name": "serfwd", "service.version": version, "host.name": host}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("%s: resource %v, want %v", name, got, want)
-		}
-		for _, sl := range rl.ScopeLogs().All() {
-			if sl.Scope().Name() != "serfwd" {
-				t.Fatalf("%s: scope %q, want serfwd", name, sl.Scope().Name())
-			}
-		}
-	}
-}
-
 // checkE2ERecord checks a record's fields against its own body (which
 // checkSameEvents compares with the expected events) and returns the body
 // as JSON.
-func checkE2ERecord(t *testing.T, name string, r plog.LogRecord, before, after time.Time) string {
+func checkE2ERecord(t *testing.T, name string, r journal.Record, version, host string, before, after time.Time) string {
 	t.Helper()
-	body := r.Body().Map().AsRaw()
-	b, err := json.Marshal(body)
+	b, err := json.Marshal(r.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, _ := time.Parse("2006-01-02T15:04:05.000Z", fmt.Sprint(body["windowStart"]))
-	uid, _ := r.Attributes().Get("log.record.uid")
+	ws, _ := time.Parse("2006-01-02T15:04:05.000Z", fmt.Sprint(r.Body["windowStart"]))
 	severity, text := int32(9), "INFO"
-	if f, _ := body["failure"].(int64); f > 0 {
+	if f, _ := r.Body["failure"].(float64); f > 0 {
 		severity, text = 13, "WARN"
 	}
-	switch obs := r.ObservedTimestamp().AsTime(); {
-	case !r.Timestamp().AsTime().Equal(ws):
-		t.Fatalf("%s: timeUnixNano %s, want windowStart: %s", name, r.Timestamp().AsTime(), b)
-	case r.EventName() != body["eventType"] || uid.Str() != body["eventId"]:
-		t.Fatalf("%s: eventName %q, log.record.uid %q: want the eventType and eventId of %s", name, r.EventName(), uid.Str(), b)
-	case int32(r.SeverityNumber()) != severity || r.SeverityText() != text:
-		t.Fatalf("%s: severity %d %q, want %d %q for %s", name, r.SeverityNumber(), r.SeverityText(), severity, text, b)
-	case obs.Before(before) || obs.After(after):
-		t.Fatalf("%s: observedTimeUnixNano %s, not while once ran (%s … %s)", name, obs, before, after)
+	res := map[string]any{"service.name": "serfwd", "service.version": version, "host.name": host}
+	switch {
+	case fmt.Sprint(r.Resource) != fmt.Sprint(res) || r.Scope != "serfwd" || r.ScopeVersion != version:
+		t.Fatalf("%s: resource %v, scope %q %q; want %v and serfwd %s", name, r.Resource, r.Scope, r.ScopeVersion, res, version)
+	case !r.Time.Equal(ws):
+		t.Fatalf("%s: timeUnixNano %s, want windowStart: %s", name, r.Time, b)
+	case r.EventName != r.Body["eventType"] || fmt.Sprint(r.Attributes) != fmt.Sprint(map[string]any{"log.record.uid": r.Body["eventId"]}):
+		t.Fatalf("%s: eventName %q, attributes %v: want the eventType and eventId of %s", name, r.EventName, r.Attributes, b)
+	case r.Severity != severity || r.SeverityText != text:
+		t.Fatalf("%s: severity %d %q, want %d %q for %s", name, r.Severity, r.SeverityText, severity, text, b)
+	case r.Observed.Before(before) || r.Observed.After(after):
+		t.Fatalf("%s: observedTimeUnixNano %s, not while once ran (%s … %s)", name, r.Observed, before, after)
+	case r.BodyTypes["success"] != "Int" || r.BodyTypes["fromEnvelope"] != "Slice" && r.Body["eventType"] == "ser.applicationUser":
+		t.Fatalf("%s: body types %v: counters must be ints, lists arrays", name, r.BodyTypes)
 	}
 	return string(b)
 }

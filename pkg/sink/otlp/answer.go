@@ -13,12 +13,6 @@ import (
 	"strings"
 	"time"
 
-	spb "google.golang.org/genproto/googleapis/rpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
-
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
-
 	"github.com/serfwd/serfwd/pkg/backoff"
 )
 
@@ -44,16 +38,16 @@ func (s *Sink) readAnswer(resp *http.Response) answer {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused
 	ct := resp.Header.Get("Content-Type")
 	if a.status/100 == 2 {
-		r := plogotlp.NewExportResponse()
-		if decode(body, ct, r.UnmarshalJSON, r.UnmarshalProto) {
-			a.rejected = r.PartialSuccess().RejectedLogRecords()
-			a.message = r.PartialSuccess().ErrorMessage()
+		var ps partialSuccess
+		if decode(body, ct, func(b []byte) (err error) { ps, err = decodeResponseJSON(b); return err },
+			func(b []byte) (err error) { ps, err = decodeResponseProto(b); return err }) {
+			a.rejected, a.message = ps.rejected, ps.message
 		}
 	} else {
-		var st spb.Status
-		if decode(body, ct, func(b []byte) error { return protojson.Unmarshal(b, &st) },
-			func(b []byte) error { return proto.Unmarshal(b, &st) }) && st.GetMessage() != "" {
-			a.message = st.GetMessage()
+		var msg string
+		if decode(body, ct, func(b []byte) (err error) { msg, err = decodeStatusJSON(b); return err },
+			func(b []byte) (err error) { msg, err = decodeStatusProto(b); return err }) && msg != "" {
+			a.message = msg
 		} else {
 			a.message = strings.TrimSpace(string(body))
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 
 	"github.com/serfwd/serfwd/pkg/event"
 )
@@ -75,15 +74,17 @@ func (s *Sink) halves(p part) (part, part) {
 	return s.take(records, p.events, 0, mid), s.take(records, p.events, mid, len(p.events))
 }
 
-// marshal renders a request in the configured encoding, uncompressed.
+// marshal renders a request in the configured encoding, uncompressed. An
+// ExportLogsServiceRequest and a LogsData are one message on the wire
+// (field 1, resource_logs; JSON "resourceLogs"), so pdata's LogsData
+// marshallers write the request without the gRPC service code.
 func (s *Sink) marshal(logs plog.Logs) ([]byte, error) {
-	req := plogotlp.NewExportRequestFromLogs(logs)
 	var b []byte
 	var err error
 	if s.opt.json {
-		b, err = req.MarshalJSON()
+		b, err = (&plog.JSONMarshaler{}).MarshalLogs(logs)
 	} else {
-		b, err = req.MarshalProto()
+		b, err = (&plog.ProtoMarshaler{}).MarshalLogs(logs)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("encoding otlp export request: %w", err)

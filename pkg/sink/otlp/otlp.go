@@ -59,7 +59,9 @@ func (o options) Format(f fmt.State, _ rune) {
 }
 
 // Format prints the sink as its name and endpoint, for every verb.
-func (s *Sink) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "otlp sink %q to %s", s.set.Name, s.opt.url) }
+func (s *Sink) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "otlp sink %q to %s", s.set.Name, s.opt.url)
+}
 
 // headerMap is the configured headers (none: an empty map).
 func (o options) headerMap() map[string]config.Secret {

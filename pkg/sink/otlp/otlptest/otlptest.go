@@ -7,7 +7,9 @@ package otlptest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -35,6 +37,9 @@ type Options struct {
 	// it returns is the consumer's answer (consumererror.NewPermanent for a
 	// 400, any other error for a 503), and the request is not recorded.
 	Refuse func() error
+	// Journal, when set, receives every consumed request as one JSON
+	// value in the flat form of package journal, before the receiver answers.
+	Journal *json.Encoder
 }
 
 // Request is one export request the receiver consumed.
@@ -56,32 +61,44 @@ type Collector struct {
 // test ends.
 func Start(t testing.TB, o Options) *Collector {
 	t.Helper()
-	c := &Collector{opts: o}
-	next, err := consumer.NewLogs(c.consume)
+	c, stop, err := Run(o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return c
+}
+
+// Run starts a receiver on a free loopback port; stop shuts it down.
+func Run(o Options) (c *Collector, stop func(), err error) {
+	c = &Collector{opts: o}
+	next, err := consumer.NewLogs(c.consume)
+	if err != nil {
+		return nil, nil, err
 	}
 	f := otlpreceiver.NewFactory()
 	// The receiver does not tell which port it bound, so a free one is
 	// picked first; another process may take it in between: try again.
 	for attempt := 1; ; attempt++ {
-		addr := freeAddr(t)
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, nil, err
+		}
 		rcv, err := f.CreateLogs(context.Background(), receivertest.NewNopSettings(f.Type()), c.config(f, addr), next)
 		if err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
 		err = rcv.Start(context.Background(), componenttest.NewNopHost())
 		if err == nil {
-			t.Cleanup(func() { _ = rcv.Shutdown(context.Background()) })
 			c.URL = "http://" + addr
 			if o.CertFile != "" {
 				c.URL = "https://" + addr
 			}
-			return c
+			return c, func() { _ = rcv.Shutdown(context.Background()) }, nil
 		}
 		_ = rcv.Shutdown(context.Background())
 		if !errors.Is(err, syscall.EADDRINUSE) || attempt == 5 {
-			t.Fatalf("starting the OTLP receiver on %s: %v", addr, err)
+			return nil, nil, fmt.Errorf("starting the OTLP receiver on %s: %w", addr, err)
 		}
 	}
 }
@@ -116,8 +133,11 @@ func (c *Collector) consume(ctx context.Context, ld plog.Logs) error {
 	cp := plog.NewLogs()
 	ld.CopyTo(cp)
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.requests = append(c.requests, Request{Logs: cp, Headers: headers})
-	c.mu.Unlock()
+	if c.opts.Journal != nil {
+		return c.opts.Journal.Encode(Flatten(Request{Logs: cp, Headers: headers}))
+	}
 	return nil
 }
 
@@ -144,12 +164,11 @@ func (c *Collector) Records() []plog.LogRecord {
 }
 
 // freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr(t testing.TB) string {
-	t.Helper()
+func freeAddr() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer l.Close()
-	return l.Addr().String()
+	return l.Addr().String(), nil
 }
