@@ -62,6 +62,14 @@ func cmdBackfill(ctx context.Context, io stdio, args []string) int {
 	if code != exitOK {
 		return code
 	}
+	daemon, err := reachDaemon(ctx, cfg)
+	switch {
+	case err != nil:
+		fmt.Fprintf(io.Stderr, "serfwd backfill: %v\n", err)
+		return exitFailure
+	case daemon != nil:
+		return followBackfill(ctx, io, daemon, plan)
+	}
 	return runBackfill(ctx, io, cfg, log, plan)
 }
 
@@ -114,7 +122,7 @@ func clipBackfill(io stdio, in config.Input, from, to, now time.Time) (backfillP
 // runBackfill builds the agent, delivers while the windows are fetched and
 // queued, then drains the sinks for at most shutdown_timeout.
 func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger, plan backfillPlan) int {
-	a, err := agent.New(cfg, agentOptions(log, nil))
+	a, err := agent.New(cfg, oneShotOptions(log, nil))
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {
 			fmt.Fprintln(io.Stderr, lockedMessage("backfill", cfg))
@@ -126,7 +134,7 @@ func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Log
 	prog := newProgress(io.Stderr, "backfill "+plan.in.Name, plan.windows)
 	defer reportWaits(a.Limiter(plan.in.Name), prog)()
 	res := a.Backfill(ctx, plan.in.Name, plan.from, plan.to, onceMaxAttempts, prog.update, prog.finish)
-	return reportBackfill(io, plan, res.Windows, res.Events, res.Err, res.Left)
+	return reportBackfill(io, plan, res.Windows, res.Events, res.Err, agent.DescribeLeft(res.Left))
 }
 
 // reportWaits has prog told when requests wait for the input's rate limit
@@ -135,10 +143,14 @@ func reportWaits(lim *serapi.Limiter, prog progress) (stop func()) {
 	if lim == nil {
 		return func() {}
 	}
-	n, period := lim.Rate()
-	rate := fmt.Sprintf("%d requests per %s", n, fmtPeriod(period))
+	rate := rateText(lim.Rate())
 	lim.OnWait(func(d time.Duration) { prog.waiting(d, rate) })
 	return func() { lim.OnWait(nil) }
+}
+
+// rateText renders a rate limit: "1000 requests per 1m".
+func rateText(n int, period time.Duration) string {
+	return fmt.Sprintf("%d requests per %s", n, fmtPeriod(period))
 }
 
 // fmtPeriod renders a period without zero units: 1m, not 1m0s.
@@ -152,8 +164,9 @@ func fmtPeriod(d time.Duration) string {
 	return s
 }
 
-// reportBackfill prints the summary line and returns the exit status.
-func reportBackfill(io stdio, plan backfillPlan, windows int, events int64, fetchErr error, left map[string]int64) int {
+// reportBackfill prints the summary line and returns the exit status;
+// left are the lines about events still queued.
+func reportBackfill(io stdio, plan backfillPlan, windows int, events int64, fetchErr error, left []string) int {
 	code := exitOK
 	sinks := strings.Join(plan.in.Sinks, ", ")
 	summary := fmt.Sprintf("serfwd backfill: %s: %d/%d windows (%s to %s), %d events queued for %s",
@@ -163,7 +176,7 @@ func reportBackfill(io stdio, plan backfillPlan, windows int, events int64, fetc
 		summary += "; stopped early"
 		code = exitFailure
 	}
-	for _, line := range agent.DescribeLeft(left) {
+	for _, line := range left {
 		fmt.Fprintf(io.Stderr, "serfwd backfill: %s\n", line)
 		code = exitFailure
 	}

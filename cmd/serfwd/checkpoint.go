@@ -1,7 +1,7 @@
 // `serfwd checkpoint show|set|reset`: read and move the cursors kept in the
-// state file. Every subcommand needs the state file to itself; while a daemon
-// holds it they exit 2 and point at its /metrics. Their help is in
-// commands.go.
+// state file. show asks a running daemon for its view; set and reset write
+// the file, so they refuse (exit 2) while a daemon runs. Their help is in
+// commands_state.go.
 
 package main
 
@@ -13,20 +13,21 @@ import (
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/poller"
 )
 
-func cmdCheckpoint(_ context.Context, io stdio, args []string) int {
+func cmdCheckpoint(ctx context.Context, io stdio, args []string) int {
 	if len(args) == 0 {
 		writeHelp(io.Stderr, findCommand("checkpoint"), newFlagSet("checkpoint", io))
 		return exitUsage
 	}
 	switch args[0] {
 	case "show":
-		return checkpointShow(io, args[1:], time.Now())
+		return checkpointShow(ctx, io, args[1:], time.Now())
 	case "set":
-		return checkpointSet(io, args[1:], time.Now())
+		return checkpointSet(ctx, io, args[1:], time.Now())
 	case "reset":
-		return checkpointReset(io, args[1:], time.Now())
+		return checkpointReset(ctx, io, args[1:], time.Now())
 	case "-h", "-help", "--help", "help":
 		writeHelp(io.Stdout, findCommand("checkpoint"), newFlagSet("checkpoint", io))
 		return exitOK
@@ -55,8 +56,9 @@ func inputNames(cfg *config.Config) string {
 
 // nextStart is where an input without a cursor begins, and why.
 func nextStart(in config.Input, now time.Time) (time.Time, string) {
+	why := "now - lookback"
 	if !in.Start.IsZero() {
-		return in.Start.Truncate(in.Window).UTC(), "its start"
+		why = "its start"
 	}
-	return now.Add(-in.Lookback).Truncate(in.Window).UTC(), "now - lookback"
+	return poller.FirstStart(in, now), why
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"sort"
@@ -25,7 +26,7 @@ func checkpointSetFlags(fs *flag.FlagSet) *checkpointSetArgs {
 	return a
 }
 
-func checkpointSet(io stdio, args []string, now time.Time) int {
+func checkpointSet(ctx context.Context, io stdio, args []string, now time.Time) int {
 	fs := newFlagSet("checkpoint set", io)
 	a := checkpointSetFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
@@ -51,6 +52,9 @@ func checkpointSet(io stdio, args []string, now time.Time) int {
 		return exitUsage
 	}
 	aligned := t.Truncate(in.Window).UTC()
+	if code := refuseBesideDaemon(ctx, io, "checkpoint set", cfg); code >= 0 {
+		return code
+	}
 	st, code := openState(io, "checkpoint set", cfg)
 	if code != exitOK {
 		return code
@@ -100,7 +104,7 @@ func checkpointResetFlags(fs *flag.FlagSet) *checkpointResetArgs {
 	return a
 }
 
-func checkpointReset(io stdio, args []string, now time.Time) int {
+func checkpointReset(ctx context.Context, io stdio, args []string, now time.Time) int {
 	fs := newFlagSet("checkpoint reset", io)
 	a := checkpointResetFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
@@ -113,6 +117,9 @@ func checkpointReset(io stdio, args []string, now time.Time) int {
 	defer a.cf.close()
 	cfg, code := loadConfig(io, a.cf)
 	if code != exitOK {
+		return code
+	}
+	if code := refuseBesideDaemon(ctx, io, "checkpoint reset", cfg); code >= 0 {
 		return code
 	}
 	if !stateExists(cfg) {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
@@ -202,7 +204,7 @@ func TestCheckpointUsageErrors(t *testing.T) {
 	}
 }
 
-func TestCheckpointRefusedWhileDaemonRuns(t *testing.T) {
+func TestCheckpointSetAndResetRefusedWhileDaemonRuns(t *testing.T) {
 	e := newE2E(t, sersim.Options{}, 2, "", "")
 	daemon := exec.Command(serfwdBin, "run", "--config", e.cfg)
 	if err := daemon.Start(); err != nil {
@@ -212,15 +214,18 @@ func TestCheckpointRefusedWhileDaemonRuns(t *testing.T) {
 	waitFor(t, 20*time.Second, func() bool { return len(opsFileLines(e)) > 0 })
 	for _, args := range [][]string{
 		{"checkpoint", "set", "--input", "acme", "--time", event.FormatTime(e.start)},
-		{"checkpoint", "show"},
 		{"checkpoint", "reset", "--all"},
 	} {
 		code, stdout, stderr := opsRun(t, append(args, "--config", e.cfg)...)
-		if code != exitUsage || !strings.Contains(stderr, "holds the state file") || !strings.Contains(stderr, "/metrics") {
+		want := fmt.Sprintf("serfwd run (pid %d) holds the state file", daemon.Process.Pid)
+		if code != exitUsage || !strings.Contains(stderr, want) || !strings.Contains(stderr, "stop it first") {
 			t.Fatalf("%v while the daemon runs: exit %d\n%s%s", args, code, stdout, stderr)
 		}
 	}
-	// check needs no state file: it runs beside the daemon.
+	// show asks the daemon; check needs no state file: both run beside it.
+	if cur := opsCursor(t, opsShow(t, e)); !cur.After(e.start) {
+		t.Errorf("checkpoint show beside the daemon: cursor %s, want the daemon's, past %s", cur, e.start)
+	}
 	if code, stdout, stderr := opsRun(t, "check", "--config", e.cfg); code != exitOK {
 		t.Fatalf("check while the daemon runs: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -244,7 +249,7 @@ func TestCheckpointFormatting(t *testing.T) {
 		{cpBytes(3 << 30), "3.0 GiB"},
 		{cpDuration(75), "1m15s"},
 		{cpDuration(2*86400 + 3600), "2d1h0m0s"},
-		{strings.Join(orderNames([]string{"b", "a"}, []string{"z", "a"}, []string{"c", "b"}), ","), "b,a,c,z"},
+		{strings.Join(control.OrderNames([]string{"b", "a"}, []string{"z", "a"}, []string{"c", "b"}), ","), "b,a,c,z"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

@@ -40,6 +40,7 @@ var (
 		{"/etc/serfwd/credentials/", "the packaged unit's secrets, one per file: NAME is $CREDENTIALS_DIRECTORY/serfwd_NAME for the service (LoadCredential=serfwd:/etc/serfwd/credentials)"},
 		{"/etc/serfwd/serfwd.env", "VAR=value lines for ${VAR} in the configuration (the unit's EnvironmentFile=)"},
 		{"/var/lib/serfwd/state.db", "the state file (default state_path): cursors, durable per-sink queues, revisit lists; one process at a time"},
+		{"/var/lib/serfwd/state.db.sock", "the control socket of the running daemon (state_path + .sock, mode 0600): status, checkpoint show and backfill ask it; removed when the daemon stops"},
 		{"/var/lib/serfwd/deadletter-SINK.ndjson", "events a sink rejected for good, one JSON line each, beside the state file"},
 	}
 )

@@ -73,7 +73,7 @@ func (r onceResult) report(io stdio, cmd string, summary bool) int {
 // runOnce catches every input up to now - delay while the sinks deliver,
 // then gives the sinks shutdown_timeout to empty their queues.
 func runOnce(ctx context.Context, cfg *config.Config, log *zap.Logger, extra map[string]sink.Sink) onceResult {
-	a, err := agent.New(cfg, agentOptions(log, extra))
+	a, err := agent.New(cfg, oneShotOptions(log, extra))
 	if err != nil {
 		return onceResult{setupErr: err}
 	}

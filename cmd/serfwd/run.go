@@ -63,3 +63,11 @@ func agentOptions(log *zap.Logger, extra map[string]sink.Sink) agent.Options {
 	ver, _ := buildVersion()
 	return agent.Options{Logger: log, Version: ver, Extra: extra}
 }
+
+// oneShotOptions are agentOptions for a command that must end (once,
+// backfill, demo): it gives up on an API it cannot reach within a minute.
+func oneShotOptions(log *zap.Logger, extra map[string]sink.Sink) agent.Options {
+	o := agentOptions(log, extra)
+	o.OneShot = true
+	return o
+}

@@ -1,5 +1,6 @@
 // Opening the state file for the operator commands (`checkpoint`,
-// `backfill`), with a clear message when a daemon holds it.
+// `backfill`) when no daemon answers on its control socket, with a clear
+// message when another process holds it all the same.
 
 package main
 
@@ -11,18 +12,17 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/state"
 )
 
-// lockedMessage explains that another serfwd holds the state file and where
-// live figures are.
+// lockedMessage explains that another serfwd holds the state file while
+// no daemon answers on its control socket: a daemon starting or stopping,
+// or a one-shot command.
 func lockedMessage(cmd string, cfg *config.Config) string {
-	live := "its /metrics endpoint (set metrics.listen to enable it)"
-	if cfg.Metrics.Listen != "" {
-		live = fmt.Sprintf("http://%s/metrics", cfg.Metrics.Listen)
-	}
-	return fmt.Sprintf("serfwd %s: another serfwd process (e.g. `serfwd run`) holds the state file %s; "+
-		"stop it first (systemctl stop serfwd) and run this again; live figures are on %s", cmd, cfg.StatePath, live)
+	return fmt.Sprintf("serfwd %s: another serfwd process holds the state file %s and does not answer on %s "+
+		"(a daemon starting or stopping, or a once, backfill or checkpoint command); try again when it is done",
+		cmd, cfg.StatePath, control.SocketPath(cfg.StatePath))
 }
 
 // openState opens the state file; on failure it prints why and returns the

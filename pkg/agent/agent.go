@@ -6,12 +6,15 @@ package agent
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/metrics"
 	"github.com/serfwd/serfwd/pkg/poller"
+	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/state"
@@ -25,6 +28,11 @@ type Options struct {
 	// Extra are sinks the command builds itself (the demo's stdout), by
 	// configured name; they replace building that entry from its kind.
 	Extra map[string]sink.Sink
+	// OneShot is for commands that must end (once, backfill, demo): an
+	// API that cannot be reached is not retried by the HTTP client (the
+	// pass's window attempts are the retries), and connects time out
+	// sooner (serapi.Options.FailFast). The daemon retries as ever.
+	OneShot bool
 }
 
 // Agent is serfwd's assembled pipeline: the state file, one delivery loop
@@ -36,11 +44,19 @@ type Agent struct {
 	kinds   *sink.Registry
 	store   *state.Store
 	metrics *metrics.Metrics
+	obs     *observer // the metrics and the live view of `serfwd status`
 	sinks   map[string]sink.Sink
 	loops   []*sink.Loop
 	pollers []*poller.Poller
 	// limiters are the inputs' rate limiters, by input name.
 	limiters map[string]*serapi.Limiter
+	// fetchers are the inputs' clients, as the pollers use them, by name.
+	fetchers map[string]poller.Fetcher
+	// starts are where the inputs without a cursor start (their lag counts
+	// from there until the first commit), by name.
+	starts  map[string]time.Time
+	started time.Time
+	jobs    jobs // a daemon's backfill jobs
 }
 
 // New opens the state file and builds sinks, loops and pollers.
@@ -52,13 +68,16 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 		opts.Kinds = SinkKinds()
 	}
 	a := &Agent{cfg: cfg, opts: opts, log: opts.Logger, kinds: opts.Kinds, sinks: map[string]sink.Sink{},
-		limiters: map[string]*serapi.Limiter{}}
+		limiters: map[string]*serapi.Limiter{}, fetchers: map[string]poller.Fetcher{}, starts: map[string]time.Time{},
+		started: time.Now()}
 	a.metrics = newMetrics(cfg, opts.Version)
+	a.obs = newObserver(a.metrics, redact.New(redact.Collect(cfg)...))
 	st, err := state.Open(cfg.StatePath)
 	if err != nil {
 		return nil, ClassifySetup(err)
 	}
 	a.store = st
+	a.watchQueues()
 	a.metrics.SetReady(true)
 	if err := a.buildSinks(); err != nil {
 		a.Close(context.Background())
@@ -75,18 +94,49 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 func (a *Agent) buildPollers() error {
 	for _, in := range a.cfg.Inputs {
 		// The poller names the input in each line; the client's lines need it added.
-		client, err := serapi.New(in, serapi.Options{Logger: a.log.With(zap.String("input", in.Name)), Observer: a.metrics.Input(in.Name)})
+		client, err := serapi.New(in, serapi.Options{Logger: a.log.With(zap.String("input", in.Name)), Observer: clientObserver{Observer: a.metrics.Input(in.Name), input: in.Name, obs: a.obs},
+			FailFast: a.opts.OneShot})
 		if err != nil {
 			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
 		}
 		a.limiters[in.Name] = client.Limiter()
-		if cur, ok, err := a.store.Cursor(in.Name); err == nil && ok {
-			a.metrics.SetCursor(in.Name, cur)
+		a.fetchers[in.Name] = watchedFetcher{Fetcher: client, input: in.Name, obs: a.obs}
+		cur, ok, err := a.store.Cursor(in.Name)
+		if err != nil {
+			return fmt.Errorf("reading the cursor of input %q: %w", in.Name, err)
 		}
-		a.pollers = append(a.pollers, &poller.Poller{Input: in, Fetcher: client, Store: a.store, Logger: a.log,
-			Observer: a.metrics, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
+		if ok {
+			a.metrics.SetCursor(in.Name, cur)
+		} else {
+			a.starts[in.Name] = poller.FirstStart(in, a.started)
+			a.metrics.SetNextStart(in.Name, a.starts[in.Name])
+		}
+		a.pollers = append(a.pollers, a.newPoller(in))
 	}
 	return nil
+}
+
+// newPoller builds a poller of input in on the agent's client, state file
+// and observer; several may run at once (the daemon's and a backfill job's).
+func (a *Agent) newPoller(in config.Input) *poller.Poller {
+	return &poller.Poller{Input: in, Fetcher: a.fetchers[in.Name], Store: a.store, Logger: a.log,
+		Observer: a.obs, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)}
+}
+
+// watchQueues seeds the queue figures from the state file and has every
+// scrape of the metrics read them there, so that they are what each queue
+// holds at that moment.
+func (a *Agent) watchQueues() {
+	st := a.store
+	for _, sc := range a.cfg.Sinks {
+		if q, err := st.Stat(sc.Name); err == nil {
+			a.metrics.QueueDepth(sc.Name, q.Events, q.Bytes)
+		}
+	}
+	a.metrics.SetQueueSource(func(sink string) (int64, int64, error) {
+		q, err := st.Stat(sink)
+		return q.Events, q.Bytes, err
+	})
 }
 
 // newMetrics builds the metrics of every configured input and sink.
@@ -111,6 +161,7 @@ func (a *Agent) Close(ctx context.Context) {
 	}
 	if a.store != nil {
 		a.metrics.SetReady(false)
+		a.metrics.SetQueueSource(nil) // the last figures stay
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("closing state file", zap.Error(err))
 		}
@@ -127,4 +178,13 @@ func (a *Agent) Reopen() {
 			}
 		}
 	}
+}
+
+// input returns the configured input called name.
+func (a *Agent) input(name string) (config.Input, bool) {
+	i := slices.IndexFunc(a.cfg.Inputs, func(in config.Input) bool { return in.Name == name })
+	if i < 0 {
+		return config.Input{}, false
+	}
+	return a.cfg.Inputs[i], true
 }

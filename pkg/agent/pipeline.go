@@ -108,6 +108,12 @@ func (a *Agent) remaining() map[string]int64 {
 
 // DescribeLeft renders what stays queued, one sink per line.
 func DescribeLeft(left map[string]int64) []string {
+	return DescribeLeftWith(left, "they stay in the state file for the next run")
+}
+
+// DescribeLeftWith renders what stays queued, one sink per line, saying
+// what becomes of it (fate).
+func DescribeLeftWith(left map[string]int64, fate string) []string {
 	names := make([]string, 0, len(left))
 	for n := range left {
 		names = append(names, n)
@@ -115,7 +121,7 @@ func DescribeLeft(left map[string]int64) []string {
 	sort.Strings(names)
 	lines := make([]string, 0, len(names))
 	for _, n := range names {
-		lines = append(lines, fmt.Sprintf("sink %q: %d events still queued; they stay in the state file for the next run", n, left[n]))
+		lines = append(lines, fmt.Sprintf("sink %q: %d events still queued; %s", n, left[n], fate))
 	}
 	return lines
 }

@@ -23,7 +23,8 @@ type Hooks struct {
 	Reopen   <-chan os.Signal // each signal reopens the sinks' files (SIGHUP)
 }
 
-// Run serves /metrics when configured, runs the delivery loops and the
+// Run serves /metrics when configured and the control socket (status,
+// checkpoint view, backfill jobs), runs the delivery loops and the
 // pollers until ctx ends or a loop fails, then stops them in order. It
 // returns the error that stopped polling or delivery, nil after a clean stop;
 // a metrics address it cannot listen on is a SetupError, and nothing is
@@ -41,6 +42,9 @@ func (a *Agent) Run(ctx context.Context, h Hooks) error {
 	a.log.Info("serfwd started", zap.Int("inputs", len(a.pollers)), zap.Int("sinks", len(a.loops)), zap.String("state", a.cfg.StatePath))
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
+	a.jobs.open(pollCtx)
+	stopControl := a.startControl()
+	defer stopControl()
 	var pollErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -53,6 +57,7 @@ func (a *Agent) Run(ctx context.Context, h Hooks) error {
 	}
 	stopPolling()
 	wg.Wait()
+	a.jobs.wait() // backfill jobs end with polling
 	a.log.Info("stopping: polling stopped, draining queues", zap.Duration("shutdown_timeout", a.cfg.ShutdownTimeout))
 	for _, line := range DescribeLeft(p.drain(a.cfg.ShutdownTimeout)) {
 		a.log.Warn(line)

@@ -52,7 +52,8 @@ func (a *Agent) settings(sc config.Sink, m sink.Metrics) sink.Settings {
 // supplied) and its delivery loop, which shares the sink's dead-letter file.
 func (a *Agent) buildSinks() error {
 	for _, sc := range a.cfg.Sinks {
-		set := a.settings(sc, a.metrics)
+		counted := sink.CountDeadLetters(a.obs)
+		set := a.settings(sc, counted)
 		s, ok := a.opts.Extra[sc.Name]
 		if !ok {
 			var err error
@@ -63,7 +64,7 @@ func (a *Agent) buildSinks() error {
 		a.sinks[sc.Name] = s
 		lim := sink.LimitsOf(sc)
 		a.loops = append(a.loops, &sink.Loop{Name: sc.Name, Sink: s, Queue: a.store, Logger: a.log,
-			Observer: a.metrics, DeadLetters: set.DeadLetter, MaxEvents: lim.MaxEvents, BatchTimeout: lim.BatchTimeout})
+			Observer: a.obs, DeadLetters: set.DeadLetter, DeadLettered: counted, MaxEvents: lim.MaxEvents, BatchTimeout: lim.BatchTimeout})
 	}
 	return nil
 }

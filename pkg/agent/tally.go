@@ -18,16 +18,16 @@ type SinkTally struct {
 }
 
 // tally reads the pass's counters of every sink, in config order, and what
-// stays queued from left. The delivery loop counts a batch as sent once the
-// sink took it, dead letters included (a sink dead-letters inside its
-// Write), so the delivered events are sent minus dead-lettered.
+// stays queued from left. The delivery loop counts as sent only what the
+// destination took, not what the sink dead-lettered in the same Write;
+// dead letters include unreadable queue entries set aside.
 func (a *Agent) tally(left map[string]int64) []SinkTally {
 	g := a.metrics.Registry()
 	sent := counterBySink(g, "serfwd_sink_sent_total")
 	dead := counterBySink(g, "serfwd_deadletter_total")
 	out := make([]SinkTally, 0, len(a.loops))
 	for _, l := range a.loops {
-		t := SinkTally{Name: l.Name, Delivered: max(sent[l.Name]-dead[l.Name], 0), Queued: left[l.Name], DeadLettered: dead[l.Name]}
+		t := SinkTally{Name: l.Name, Delivered: sent[l.Name], Queued: left[l.Name], DeadLettered: dead[l.Name]}
 		if l.DeadLetters != nil {
 			t.DeadLetterPath = l.DeadLetters.Path()
 		}

@@ -59,3 +59,39 @@ func TestConcurrentObserveAndScrape(t *testing.T) {
 		t.Errorf("windows_total = %v, want 200", v)
 	}
 }
+
+func TestLagCountsFromNextStartBeforeTheFirstCommit(t *testing.T) {
+	c := &clock{t: t0}
+	m := metrics.New([]string{"eu"}, nil, metrics.WithClock(c.Now))
+	start := t0.Add(-48 * time.Hour)
+	m.SetNextStart("eu", start)
+	read := func(name string) float64 {
+		t.Helper()
+		v, ok := value(scrape(t, m), name, in("eu"))
+		if !ok {
+			t.Fatalf("%s{input=eu} missing", name)
+		}
+		return v
+	}
+	if lag := read("serfwd_lag_seconds"); lag != 48*3600 {
+		t.Errorf("lag of an input that never fetched = %v, want 172800 (from its start)", lag)
+	}
+	c.Add(time.Hour)
+	if lag := read("serfwd_lag_seconds"); lag != 49*3600 {
+		t.Errorf("an hour later lag = %v, want 176400", lag)
+	}
+	if cp := read("serfwd_checkpoint_timestamp_seconds"); cp != 0 {
+		t.Errorf("checkpoint without a cursor = %v, want 0", cp)
+	}
+	if ls := read("serfwd_last_success_timestamp_seconds"); ls != 0 {
+		t.Errorf("last success before any = %v, want 0", ls)
+	}
+	m.FetchSucceeded("eu")
+	if ls := read("serfwd_last_success_timestamp_seconds"); ls != float64(c.Now().Unix()) {
+		t.Errorf("last success = %v, want %d", ls, c.Now().Unix())
+	}
+	m.Committed("eu", serapi.Window{Start: start, End: start.Add(time.Hour)}, 3, true)
+	if lag := read("serfwd_lag_seconds"); lag != 48*3600 {
+		t.Errorf("lag after the first commit = %v, want 172800 (from the cursor)", lag)
+	}
+}

@@ -28,13 +28,12 @@ type Metrics struct {
 
 	sinkSent      *prometheus.CounterVec
 	sinkFailures  *prometheus.CounterVec
-	queueEvents   *prometheus.GaugeVec
-	queueBytes    *prometheus.GaugeVec
 	deadLetter    *prometheus.CounterVec
 	truncated     *prometheus.CounterVec
 	configProblem *prometheus.GaugeVec
 
 	cursors *cursors
+	queues  *queues
 	mu      sync.Mutex // guards the readiness fields below
 	ready   bool
 	inputs  map[string]*progress
@@ -63,10 +62,11 @@ func New(inputs, sinks []string, opts ...Option) *Metrics {
 	}
 	m := &Metrics{reg: prometheus.NewRegistry(), now: o.now, inputs: map[string]*progress{}}
 	m.cursors = newCursors(o.now, inputs)
+	m.queues = newQueues(sinks)
 	m.define()
 	m.reg.MustRegister(
 		m.apiRequests, m.apiDuration, m.windows, m.events, m.tokenRefreshes,
-		m.sinkSent, m.sinkFailures, m.queueEvents, m.queueBytes,
+		m.sinkSent, m.sinkFailures, m.queues,
 		m.deadLetter, m.truncated, m.configProblem, m.cursors,
 		buildInfo(o.version),
 		collectors.NewGoCollector(),
@@ -83,9 +83,7 @@ func New(inputs, sinks []string, opts ...Option) *Metrics {
 		for _, v := range []*prometheus.CounterVec{m.sinkSent, m.sinkFailures, m.deadLetter, m.truncated} {
 			v.WithLabelValues(s)
 		}
-		for _, v := range []*prometheus.GaugeVec{m.queueEvents, m.queueBytes, m.configProblem} {
-			v.WithLabelValues(s)
-		}
+		m.configProblem.WithLabelValues(s)
 	}
 	return m
 }
@@ -110,11 +108,9 @@ func (m *Metrics) define() {
 	m.windows = counter("windows_total", "Time windows fetched and committed.", "input")
 	m.events = counter("events_total", "Events produced from committed windows and queued for the sinks.", "input")
 	m.tokenRefreshes = counter("token_refreshes_total", "OAuth tokens obtained from the SER token endpoint.", "input")
-	m.sinkSent = counter("sink_sent_total", "Events confirmed delivered by the sink.", "sink")
+	m.sinkSent = counter("sink_sent_total", "Events the sink's destination confirmed; events it refused for good (dead letters) are not counted here.", "sink")
 	m.sinkFailures = counter("sink_failures_total", "Failed delivery attempts (each is retried or dead-lettered).", "sink")
-	m.queueEvents = gauge("sink_queue_events", "Events waiting in the sink's durable queue.", "sink")
-	m.queueBytes = gauge("sink_queue_bytes", "Bytes waiting in the sink's durable queue.", "sink")
-	m.deadLetter = counter("deadletter_total", "Events the sink refused permanently and wrote to the dead-letter file.", "sink")
+	m.deadLetter = counter("deadletter_total", "Events the sink's destination refused for good, and unreadable queue entries set aside, written to the dead-letter file.", "sink")
 	m.truncated = counter("syslog_truncated_total", "Syslog messages shortened to fit the maximum message size.", "sink")
 	m.configProblem = gauge("sink_config_problem", "1 while the sink's last error was a configuration problem needing an operator (e.g. 401/403, bad index); 0 after a successful send.", "sink")
 }

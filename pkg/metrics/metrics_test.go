@@ -27,7 +27,7 @@ func TestEverySeriesAtZeroFromStart(t *testing.T) {
 	for _, i := range []string{"eu", "us"} {
 		want = append(want, series{"serfwd_api_requests_total", map[string]string{"input": i, "code": "200"}})
 		for _, n := range []string{"api_request_duration_seconds", "windows_total", "events_total",
-			"checkpoint_timestamp_seconds", "lag_seconds", "token_refreshes_total"} {
+			"checkpoint_timestamp_seconds", "lag_seconds", "last_success_timestamp_seconds", "token_refreshes_total"} {
 			want = append(want, series{"serfwd_" + n, in(i)})
 		}
 	}
@@ -91,7 +91,7 @@ func TestObserversMoveSeries(t *testing.T) {
 			series{"serfwd_checkpoint_timestamp_seconds", in("eu")}, 0},
 		{"sent", func(m *metrics.Metrics) { m.Sent("splunk", 5); m.Sent("splunk", 6) },
 			series{"serfwd_sink_sent_total", sk("splunk")}, 11},
-		{"failed", func(m *metrics.Metrics) { m.Failed("splunk") },
+		{"failed", func(m *metrics.Metrics) { m.Failed("splunk", errors.New("503")) },
 			series{"serfwd_sink_failures_total", sk("splunk")}, 1},
 		{"queue events", func(m *metrics.Metrics) { m.QueueDepth("splunk", 40, 4096); m.QueueDepth("splunk", 12, 1024) },
 			series{"serfwd_sink_queue_events", sk("splunk")}, 12},
@@ -101,7 +101,10 @@ func TestObserversMoveSeries(t *testing.T) {
 			series{"serfwd_deadletter_total", sk("splunk")}, 3},
 		{"truncated", func(m *metrics.Metrics) { m.Truncated("qradar", 2) },
 			series{"serfwd_syslog_truncated_total", sk("qradar")}, 2},
-		{"config problem", func(m *metrics.Metrics) { m.ConfigProblem("splunk", errors.New("401")); m.Failed("splunk") },
+		{"config problem", func(m *metrics.Metrics) {
+			m.ConfigProblem("splunk", errors.New("401"))
+			m.Failed("splunk", errors.New("503"))
+		},
 			series{"serfwd_sink_config_problem", sk("splunk")}, 1},
 		{"config problem cleared", func(m *metrics.Metrics) { m.ConfigProblem("splunk", errors.New("401")); m.Sent("splunk", 1) },
 			series{"serfwd_sink_config_problem", sk("splunk")}, 0},

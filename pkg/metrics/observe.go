@@ -51,21 +51,22 @@ func (m *Metrics) Committed(input string, w serapi.Window, events int, cursorMov
 	m.progressed(input)
 }
 
-// Sent implements sink.LoopObserver: events confirmed, and the sink is no
-// longer in a configuration problem.
+// Sent implements sink.LoopObserver: events the destination confirmed (dead
+// letters not included), and the sink is no longer in a configuration
+// problem.
 func (m *Metrics) Sent(sink string, events int) {
 	add(m.sinkSent.WithLabelValues(sink), events)
 	m.configProblem.WithLabelValues(sink).Set(0)
 }
 
-// Failed implements sink.LoopObserver: one failed delivery attempt.
-func (m *Metrics) Failed(sink string) { m.sinkFailures.WithLabelValues(sink).Inc() }
+// Failed implements sink.LoopObserver: one failed delivery attempt. The
+// error is not recorded (see ConfigProblem).
+func (m *Metrics) Failed(sink string, _ error) { m.sinkFailures.WithLabelValues(sink).Inc() }
 
-// QueueDepth implements sink.LoopObserver: the sink's queue now.
-func (m *Metrics) QueueDepth(sink string, events, bytes int64) {
-	m.queueEvents.WithLabelValues(sink).Set(float64(events))
-	m.queueBytes.WithLabelValues(sink).Set(float64(bytes))
-}
+// QueueDepth implements sink.LoopObserver: the sink's queue now. Scrapes
+// read the state file when a QueueSource is set; these figures are served
+// when it is not, or fails.
+func (m *Metrics) QueueDepth(sink string, events, bytes int64) { m.queues.set(sink, events, bytes) }
 
 // DeadLetter implements sink.Metrics.
 func (m *Metrics) DeadLetter(sink string, n int) { add(m.deadLetter.WithLabelValues(sink), n) }

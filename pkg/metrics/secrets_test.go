@@ -15,7 +15,7 @@ func TestNoSecretInLabels(t *testing.T) {
 	const secret = "s3cr3t-client-secret"
 	m := metrics.New([]string{"eu"}, []string{"splunk"})
 	m.ConfigProblem("splunk", errors.New("HEC token "+secret+" refused (401)"))
-	m.Failed("splunk")
+	m.Failed("splunk", errors.New("503"))
 	m.Input("eu").Request(401, time.Second)
 	_, body := get(t, m.Handler(), "/metrics")
 	if strings.Contains(body, secret) {

@@ -134,10 +134,16 @@ func (p *Poller) from() (time.Time, error) {
 	if ok {
 		return cur, nil
 	}
-	if !p.Input.Start.IsZero() {
-		return alignDown(p.Input.Start, p.Input.Window), nil
+	return FirstStart(p.Input, p.Now()), nil
+}
+
+// FirstStart is where an input without a cursor starts at now: its start,
+// else now - lookback, aligned down to its window.
+func FirstStart(in config.Input, now time.Time) time.Time {
+	if !in.Start.IsZero() {
+		return alignDown(in.Start, in.Window)
 	}
-	return alignDown(p.Now().Add(-p.Input.Lookback), p.Input.Window), nil
+	return alignDown(now.Add(-in.Lookback), in.Window)
 }
 
 // CatchUp fetches and commits every window from the cursor up to
@@ -154,10 +160,13 @@ func (p *Poller) CatchUp(ctx context.Context) (int, error) {
 	until := p.Now().Add(-p.Input.Delay)
 	n, events, err := p.process(ctx, from, until, true, nil)
 	if n > 0 || err != nil {
-		cur, _, _ := p.Store.Cursor(p.Input.Name)
+		// Without a cursor yet, the next window still starts at from.
+		if cur, ok, _ := p.Store.Cursor(p.Input.Name); ok {
+			from = cur
+		}
 		p.Logger.Info("poll complete", zap.String("input", p.Input.Name), zap.Int("windows", n),
-			zap.Int("events", events), zap.String("cursor", event.FormatTime(cur)),
-			zap.Duration("lag", p.Now().Sub(cur).Round(time.Second)), zap.Error(err))
+			zap.Int("events", events), zap.String("cursor", event.FormatTime(from)),
+			zap.Duration("lag", p.Now().Sub(from).Round(time.Second)), zap.Error(err))
 	}
 	if err != nil {
 		return n, err

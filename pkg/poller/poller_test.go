@@ -214,6 +214,12 @@ func TestFailingWindowBlocksCursor(t *testing.T) {
 	if err == nil {
 		t.Fatal("catch-up past a failing window succeeded")
 	}
+	// One message: the input, attempts over time (the test's clock stands
+	// still), the window once, the cause.
+	want := `input "acme": gave up after 3 attempts over 0s on window ` + serapi.Window{Start: bad, End: bad.Add(time.Hour)}.String() + ": simulated failure"
+	if err.Error() != want {
+		t.Errorf("error:\n%s\nwant:\n%s", err, want)
+	}
 	cur, _, _ := st.Cursor("acme")
 	if !cur.Equal(bad) {
 		t.Fatalf("cursor %s, want it held at the failing window %s", cur, bad)

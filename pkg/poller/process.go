@@ -3,6 +3,7 @@ package poller
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -192,6 +193,7 @@ func (p *Poller) dispatch(ctx context.Context, from, until time.Time, track bool
 
 // fetch gets one window, retrying with backoff, and encodes its events.
 func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result {
+	began := p.Now()
 	for attempt := 1; ; attempt++ {
 		rep, err := p.Fetcher.Report(ctx, w)
 		if err == nil {
@@ -201,7 +203,7 @@ func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result 
 			return result{w: w, err: ctx.Err()}
 		}
 		if p.MaxAttempts > 0 && attempt >= p.MaxAttempts {
-			return result{w: w, err: fmt.Errorf("fetching window %s of input %q (gave up after %d attempts): %w", w, p.Input.Name, attempt, err)}
+			return result{w: w, err: p.gaveUp(w, attempt, p.Now().Sub(began), err)}
 		}
 		wait := p.backoff(attempt)
 		p.Logger.Warn("window fetch failed; the cursor waits for it", zap.String("input", p.Input.Name),
@@ -279,4 +281,14 @@ func (p *Poller) waitForRoom(ctx context.Context) bool {
 		case <-tick.C:
 		}
 	}
+}
+
+// gaveUp is the one error of a window given up on: the input, how many
+// attempts over how long, and the last error, naming the window once.
+func (p *Poller) gaveUp(w serapi.Window, attempts int, took time.Duration, err error) error {
+	what := fmt.Sprintf("input %q: gave up after %d attempts over %s", p.Input.Name, attempts, took.Round(100*time.Millisecond))
+	if !strings.Contains(err.Error(), w.String()) {
+		what += " on window " + w.String()
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -37,6 +37,15 @@ type Observer interface {
 	TokenRefresh()
 }
 
+// FailureObserver is an Observer that also hears of every attempt that got
+// no answer (a network error) or one that is retried (429, 5xx), as it
+// happens, before any retry: a live view can show why an input is stuck
+// while the client still retries.
+type FailureObserver interface {
+	Observer
+	RequestFailed(err error)
+}
+
 // Options are the non-config inputs of New. Zero values mean defaults.
 type Options struct {
 	Logger       *zap.Logger // scoped by the caller (e.g. with the input name); nil = no logs
@@ -49,6 +58,12 @@ type Options struct {
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	BodyRetries  int
+
+	// FailFast is the one-shot policy (`once`, `backfill`): an attempt that
+	// cannot connect (see Unreachable) is not retried, so that the caller
+	// decides how long to go on, and connecting and the TLS handshake each
+	// time out after 8 s. 429 and 5xx are retried as ever.
+	FailFast bool
 }
 
 // Client talks to one SER account. It is safe for concurrent use.
@@ -83,7 +98,7 @@ func New(in config.Input, opts Options) (*Client, error) {
 			timeout: in.Timeout, observer: opts.Observer}
 		return gate
 	}
-	httpClient, err := newHTTPClient(in, opts.Logger, limit)
+	httpClient, err := newHTTPClient(in, opts.Logger, limit, opts.FailFast)
 	if err != nil {
 		return nil, fmt.Errorf("building HTTP client: %w", err)
 	}

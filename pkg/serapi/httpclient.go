@@ -15,16 +15,21 @@ import (
 )
 
 // newHTTPClient builds the input's client; limit wraps the pooled
-// transport (the limiter sees every attempt). It warns when TLS
-// verification is off.
-func newHTTPClient(in config.Input, log *zap.Logger, limit func(http.RoundTripper) http.RoundTripper) (*http.Client, error) {
-	hc, err := httpx.New(httpx.Options{
+// transport (the limiter sees every attempt); failFast shortens connecting
+// and the TLS handshake (Options.FailFast). It warns when TLS verification
+// is off.
+func newHTTPClient(in config.Input, log *zap.Logger, limit func(http.RoundTripper) http.RoundTripper, failFast bool) (*http.Client, error) {
+	o := httpx.Options{
 		TLS:                 in.TLS,
 		Proxy:               in.Proxy,
 		MaxIdleConns:        in.Concurrency + 4,
 		MaxIdleConnsPerHost: in.Concurrency + 2,
 		Wrap:                limit, // the per-attempt timeout lives in the limiter
-	})
+	}
+	if failFast {
+		o.DialTimeout, o.TLSHandshakeTimeout = failFastTimeout, failFastTimeout
+	}
+	hc, err := httpx.New(o)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +41,7 @@ func newHTTPClient(in config.Input, log *zap.Logger, limit func(http.RoundTrippe
 
 // newRetryClient wraps the HTTP client in retryablehttp.
 func newRetryClient(hc *http.Client, log *zap.Logger, opts Options) *retryablehttp.Client {
-	return &retryablehttp.Client{
+	c := &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       zapLeveled{log: log},
 		RetryWaitMin: opts.RetryWaitMin,
@@ -46,4 +51,8 @@ func newRetryClient(hc *http.Client, log *zap.Logger, opts Options) *retryableht
 		Backoff:      backoff,
 		ErrorHandler: giveUp,
 	}
+	if opts.FailFast {
+		c.CheckRetry = failFast(c.CheckRetry)
+	}
+	return c
 }

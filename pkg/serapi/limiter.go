@@ -52,6 +52,15 @@ func (l *Limiter) OnWait(fn func(wait time.Duration)) {
 	l.mu.Unlock()
 }
 
+type waitHookKey struct{}
+
+// WithWaitHook returns a context whose requests have fn called, as OnWait's
+// function is, whenever they wait for the limiter: a backfill job inside
+// the daemon tells of its own waits, not of the live polling's.
+func WithWaitHook(ctx context.Context, fn func(wait time.Duration)) context.Context {
+	return context.WithValue(ctx, waitHookKey{}, fn)
+}
+
 // Acquire waits for a slot and takes it. The caller must call release
 // exactly once, when the request's answer has arrived or the request failed;
 // the slot is then held for one more period. Extra calls of release are
@@ -81,6 +90,9 @@ func (l *Limiter) Acquire(ctx context.Context) (release func(), err error) {
 		l.mu.Unlock()
 		if onWait != nil {
 			onWait(wait)
+		}
+		if hook, ok := ctx.Value(waitHookKey{}).(func(time.Duration)); ok {
+			hook(wait)
 		}
 		if err := sleepOrWake(ctx, wait, wake); err != nil {
 			return nil, err

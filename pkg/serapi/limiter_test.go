@@ -233,3 +233,34 @@ func TestLimiterOnWait(t *testing.T) {
 		t.Fatalf("after the period: %v, waits %v", err, waits)
 	}
 }
+
+func TestLimiterWaitHookOfOneContext(t *testing.T) {
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(1, time.Minute)
+	l.now = func() time.Time { return now }
+	var mine, global []time.Duration
+	l.OnWait(func(d time.Duration) { global = append(global, d) })
+	release, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	now = now.Add(15 * time.Second)
+	// A request without the hook waits: only OnWait hears of it.
+	ctx, cancel := context.WithCancel(context.Background())
+	l.OnWait(func(d time.Duration) { global = append(global, d); cancel() })
+	if _, err := l.Acquire(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Acquire = %v", err)
+	}
+	// A request with the hook: both hear of its wait.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	hooked := WithWaitHook(ctx, func(d time.Duration) { mine = append(mine, d); cancel() })
+	l.OnWait(func(d time.Duration) { global = append(global, d) })
+	if _, err := l.Acquire(hooked); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Acquire = %v", err)
+	}
+	if len(mine) != 1 || mine[0] != 45*time.Second || len(global) != 2 {
+		t.Fatalf("hook heard %v, OnWait %v; want [45s] and two waits", mine, global)
+	}
+}

@@ -75,10 +75,17 @@ func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error
 	}
 	if resp == nil {
 		cause := httpx.Cause(err)
+		where := ""
 		if host := errorHost(err); !strings.Contains(cause.Error(), host) {
-			return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, host, cause)
+			where = " to " + host
 		}
-		return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, cause)
+		if attempts == 1 { // not retried (FailFast): nothing to count
+			if where == "" {
+				return nil, cause
+			}
+			return nil, fmt.Errorf("request%s: %w", where, cause)
+		}
+		return nil, fmt.Errorf("giving up after %d attempt(s)%s: %w", attempts, where, cause)
 	}
 	drainClose(resp.Body)
 	host := ""

@@ -5,6 +5,7 @@ package serapi
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -52,12 +53,24 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		t.observer.Request(0, time.Since(began))
+		t.failed(req, err)
 		done()
 		return nil, err
 	}
 	t.observer.Request(resp.StatusCode, time.Since(began))
+	if c := resp.StatusCode; c == http.StatusTooManyRequests || c >= 500 {
+		t.failed(req, &StatusError{Code: c, Host: req.URL.Host})
+	}
 	resp.Body = &releasingBody{rc: resp.Body, done: done}
 	return resp, nil
+}
+
+// failed tells an observer that wants to know (FailureObserver) of an
+// attempt that got no answer, or one to be retried.
+func (t *limitedTransport) failed(req *http.Request, err error) {
+	if f, ok := t.observer.(FailureObserver); ok && req.Context().Err() == nil {
+		f.RequestFailed(fmt.Errorf("%s %s%s: %w", req.Method, req.URL.Host, req.URL.Path, err))
+	}
 }
 
 // releasingBody frees the attempt's slots once, at the end of the body

@@ -26,15 +26,20 @@ type Queue interface {
 
 // LoopObserver receives a delivery loop's figures; metrics implement it.
 type LoopObserver interface {
+	// Sent: the destination confirmed events (those the sink dead-lettered
+	// in the same Write are not among them).
 	Sent(sink string, events int)
-	Failed(sink string)
+	// Failed: one delivery attempt failed with err (or an unreadable queue
+	// entry was set aside).
+	Failed(sink string, err error)
+	// QueueDepth: the sink's queue after the loop changed it.
 	QueueDepth(sink string, events, bytes int64)
 }
 
 type nopObserver struct{}
 
 func (nopObserver) Sent(string, int)                {}
-func (nopObserver) Failed(string)                   {}
+func (nopObserver) Failed(string, error)            {}
 func (nopObserver) QueueDepth(string, int64, int64) {}
 
 // Loop delivers one sink's queue. Exactly one Loop runs per sink; it alone
@@ -52,6 +57,10 @@ type Loop struct {
 	// DeadLetters is where unreadable queue entries are set aside (the
 	// sink's own dead-letter file); nil stops the loop on one instead.
 	DeadLetters *DeadLetters
+	// DeadLettered is the sink's Settings.Metrics (optional): the events the
+	// sink dead-letters during a Write are not counted as sent, and the
+	// events of unreadable entries set aside are counted in it.
+	DeadLettered *DeadLetterCount
 }
 
 func (l *Loop) defaults() {
@@ -130,15 +139,18 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 	entries = good
 	write := l.writer(entries)
 	var lastLoud time.Time
+	var dead int64
 	for attempt := 1; ; attempt++ {
+		before := l.DeadLettered.Total()
 		err := write(ctx, events)
 		if err == nil {
+			dead = l.DeadLettered.Total() - before
 			break
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		l.Observer.Failed(l.Name)
+		l.Observer.Failed(l.Name, err)
 		wait := l.backoff(attempt, err)
 		fields := []zap.Field{zap.String("sink", l.Name), zap.Int("attempt", attempt), zap.Int("events", len(events)), zap.Duration("retry_in", wait), zap.Error(err)}
 		switch {
@@ -158,7 +170,7 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 	if err := l.Queue.Ack(l.Name, entries); err != nil {
 		return fmt.Errorf("removing delivered events of sink %q: %w", l.Name, err)
 	}
-	l.Observer.Sent(l.Name, len(events))
+	l.Observer.Sent(l.Name, max(len(events)-int(dead), 0))
 	l.reportDepth()
 	return nil
 }
@@ -252,10 +264,14 @@ func (l *Loop) setAside(e state.Entry, cause error) error {
 	}
 	l.Logger.Error("unreadable queue entry set aside in the dead-letter file", zap.String("sink", l.Name),
 		zap.Uint64("entry", e.Seq), zap.String("file", l.DeadLetters.Path()), zap.Error(cause))
-	l.Observer.Failed(l.Name)
+	l.Observer.Failed(l.Name, cause)
 	if err := l.Queue.Ack(l.Name, []state.Entry{e}); err != nil {
 		return fmt.Errorf("removing a set-aside entry of sink %q: %w", l.Name, err)
 	}
+	// An entry whose header cannot be read does not tell how many events
+	// it held: it counts as one.
+	l.DeadLettered.DeadLetter(l.Name, max(e.Events, 1))
+	l.reportDepth()
 	return nil
 }
 

@@ -5,6 +5,7 @@ package sink
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -86,3 +87,38 @@ type NopMetrics struct{}
 func (NopMetrics) DeadLetter(string, int)      {}
 func (NopMetrics) Truncated(string, int)       {}
 func (NopMetrics) ConfigProblem(string, error) {}
+
+// DeadLetterCount is a sink's Metrics that also counts the events the sink
+// dead-lettered, so that its delivery loop can tell them apart from the
+// events the destination took. Build one per sink (CountDeadLetters), and
+// hand it to the sink as Settings.Metrics and to its Loop as DeadLettered.
+// A nil *DeadLetterCount counts nothing and reports nowhere.
+type DeadLetterCount struct {
+	Metrics
+	n atomic.Int64
+}
+
+// CountDeadLetters wraps m (nil: NopMetrics).
+func CountDeadLetters(m Metrics) *DeadLetterCount {
+	if m == nil {
+		m = NopMetrics{}
+	}
+	return &DeadLetterCount{Metrics: m}
+}
+
+// DeadLetter counts n events and passes the call on.
+func (c *DeadLetterCount) DeadLetter(sink string, n int) {
+	if c == nil || n <= 0 {
+		return
+	}
+	c.n.Add(int64(n))
+	c.Metrics.DeadLetter(sink, n)
+}
+
+// Total is how many events were dead-lettered since the count was made.
+func (c *DeadLetterCount) Total() int64 {
+	if c == nil {
+		return 0
+	}
+	return c.n.Load()
+}
