@@ -5,7 +5,8 @@
 # nothing. CI runs it as root; as another user it only reports what is missing.
 # It also installs the tools packaging/'s tests use: systemd-analyze (systemd),
 # dpkg-deb (dpkg), rpm, strace and lintian, and syslog-ng's http() module
-# (syslog-ng-mod-http), the peer of packaging/bench.sh's throughput row.
+# (syslog-ng-mod-http), the peer of packaging/bench.sh's throughput row, and
+# kcat for the Kafka consumer example of the README.
 #
 # Debian's rsyslog and syslog-ng-core packages conflict (both provide
 # system-log-daemon), so they cannot both be installed with apt. rsyslog is
@@ -78,6 +79,18 @@ else
 	echo "peers.sh: installing:$pkg_missing"
 	apt_update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkg_missing
+fi
+
+# kcat, which runs the README's Kafka consumer example in pkg/sink/kafka's
+# tests (against a kfake cluster the test starts; nothing else is needed).
+if have_cmd kcat; then
+	echo "peers.sh: kcat is present"
+elif [ "$(id -u)" != 0 ]; then
+	echo "peers.sh: missing: kcat (not root: not installing; the kcat test skips, or fails when CI=true)" >&2
+else
+	echo "peers.sh: installing: kcat"
+	apt_update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends kcat
 fi
 
 missing=""

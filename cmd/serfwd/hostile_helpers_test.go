@@ -393,7 +393,10 @@ func TestPeakRSSMeasure(t *testing.T) {
 	}
 	small := measure("exit 0")
 	t.Logf("an idle shell: %.1f MiB", float64(small)/(1<<20))
-	if small > 32<<20 {
+	// The floor is the start-up size of the wrapper, this test binary
+	// (about 35 MiB under -race with every dependency linked); the 200 MiB
+	// ballast must not show.
+	if small > 48<<20 {
 		t.Errorf("a shell that does nothing measures %d bytes: the test process's peak leaks in", small)
 	}
 	// head -c reads 100 MiB into one buffer held by a shell variable.

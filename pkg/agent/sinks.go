@@ -14,6 +14,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/sink/file"
 	"github.com/serfwd/serfwd/pkg/sink/hec"
+	"github.com/serfwd/serfwd/pkg/sink/kafka"
 	"github.com/serfwd/serfwd/pkg/sink/otlp"
 	"github.com/serfwd/serfwd/pkg/sink/syslog"
 )
@@ -26,6 +27,7 @@ func SinkKinds() *sink.Registry {
 		hec.Kind(),
 		syslog.Kind(),
 		file.Kind(),
+		kafka.Kind(),
 		otlp.Kind(),
 	)
 	if err != nil {

@@ -22,7 +22,7 @@ var testEnv = map[string]string{
 
 // testSecrets are every secret value the testdata holds; no output may
 // contain one.
-var testSecrets = []string{"env-ser-secret-value", "env-hec-token-value", "s3cr3t-from-file", "hec-from-file", "inline-hec-token"}
+var testSecrets = []string{"env-ser-secret-value", "env-hec-token-value", "s3cr3t-from-file", "hec-from-file", "inline-hec-token", "inline-kafka-password"}
 
 func lookupTestEnv(name string) (string, bool) {
 	v, ok := testEnv[name]

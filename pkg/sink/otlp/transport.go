@@ -75,18 +75,21 @@ func (s *Sink) transportError(ctx context.Context, err error) error {
 		return s.configProblem(fmt.Errorf("%w: set tls.ca_file to the CA that signed the receiver's certificate", err))
 	}
 	if refusedClientCert(err) {
-		return s.configProblem(fmt.Errorf("%w: the receiver wants a client certificate it trusts: set tls.cert_file and tls.key_file", err))
+		return s.configProblem(fmt.Errorf("%w: the receiver refused the TLS handshake; it may want a client certificate it trusts (tls.cert_file, tls.key_file)", err))
 	}
 	return err
 }
 
-// clientCertAlerts are the texts of the TLS alerts a server sends about
-// the client's certificate (RFC 8446 §6.2: bad, unsupported, revoked,
-// expired or unknown certificate, unknown CA, certificate required), as
-// crypto/tls names them; it reports them as a "remote error" whose type it
-// does not export.
-var clientCertAlerts = []string{"tls: bad certificate", "tls: unsupported certificate", "tls: revoked certificate",
-	"tls: expired certificate", "tls: unknown certificate", "tls: unknown certificate authority", "tls: certificate required"}
+// clientCertAlerts are the texts of the TLS alerts a server sends when it
+// refuses the handshake, about the client's certificate above all (RFC 8446
+// §6.2: handshake failure — what a TLS 1.2 server says when none came —,
+// bad, unsupported, revoked, expired or unknown certificate, unknown CA,
+// certificate required), as crypto/tls names them; it reports them as a
+// "remote error" whose type it does not export. Under TLS 1.3 the alert may
+// come while the request is being written: that failure is retried.
+var clientCertAlerts = []string{"tls: handshake failure", "tls: bad certificate", "tls: unsupported certificate",
+	"tls: revoked certificate", "tls: expired certificate", "tls: unknown certificate",
+	"tls: unknown certificate authority", "tls: certificate required"}
 
 // refusedClientCert reports whether err is the server's TLS alert about
 // the client's certificate.

@@ -7,10 +7,8 @@ package syslog
 import (
 	"bufio"
 	"crypto/tls"
-	"crypto/x509"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -217,23 +215,9 @@ func (r *receiver) connCount() int {
 	return len(r.conns)
 }
 
-// serverTLS is a server configuration from the test PKI; with clientCA the
-// server requires and verifies a client certificate.
+// serverTLS is a server configuration from the test PKI; with
+// requireClient the server requires and verifies a client certificate.
 func serverTLS(t *testing.T, p testPKI, requireClient bool) *tls.Config {
 	t.Helper()
-	cert, err := tls.LoadX509KeyPair(p.serverCert, p.serverKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	if requireClient {
-		pemCA, err := os.ReadFile(p.caFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pool := x509.NewCertPool()
-		pool.AppendCertsFromPEM(pemCA)
-		conf.ClientCAs, conf.ClientAuth = pool, tls.RequireAndVerifyClientCert
-	}
-	return conf
+	return p.pki.ServerConfig(requireClient)
 }

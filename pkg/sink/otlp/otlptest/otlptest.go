@@ -33,6 +33,8 @@ type Options struct {
 	// CertFile and KeyFile turn TLS on; ClientCAFile then requires a
 	// client certificate signed by that CA.
 	CertFile, KeyFile, ClientCAFile string
+	// MaxTLSVersion caps the TLS version ("1.2"); "" is the default (1.3).
+	MaxTLSVersion string
 	// Refuse, when set, is asked before each request is consumed; an error
 	// it returns is the consumer's answer (consumererror.NewPermanent for a
 	// 400, any other error for a 503), and the request is not recorded.
@@ -114,6 +116,7 @@ func (c *Collector) config(f receiver.Factory, addr string) *otlpreceiver.Config
 	if c.opts.CertFile != "" {
 		tc := configtls.NewDefaultServerConfig()
 		tc.CertFile, tc.KeyFile, tc.ClientCAFile = c.opts.CertFile, c.opts.KeyFile, c.opts.ClientCAFile
+		tc.MaxVersion = c.opts.MaxTLSVersion
 		h.ServerConfig.TLS = configoptional.Some(tc)
 	}
 	return cfg
