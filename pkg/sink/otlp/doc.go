@@ -10,6 +10,9 @@
 // records and batch_max_bytes encoded (uncompressed) bytes, and posts each
 // as protobuf or JSON, gzipped unless compression is none, to
 // {endpoint}/v1/logs with the configured headers, whose values are secret.
+// Requests are marshalled as LogsData, the same message on the wire as
+// ExportLogsServiceRequest, and answers decoded with protowire (wire.go), so
+// that the binary links no gRPC. The HTTP client is pkg/httpx's.
 //
 // Answers follow OTLP/HTTP. 2xx is delivered; a partial success
 // (rejectedLogRecords > 0) is logged with its message, counted as that many
