@@ -6,7 +6,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
@@ -73,85 +72,6 @@ func TestE2ESecondProcessOnStateFileExits2(t *testing.T) {
 	daemon.Process.Signal(syscall.SIGTERM)
 	if err := daemon.Wait(); err != nil {
 		t.Fatalf("daemon after SIGTERM: %v", err)
-	}
-}
-
-func TestE2ECrashLosesNothing(t *testing.T) {
-	tests := []struct {
-		name           string
-		hours, records int
-	}{
-		{"many small windows", 400, 30},
-		{"large windows committed in stages", 4, 9000},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { crashAndRecover(t, tc.hours, tc.records) })
-	}
-}
-
-// crashAndRecover kills `serfwd run` at random moments of a backfill, then
-// runs `once`, and checks that the file and HEC sinks got every event.
-func crashAndRecover(t *testing.T, hours, records int) {
-	hec := newHECReceiver(t)
-	e := newE2E(t, sersim.Options{Latency: 15 * time.Millisecond, RecordsPerWindow: records}, hours, "    concurrency: 4\n", hecSinkYAML(hec.srv.URL))
-	want := e.expected(e.end)
-	// progress grows with what either sink has received.
-	progress := func() int64 {
-		n := int64(len(hec.received()))
-		if info, err := os.Stat(e.out); err == nil {
-			n += info.Size()
-		}
-		return n
-	}
-	kills := 0
-	for i := 0; i < 8; i++ {
-		before := progress()
-		daemon := exec.Command(serfwdBin, "run", "--config", e.cfg)
-		if err := daemon.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// Kill it at a random moment once it has made progress, while
-		// windows are still being fetched, committed and delivered.
-		waitFor(t, 90*time.Second, func() bool { return progress() > before })
-		time.Sleep(time.Duration(rand.IntN(250)) * time.Millisecond)
-		daemon.Process.Signal(syscall.SIGKILL)
-		daemon.Wait()
-		kills++
-		if len(hec.received()) >= len(want) && len(e.outputLines()) >= len(want) {
-			break // it finished before the kill: more kills prove nothing
-		}
-	}
-	if kills < 3 {
-		t.Fatalf("only %d kills landed before the backfill finished; slow the scenario down", kills)
-	}
-	code, _, stderr := e.run("once")
-	if code != exitOK {
-		t.Fatalf("once after %d kills exited %d:\n%s", kills, code, stderr)
-	}
-	want = e.expected(e.end)
-	for _, out := range []struct {
-		name string
-		got  []string
-	}{{"file", e.outputLines()}, {"HEC", hec.received()}} {
-		seen := map[string]int{}
-		for _, l := range out.got {
-			seen[normJSON(t, l)]++
-		}
-		for _, l := range want {
-			if seen[normJSON(t, l)] == 0 {
-				t.Fatalf("%s: event missing after %d SIGKILLs: %s", out.name, kills, l)
-			}
-		}
-		dups := len(out.got) - len(seen)
-		// At most the batches in flight at each kill are repeated: one
-		// Write per sink per kill, ≤ 1000 events for both sinks here.
-		if dups > kills*1000 {
-			t.Fatalf("%s: %d duplicate events after %d kills, more than the batches in flight", out.name, dups, kills)
-		}
-		if len(seen) != len(want) {
-			t.Fatalf("%s: %d distinct events, want %d", out.name, len(seen), len(want))
-		}
-		t.Logf("%s: %d events, %d duplicates after %d kills", out.name, len(out.got), dups, kills)
 	}
 }
 

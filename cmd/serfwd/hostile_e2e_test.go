@@ -115,6 +115,26 @@ var hostileBodies = []hostileBody{
 	{"200 MB body within max_body_bytes",
 		bodyOf(`{"padding":[`, numbers, 200e6, `7],`+oneRecordBody[1:], false),
 		exitOK, ""},
+	// SPEC §1's limits on one string and on nesting, and serfwd's on one
+	// record: the window fails naming the limit, whatever follows.
+	{"endless string",
+		bodyOf(`{"applicationUsers":[{"applicationName":"`, "a", 200<<20, `"}]}`, false),
+		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB"},
+	{"endless string, gzipped",
+		bodyOf(`{"applicationUsers":[{"applicationName":"`, "a", 200<<20, `"}]}`, true),
+		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB"},
+	{"endless number",
+		bodyOf(`{"applicationUsers":[{"status":{"success":`, "9", 200<<20, `}}]}`, false),
+		exitFailure, "applicationUsers[0]: a JSON string or number longer than the limit of 64 KiB"},
+	{"deep nesting",
+		bodyOf(`{"applicationUsers":[{"x":`, "[", 200<<20, `]}]}`, false),
+		exitFailure, "applicationUsers[0]: JSON nested deeper than the limit of 64 levels"},
+	{"deep nesting outside applicationUsers",
+		bodyOf(`{"padding":`, "[", 200<<20, `],"applicationUsers":[]}`, false),
+		exitFailure, "padding: JSON nested deeper than the limit of 64 levels"},
+	{"endless record",
+		bodyOf(`{"applicationUsers":[{"x":[`, `"`+strings.Repeat("r", 998)+`",`, 200<<20, `1]}]}`, false),
+		exitFailure, "applicationUsers[0]: a record larger than the limit of 1 MiB"},
 }
 
 func TestE2EHostileBodies(t *testing.T) {

@@ -34,7 +34,6 @@ type stdio struct {
 func (io stdio) redactor() *redact.Redactor { return redact.Of(io.Stderr) }
 
 func main() {
-	setMemoryLimit()
 	os.Exit(run(os.Args[1:], stdio{Stdout: os.Stdout, Stderr: os.Stderr}))
 }
 

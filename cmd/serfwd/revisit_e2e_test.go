@@ -4,6 +4,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"slices"
 	"strings"
@@ -76,6 +77,50 @@ func (r *revisitE2E) once() []string {
 	return out
 }
 
+// revisitsDue reads the revisit list from `checkpoint show --json`: when
+// each listed window is next due.
+func (r *revisitE2E) revisitsDue() []time.Time {
+	r.t.Helper()
+	code, stdout, stderr := r.run("checkpoint", "show", "--json")
+	if code != exitOK {
+		r.t.Fatalf("checkpoint show exited %d:\n%s", code, stderr)
+	}
+	var v struct {
+		Inputs []struct {
+			Name     string
+			Revisits []struct {
+				NextDue string `json:"next_due"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		r.t.Fatalf("checkpoint show --json: %v\n%s", err, stdout)
+	}
+	var due []time.Time
+	for _, in := range v.Inputs {
+		for _, rv := range in.Revisits {
+			d, err := time.Parse(event.TimeLayout, rv.NextDue)
+			if err != nil {
+				r.t.Fatalf("next_due %q: %v", rv.NextDue, err)
+			}
+			due = append(due, d)
+		}
+	}
+	return due
+}
+
+// waitRevisitsDue waits until every window on the revisit list is due, as
+// the list in the state file says (the binary runs on the real clock).
+func (r *revisitE2E) waitRevisitsDue() {
+	r.t.Helper()
+	due := r.revisitsDue()
+	if len(due) == 0 {
+		r.t.Fatal("the revisit list is empty; the scenario needs listed windows")
+	}
+	last := slices.MaxFunc(due, time.Time.Compare)
+	time.Sleep(time.Until(last.Add(time.Millisecond))) // due times are whole milliseconds
+}
+
 // fetches counts the answered report requests per window start.
 func (r *revisitE2E) fetches() map[time.Time]int {
 	out := map[time.Time]int{}
@@ -92,17 +137,19 @@ func (r *revisitE2E) fetches() map[time.Time]int {
 // the window event at revision 1 when its figures changed.
 func changes(w serapi.Window, before, after *serapi.Report) []string {
 	old := map[string]uint64{}
+	var ob, oa event.Ordinals // records are matched by identity and ordinal
 	for _, u := range before.Users.All() {
-		old[event.RecordID("acme", w.Start, u)] = event.CountersHash(u)
+		old[event.RecordIDOrdinal("acme", w.Start, u, ob.Number("acme", w.Start, u))] = event.CountersHash(u)
 	}
 	var out []string
 	for _, u := range after.Users.All() {
-		h, ok := old[event.RecordID("acme", w.Start, u)]
+		n := oa.Number("acme", w.Start, u)
+		h, ok := old[event.RecordIDOrdinal("acme", w.Start, u, n)]
 		switch {
 		case !ok:
-			out = append(out, jsonLine(event.FromRecord("acme", w, u, &after.Entitlement, 0)))
+			out = append(out, jsonLine(event.FromRecordOrdinal("acme", w, u, &after.Entitlement, 0, n)))
 		case h != event.CountersHash(u):
-			out = append(out, jsonLine(event.FromRecord("acme", w, u, &after.Entitlement, 1)))
+			out = append(out, jsonLine(event.FromRecordOrdinal("acme", w, u, &after.Entitlement, 1, n)))
 		}
 	}
 	if jsonLine(event.FromWindowRecords("acme", w, before.Users, &before.Entitlement, 1)) != jsonLine(event.FromWindowRecords("acme", w, after.Users, &after.Entitlement, 1)) {
@@ -152,8 +199,8 @@ func TestE2ERevisitsDeliverSettledCounts(t *testing.T) {
 	sameLines(t, "first once", r.once(), want)
 	first := r.fetches()
 
-	// 2. A second later the revisits are due; the early windows have settled.
-	time.Sleep(1100 * time.Millisecond)
+	// 2. Once the revisits are due, the early windows have settled.
+	r.waitRevisitsDue()
 	r.settleUpTo(early[len(early)-1].End)
 	want = nil
 	for _, w := range early {
@@ -170,8 +217,8 @@ func TestE2ERevisitsDeliverSettledCounts(t *testing.T) {
 	sameLines(t, "second once (early windows settled)", second, want)
 	afterSecond := r.fetches()
 
-	// 3. Two seconds later the late windows are due again, and settled.
-	time.Sleep(2100 * time.Millisecond)
+	// 3. Once the late windows are due again, they have settled.
+	r.waitRevisitsDue()
 	r.settleUpTo(late[len(late)-1].End)
 	want = nil
 	for _, w := range late {
@@ -181,8 +228,10 @@ func TestE2ERevisitsDeliverSettledCounts(t *testing.T) {
 	sameLines(t, "third once (late windows settled)", r.once(), want)
 	afterThird := r.fetches()
 
-	// 4. Nothing is left to revisit.
-	time.Sleep(1100 * time.Millisecond)
+	// 4. Nothing is left to revisit, now or later.
+	if due := r.revisitsDue(); len(due) != 0 {
+		t.Fatalf("windows left on the revisit list after they settled: %v", due)
+	}
 	if lines := r.once(); len(lines) != 0 {
 		t.Fatalf("a settled window was sent again: %q", lines)
 	}

@@ -119,8 +119,8 @@ func (a *Agent) buildPollers() error {
 // newPoller builds a poller of input in on the agent's client, state file
 // and observer; several may run at once (the daemon's and a backfill job's).
 func (a *Agent) newPoller(in config.Input) *poller.Poller {
-	return &poller.Poller{Input: in, Fetcher: a.fetchers[in.Name], Store: a.store, Logger: a.log,
-		Observer: a.obs, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)}
+	return poller.New(poller.Config{Input: in, Fetcher: a.fetchers[in.Name], Store: a.store, Logger: a.log,
+		Observer: a.obs, MaxQueueBytes: int64(a.cfg.Queue.MaxBytesPerSink)})
 }
 
 // watchQueues seeds the queue figures from the state file and has every

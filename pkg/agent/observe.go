@@ -173,8 +173,30 @@ type watchedFetcher struct {
 // Report implements poller.Fetcher.
 func (f watchedFetcher) Report(ctx context.Context, w serapi.Window) (*serapi.Report, error) {
 	rep, err := f.Fetcher.Report(ctx, w)
+	f.observe(ctx, err)
+	return rep, err
+}
+
+// Stream implements poller.Streamer: the poller streams through it (a
+// fetcher that cannot stream has its answers replayed).
+func (f watchedFetcher) Stream(ctx context.Context, w serapi.Window, h serapi.StreamHandler) error {
+	var err error
+	if s, ok := f.Fetcher.(poller.Streamer); ok {
+		err = s.Stream(ctx, w, h)
+	} else {
+		var rep *serapi.Report
+		if rep, err = f.Fetcher.Report(ctx, w); err == nil {
+			err = poller.Replay(rep, h)
+		}
+	}
+	f.observe(ctx, err)
+	return err
+}
+
+// observe tells the observer of a fetch that ended with err, unless it
+// ended because serfwd is stopping.
+func (f watchedFetcher) observe(ctx context.Context, err error) {
 	if err == nil || (ctx.Err() == nil && !errors.Is(err, context.Canceled)) {
 		f.obs.fetched(f.input, err)
 	}
-	return rep, err
 }

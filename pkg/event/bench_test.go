@@ -1,11 +1,18 @@
 // bench_test.go measures flattening and both codecs per event; run with
 // `go test -bench . -benchmem ./pkg/event/`. No test asserts a timing.
+//go:build unix
+
 package event
 
 import (
+	"bytes"
+	"runtime"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/serfwd/serfwd/pkg/serapi"
+	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 )
 
 // reportRate adds an events/s figure for n events.
@@ -83,4 +90,75 @@ func BenchmarkRecordToQueueAndJSON(b *testing.B) {
 		js = d[0].AppendJSON(js[:0])
 	}
 	reportRate(b, b.N)
+}
+
+// BenchmarkDecodeFlattenPack is the fetch path up to the queue: decode an
+// answer, number and flatten each record, pack it into queue batches of
+// 1000 events. Bodies: the simulator's, and one using every tolerance of
+// SPEC §1 with several unknown fields a record.
+func BenchmarkDecodeFlattenPack(b *testing.B) {
+	const n = 10_000
+	for _, body := range []struct {
+		name string
+		data []byte
+	}{{"simulator", simBody(b, n)}, {"varied", variedBody(n)}} {
+		b.Run(body.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body.data)))
+			h := &batching{f: NewFlattener("acme", testWindow), p: new(Packer)}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			cpu0 := cpuTime()
+			for b.Loop() {
+				h.f.Reset("acme", testWindow)
+				if err := serapi.DecodeStream(bytes.NewReader(body.data), h); err != nil || h.f.Records() != n {
+					b.Fatalf("%d records, %v", h.f.Records(), err)
+				}
+				h.out = h.p.AppendPacked(h.out[:0])
+			}
+			cpu := cpuTime() - cpu0
+			runtime.ReadMemStats(&after)
+			records := float64(n) * float64(b.N)
+			b.ReportMetric(records/b.Elapsed().Seconds(), "records/s")
+			if cpu > 0 {
+				b.ReportMetric(records/cpu.Seconds(), "records/cpu-s")
+			}
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/records, "allocs/record")
+		})
+	}
+}
+
+// batching flattens records into batches of 1000 events.
+type batching struct {
+	f   *Flattener
+	p   *Packer
+	out []byte
+}
+
+func (h *batching) Record(r *serapi.RawRecord) error {
+	id := h.f.Next(r)
+	h.f.Pack(h.p, r, &id, 0)
+	if h.p.Len() == 1000 {
+		h.out = h.p.AppendPacked(h.out[:0])
+	}
+	return nil
+}
+
+func (h *batching) Entitlement(serapi.Entitlement) error { return nil }
+
+// simBody is the simulator's answer for one window of n records.
+func simBody(b *testing.B, n int) []byte {
+	var buf bytes.Buffer
+	if err := sersim.New(sersim.Options{RecordsPerWindow: n}).WriteBody(&buf, testWindow, testWindow.End); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// cpuTime is the user and system time of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

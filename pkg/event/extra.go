@@ -19,16 +19,15 @@
 //     earlier extra becomes extra_NAME; if that is taken too, extra_NAME_2,
 //     extra_NAME_3, … whichever comes first free.
 //
-// Names and texts are Clean (invalid UTF-8 replaced), so keys stay unique in
-// every encoding.
+// Names and texts are clean UTF-8, so keys stay unique in every encoding.
 
 package event
 
 import (
-	"bytes"
-	"encoding/json"
+	"math"
 	"strconv"
 
+	"github.com/serfwd/serfwd/pkg/internal/arena"
 	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
@@ -41,184 +40,169 @@ const (
 )
 
 // extraAdder appends flattened extras to an event, keeping keys unique.
+// Its maps are kept from record to record.
 type extraAdder struct {
-	e    *Event
-	base int                 // index of the first extra in e.Fields
+	e    *rawEvent
+	a    *arena.Arena
+	base int                 // index of the first extra in e.fields
 	seen map[string]struct{} // extra keys, once there are more than extraScanLimit
 	next map[string]int      // per clashing name, the next suffix to try
+	big  bool                // seen is in use for this record
 }
 
-func addExtras(e *Event, extras []serapi.ExtraField) {
+// addAll adds the extras of one record: names and values clean, values
+// valid compact JSON (as DecodeStream and rawRecord make them).
+func (x *extraAdder) addAll(extras []serapi.RawExtra) {
 	if len(extras) == 0 {
 		return
 	}
-	x := extraAdder{e: e, base: len(e.Fields)}
+	x.base, x.big = len(x.e.fields), false
+	clear(x.next)
 	for i := range extras {
-		name := Clean(extras[i].Name)
-		raw := trimSpace(extras[i].Value)
-		switch {
-		case len(raw) == 0:
-		case !json.Valid(raw):
-			x.add(Field{Key: name, Kind: String, Str: Clean(string(raw))})
-		default:
-			x.value(name, raw, 0)
+		if len(extras[i].Value) > 0 {
+			x.value(extras[i].Name, extras[i].Value, 0)
 		}
 	}
 }
 
 // value adds the valid JSON value raw under name.
-func (x *extraAdder) value(name string, raw []byte, depth int) {
+func (x *extraAdder) value(name, raw []byte, depth int) {
 	switch raw[0] {
 	case 'n':
 		// null: absent
 	case '"':
-		x.add(Field{Key: name, Kind: String, Str: unquote(raw)})
+		x.add(rawField{key: name, kind: String, text: x.unquote(raw)})
 	case '{':
 		x.object(name, raw, depth)
 	case '[':
 		x.list(name, raw)
 	case 't', 'f':
-		x.add(Field{Key: name, Kind: Raw, Str: string(raw)})
+		x.add(rawField{key: name, kind: Raw, text: raw})
 	default:
-		x.add(numberField(name, raw))
-	}
-}
-
-func numberField(name string, raw []byte) Field {
-	if bytes.IndexAny(raw, ".eE") < 0 {
-		if v, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-			return Field{Key: name, Kind: Int, Int: v}
+		if v, ok := integer(raw); ok {
+			x.add(rawField{key: name, kind: Int, num: v})
+		} else {
+			x.add(rawField{key: name, kind: Raw, text: raw})
 		}
 	}
-	return Field{Key: name, Kind: Raw, Str: string(raw)}
 }
 
-func (x *extraAdder) object(name string, raw []byte, depth int) {
+func (x *extraAdder) unquote(raw []byte) []byte {
+	return x.a.Keep(serapi.AppendUnquote(x.a.Buf(len(raw)), raw))
+}
+
+// integer parses an integer literal without fraction or exponent that
+// fits int64.
+func integer(raw []byte) (int64, bool) {
+	neg := raw[0] == '-'
+	digits := raw
+	if neg {
+		digits = raw[1:]
+	}
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
+	var v uint64
+	for _, c := range digits {
+		if c < '0' || c > '9' || v > (limit-uint64(c-'0'))/10 {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	if neg {
+		return -int64(v), true // MinInt64 too: the negation wraps exactly
+	}
+	return int64(v), true
+}
+
+func (x *extraAdder) object(name, raw []byte, depth int) {
 	if depth >= maxFlattenDepth {
-		x.add(Field{Key: name, Kind: Raw, Str: compact(raw)})
+		x.add(rawField{key: name, kind: Raw, text: raw})
 		return
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil { // '{'
-		return
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		key, ok := tok.(string)
-		var v json.RawMessage
-		if err != nil || !ok || dec.Decode(&v) != nil {
-			return // cannot happen: raw is valid JSON
-		}
-		if v = trimSpace(v); len(v) > 0 {
-			x.value(name+"_"+key, v, depth+1)
-		}
+	w := walk(raw)
+	for key, val, ok := w.member(); ok; key, val, ok = w.member() {
+		k := x.unquote(key)
+		x.value(x.a.Concat(name, []byte{'_'}, k), val, depth+1)
 	}
 }
 
-func (x *extraAdder) list(name string, raw []byte) {
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		x.add(Field{Key: name, Kind: Raw, Str: compact(raw)})
-		return
-	}
-	out := make([]string, len(items))
-	for i, it := range items {
-		it = trimSpace(it)
-		switch {
-		case len(it) == 0:
-		case it[0] == '{' || it[0] == '[':
-			x.add(Field{Key: name, Kind: Raw, Str: compact(raw)})
+func (x *extraAdder) list(name, raw []byte) {
+	from := len(x.e.items)
+	w := walk(raw)
+	for it, ok := w.item(); ok; it, ok = w.item() {
+		switch it[0] {
+		case '{', '[':
+			clear(x.e.items[from:])
+			x.e.items = x.e.items[:from]
+			x.add(rawField{key: name, kind: Raw, text: raw})
 			return
-		case it[0] == '"':
-			out[i] = unquote(it)
+		case '"':
+			x.e.items = append(x.e.items, x.unquote(it))
 		default:
-			out[i] = string(it)
+			x.e.items = append(x.e.items, it)
 		}
 	}
-	x.add(Field{Key: name, Kind: List, List: out})
-}
-
-// trimSpace drops JSON white space around raw.
-func trimSpace(raw []byte) []byte {
-	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-	for len(raw) > 0 && isSpace(raw[0]) {
-		raw = raw[1:]
-	}
-	for len(raw) > 0 && isSpace(raw[len(raw)-1]) {
-		raw = raw[:len(raw)-1]
-	}
-	return raw
-}
-
-// unquote decodes a valid JSON string literal into clean text.
-func unquote(raw []byte) string {
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return Clean(string(raw[1 : len(raw)-1]))
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return Clean(string(raw))
-	}
-	return s
-}
-
-// compact returns valid JSON raw without insignificant space, as clean text.
-func compact(raw []byte) string {
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
-		return Clean(string(raw))
-	}
-	return Clean(b.String())
+	x.e.list(name, from)
+	f := x.e.fields[len(x.e.fields)-1]
+	x.e.fields = x.e.fields[:len(x.e.fields)-1]
+	x.add(f)
 }
 
 // add appends f under a key that no fixed key or earlier extra uses: its
 // own, else extra_<key>, else extra_<key>_2, _3, … (the first free one).
-func (x *extraAdder) add(f Field) {
-	if x.taken(f.Key) {
-		f.Key = x.free(f.Key)
+func (x *extraAdder) add(f rawField) {
+	if x.taken(f.key) {
+		f.key = x.free(f.key)
 	}
-	x.e.Fields = append(x.e.Fields, f)
+	x.e.fields = append(x.e.fields, f)
 	switch {
-	case x.seen != nil:
-		x.seen[f.Key] = struct{}{}
-	case len(x.e.Fields)-x.base > extraScanLimit:
-		x.seen = make(map[string]struct{}, 2*extraScanLimit)
-		for _, g := range x.e.Fields[x.base:] {
-			x.seen[g.Key] = struct{}{}
+	case x.big:
+		x.seen[string(f.key)] = struct{}{}
+	case len(x.e.fields)-x.base > extraScanLimit:
+		if x.seen == nil {
+			x.seen = make(map[string]struct{}, 2*extraScanLimit)
 		}
+		clear(x.seen)
+		for _, g := range x.e.fields[x.base:] {
+			x.seen[string(g.key)] = struct{}{}
+		}
+		x.big = true
 	}
 }
 
 // free finds the key for a clashing name. next remembers, per name, the
 // suffix to try first, so that many equal names cost linear time.
-func (x *extraAdder) free(name string) string {
-	key := extraPrefix + name
+func (x *extraAdder) free(name []byte) []byte {
+	key := x.a.Concat([]byte(extraPrefix), name)
 	if !x.taken(key) {
 		return key
 	}
 	if x.next == nil {
 		x.next = make(map[string]int)
 	}
-	n := max(x.next[name], 2)
-	for ; x.taken(key + "_" + strconv.Itoa(n)); n++ {
+	n := max(x.next[string(name)], 2)
+	var num [20]byte
+	for ; x.taken(x.a.Concat(key, []byte{'_'}, strconv.AppendInt(num[:0], int64(n), 10))); n++ {
 	}
-	x.next[name] = n + 1
-	return key + "_" + strconv.Itoa(n)
+	x.next[string(name)] = n + 1
+	return x.a.Concat(key, []byte{'_'}, strconv.AppendInt(num[:0], int64(n), 10))
 }
 
-func (x *extraAdder) taken(name string) bool {
-	if name == "" {
+func (x *extraAdder) taken(name []byte) bool {
+	if len(name) == 0 {
 		return true
 	}
-	if _, ok := recordKeys[name]; ok {
+	if _, ok := recordKeys[string(name)]; ok {
 		return true
 	}
-	if x.seen != nil {
-		_, ok := x.seen[name]
+	if x.big {
+		_, ok := x.seen[string(name)]
 		return ok
 	}
-	for i := x.base; i < len(x.e.Fields); i++ {
-		if x.e.Fields[i].Key == name {
+	for i := x.base; i < len(x.e.fields); i++ {
+		if string(x.e.fields[i].key) == string(name) {
 			return true
 		}
 	}

@@ -22,21 +22,40 @@ const (
 // and value) and is stable across versions and processes, so it may be
 // stored. A change of any single counter always changes it.
 func CountersHash(r *serapi.Record) uint64 {
+	h := hashCounters(counters(r))
+	for i := range r.Extra {
+		h = hashExtra(h, bytesOf(r.Extra[i].Name), trimSpace(r.Extra[i].Value))
+	}
+	return h
+}
+
+// RawCountersHash is CountersHash of a decoded record: equal for a record
+// and its Record form.
+func RawCountersHash(r *serapi.RawRecord) uint64 {
+	h := hashCounters(rawCounters(r))
+	for i := range r.Extra {
+		h = hashExtra(h, r.Extra[i].Name, r.Extra[i].Value)
+	}
+	return h
+}
+
+func hashCounters(c [counterCount]int64) uint64 {
 	h := uint64(fnvOffset)
-	for _, v := range counters(r) {
+	for _, v := range c {
 		h = hashUint(h, uint64(v))
 	}
-	for i := range r.Extra {
-		x := &r.Extra[i]
-		h = hashUint(h, uint64(len(x.Name)))
-		for j := 0; j < len(x.Name); j++ {
-			h = (h ^ uint64(x.Name[j])) * fnvPrime
-		}
-		v := trimSpace(x.Value)
-		h = hashUint(h, uint64(len(v)))
-		for _, c := range v {
-			h = (h ^ uint64(c)) * fnvPrime
-		}
+	return h
+}
+
+// hashExtra adds an unknown field's length-prefixed name and value.
+func hashExtra(h uint64, name, value []byte) uint64 {
+	h = hashUint(h, uint64(len(name)))
+	for _, c := range name {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	h = hashUint(h, uint64(len(value)))
+	for _, c := range value {
+		h = (h ^ uint64(c)) * fnvPrime
 	}
 	return h
 }

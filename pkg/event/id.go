@@ -21,11 +21,54 @@ const idLen = 2 * sha256.Size
 // input␟windowStart␟applicationName␟applicationUserName␟fromEnvelope␟fromHeader,
 // lists joined with "," in their given order. Text is hashed as the event
 // carries it: invalid UTF-8 is replaced by U+FFFD byte by byte (see Clean).
+// It is the eventId of the first record of an answer with this identity;
+// RecordIDOrdinal gives those of the later ones.
 func RecordID(input string, windowStart time.Time, r *serapi.Record) string {
+	return RecordIDOrdinal(input, windowStart, r, 1)
+}
+
+// RecordIDOrdinal is the eventId of the n-th record (n ≥ 1) of one answer
+// with r's identity (SPEC §4): for n > 1 the hashed text ends in ␟n.
+func RecordIDOrdinal(input string, windowStart time.Time, r *serapi.Record, n int) string {
 	var scratch [256]byte
 	var out [idLen]byte
-	return string(appendRecordID(out[:0], scratch[:0], input, windowStart, r))
+	text := appendIdentity(scratch[:0], input, windowStart, r)
+	return string(appendOrdinalID(out[:0], text, n))
 }
+
+// Identity is a record's identity within a window: the SHA-256 of the text
+// its first eventId hashes (so that its hex form is that eventId).
+type Identity [sha256.Size]byte
+
+// Ordinals numbers the records of one answer that share an identity, in
+// answer order (SPEC §4). The zero value is ready.
+type Ordinals struct {
+	seen map[Identity]uint32
+}
+
+// Next returns the ordinal of the next record with identity id: 1 the first
+// time, then 2, 3, …
+func (o *Ordinals) Next(id Identity) int {
+	if o.seen == nil {
+		o.seen = make(map[Identity]uint32)
+	}
+	n := o.seen[id] + 1
+	o.seen[id] = n
+	return int(n)
+}
+
+// Ordinal is Next, as a Numberer.
+func (o *Ordinals) Ordinal(id Identity) int { return o.Next(id) }
+
+// Number returns the ordinal of record r of window start of input among the
+// records of its answer numbered so far: Next of its identity.
+func (o *Ordinals) Number(input string, start time.Time, r *serapi.Record) int {
+	var scratch [256]byte
+	return o.Next(sha256.Sum256(appendIdentity(scratch[:0], input, start, r)))
+}
+
+// Len is how many distinct identities were seen.
+func (o *Ordinals) Len() int { return len(o.seen) }
 
 // WindowID is the eventId of a ser.window event: SHA-256 of
 // input␟windowStart␟ser.window.
@@ -35,22 +78,25 @@ func WindowID(input string, windowStart time.Time) string {
 	return string(appendWindowID(out[:0], scratch[:0], input, windowStart))
 }
 
-// appendRecordID appends a record's eventId to dst, building the hashed text
-// in scratch (which may grow).
-func appendRecordID(dst, scratch []byte, input string, start time.Time, r *serapi.Record) []byte {
-	b := appendClean(scratch, input)
-	b = append(b, idSep)
-	b = appendTime(b, start)
-	b = append(b, idSep)
-	b = appendClean(b, r.ApplicationName)
-	b = append(b, idSep)
-	b = appendClean(b, r.ApplicationUserName)
-	b = append(b, idSep)
-	b = appendJoined(b, r.FromEnvelope)
-	b = append(b, idSep)
-	b = appendJoined(b, r.FromHeader)
-	sum := sha256.Sum256(b)
-	return hex.AppendEncode(dst, sum[:])
+// appendRecordID appends the eventId of the n-th record with r's identity
+// to dst, building the hashed text in scratch (which may grow).
+func appendRecordID(dst, scratch []byte, input string, start time.Time, r *serapi.Record, n int) []byte {
+	return appendOrdinalID(dst, appendIdentity(scratch, input, start, r), n)
+}
+
+// appendOrdinalID appends the hex SHA-256 of text, followed for n > 1 by
+// ␟n, to dst. text's spare capacity may be overwritten.
+func appendOrdinalID(dst, text []byte, n int) []byte {
+	id := ordinalID(text, n)
+	return hex.AppendEncode(dst, id[:])
+}
+
+// appendIdentity appends the text that a record's first eventId hashes,
+// with clean text (see Clean).
+func appendIdentity(scratch []byte, input string, start time.Time, r *serapi.Record) []byte {
+	raw := RawRecord(r)
+	var times [len(TimeLayout)]byte
+	return appendRawIdentity(scratch, bytesOf(Clean(input)), appendTime(times[:0], start), &raw)
 }
 
 func appendWindowID(dst, scratch []byte, input string, start time.Time) []byte {
@@ -61,14 +107,4 @@ func appendWindowID(dst, scratch []byte, input string, start time.Time) []byte {
 	b = append(b, TypeWindow...)
 	sum := sha256.Sum256(b)
 	return hex.AppendEncode(dst, sum[:])
-}
-
-func appendJoined(dst []byte, list []string) []byte {
-	for i, s := range list {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendClean(dst, s)
-	}
-	return dst
 }

@@ -129,3 +129,41 @@ func TestAppendTimeMatchesFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateIdentitiesByHand checks SPEC §4's ordinal suffix: the second
+// and third record with one identity hash the same text followed by ␟2, ␟3.
+func TestDuplicateIdentitiesByHand(t *testing.T) {
+	text := "acme\x1f2026-11-01T10:00:00.000Z\x1fSalesforce\x1fsf-prod-notifications\x1fbounces@example.com\x1fexample.com"
+	a := referenceRecord()
+	b := referenceRecord()
+	b.Status.Success = 7 // same identity, other counts
+	other := referenceRecord()
+	other.ApplicationUserName = "other"
+	rep := &serapi.Report{Users: serapi.RecordsOf(a, other, b, a), Entitlement: testEntitlement}
+	evs := FromReport("acme", testWindow, rep)
+	want := []string{sha256Hex(text), RecordID("acme", testWindow.Start, &other), sha256Hex(text + "\x1f2"), sha256Hex(text + "\x1f3")}
+	if len(evs) != 5 {
+		t.Fatalf("%d events, want 4 records and the window event", len(evs))
+	}
+	for i, id := range want {
+		if evs[i].ID() != id || evs[i].Revision() != 0 {
+			t.Errorf("event %d: eventId %s revision %d, want %s revision 0", i, evs[i].ID(), evs[i].Revision(), id)
+		}
+	}
+	if got := evs[2].IntValue("success"); got != 7 {
+		t.Errorf("the second record of the identity carries success %d, want its own 7", got)
+	}
+	if got := RecordIDOrdinal("acme", testWindow.Start, &a, 3); got != want[3] {
+		t.Errorf("RecordIDOrdinal(3) = %s, want %s", got, want[3])
+	}
+	var ords Ordinals
+	for i, wantN := range []int{1, 1, 2, 3} {
+		r := rep.Users.At(i)
+		if n := ords.Number("acme", testWindow.Start, &r); n != wantN {
+			t.Errorf("record %d numbered %d, want %d", i, n, wantN)
+		}
+	}
+	if ords.Len() != 2 {
+		t.Errorf("%d identities, want 2", ords.Len())
+	}
+}

@@ -40,6 +40,7 @@ type Packer struct {
 	shapes                   []packShape
 	last                     int
 	n, nText, nFields, nList int
+	conv                     rawEvent // Add's view of an Event
 }
 
 // packShape is one key order: keys and kinds, and per field the last value
@@ -48,7 +49,7 @@ type Packer struct {
 type packShape struct {
 	keys    []string
 	kinds   []Kind
-	prev    []string
+	prev    [][]byte
 	prevIdx []uint32
 	prevInt []int64
 	found   []int32 // per field: table hits minus misses, while above uniqueAfter
@@ -68,39 +69,48 @@ func (p *Packer) Len() int { return p.n }
 func (p *Packer) Size() int { return len(p.texts) + len(p.shapeBuf) + len(p.vals) }
 
 // Add appends one event. A field of an unknown Kind is written as a Raw null,
-// as AppendJSON writes it. The Packer keeps references to the event's texts
-// until AppendPacked.
+// as AppendJSON writes it. The Packer copies what it keeps.
 func (p *Packer) Add(e *Event) {
+	p.conv.fromEvent(e)
+	p.addRaw(&p.conv)
+	p.conv.reset()
+}
+
+// addRaw appends one event under construction.
+func (p *Packer) addRaw(e *rawEvent) {
 	si := p.shapeOf(e)
 	sh := &p.shapes[si]
 	p.vals = binary.AppendUvarint(p.vals, uint64(si))
-	for i := range e.Fields {
-		f := &e.Fields[i]
-		switch sh.kinds[i] {
-		case Int:
-			p.vals = binary.AppendVarint(p.vals, f.Int-sh.prevInt[i]) // wraps: exact both ways
-			sh.prevInt[i] = f.Int
-		case List:
-			p.vals = binary.AppendUvarint(p.vals, uint64(len(f.List)))
-			for _, s := range f.List {
-				p.ref(p.lookup(s))
+	for i := range e.fields {
+		f := &e.fields[i]
+		switch k := sh.kinds[i]; {
+		case k == Int:
+			p.vals = binary.AppendVarint(p.vals, f.num-sh.prevInt[i]) // wraps: exact both ways
+			sh.prevInt[i] = f.num
+		case k == List:
+			p.vals = binary.AppendUvarint(p.vals, uint64(len(f.items)))
+			for _, s := range f.items {
+				p.ref(p.fieldText(sh, i, s))
 			}
-			p.nList += len(f.List)
+			p.nList += len(f.items)
+		case k >= constKind:
+			// the batch's window constants hold the value
+		case f.id:
+			p.texts = binary.AppendUvarint(p.texts, uint64(len(f.text))<<1|1)
+			p.texts = append(p.texts, f.text...)
+			p.nText++
+			p.ref(uint32(p.nText-1), true)
 		default: // String, Raw
-			s := f.Str
-			if f.Kind != String && f.Kind != Raw {
-				s = ""
-			}
-			if s == sh.prev[i] && sh.prevIdx[i] != noIndex {
+			if sh.prevIdx[i] != noIndex && string(f.text) == string(sh.prev[i]) {
 				p.ref(sh.prevIdx[i], false)
 				continue
 			}
-			idx, isNew := p.fieldText(sh, i, s)
-			sh.prev[i], sh.prevIdx[i] = s, idx
+			idx, isNew := p.fieldText(sh, i, f.text)
+			sh.prev[i], sh.prevIdx[i] = append(sh.prev[i][:0], f.text...), idx
 			p.ref(idx, isNew)
 		}
 	}
-	p.nFields += len(e.Fields)
+	p.nFields += len(e.fields)
 	p.n++
 }
 
@@ -115,8 +125,8 @@ func (p *Packer) ref(idx uint32, isNew bool) {
 
 // storedKind is how a field of kind k is written.
 func storedKind(k Kind) Kind {
-	switch k {
-	case String, Int, List, Raw:
+	switch {
+	case k == String, k == Int, k == List, k == Raw, k >= constKind && k <= constKind+maxConsts:
 		return k
 	}
 	return Raw
@@ -124,7 +134,7 @@ func storedKind(k Kind) Kind {
 
 // shapeOf returns the index of e's key order, adding it when it is new. The
 // previous event's shape is tried first, then the few most recent ones.
-func (p *Packer) shapeOf(e *Event) int {
+func (p *Packer) shapeOf(e *rawEvent) int {
 	if p.last < len(p.shapes) && p.shapes[p.last].matches(e) {
 		return p.last
 	}
@@ -134,28 +144,28 @@ func (p *Packer) shapeOf(e *Event) int {
 			return i
 		}
 	}
-	n := len(e.Fields)
-	sh := packShape{keys: make([]string, n), kinds: make([]Kind, n), prev: make([]string, n),
+	n := len(e.fields)
+	sh := packShape{keys: make([]string, n), kinds: make([]Kind, n), prev: make([][]byte, n),
 		prevIdx: make([]uint32, n), prevInt: make([]int64, n), found: make([]int32, n)}
 	p.shapeBuf = binary.AppendUvarint(p.shapeBuf, uint64(n))
-	for i := range e.Fields {
-		sh.keys[i], sh.kinds[i], sh.prevIdx[i] = e.Fields[i].Key, storedKind(e.Fields[i].Kind), noIndex
+	for i := range e.fields {
+		sh.keys[i], sh.kinds[i], sh.prevIdx[i] = string(e.fields[i].key), storedKind(e.fields[i].kind), noIndex
 		p.shapeBuf = append(p.shapeBuf, byte(sh.kinds[i]))
 	}
 	for _, k := range sh.keys {
-		p.shapeBuf = appendText(p.shapeBuf, k)
+		p.shapeBuf = appendText(p.shapeBuf, bytesOf(k))
 	}
 	p.shapes = append(p.shapes, sh)
 	p.last = len(p.shapes) - 1
 	return p.last
 }
 
-func (s *packShape) matches(e *Event) bool {
-	if len(s.keys) != len(e.Fields) {
+func (s *packShape) matches(e *rawEvent) bool {
+	if len(s.keys) != len(e.fields) {
 		return false
 	}
-	for i := range e.Fields {
-		if s.keys[i] != e.Fields[i].Key || s.kinds[i] != storedKind(e.Fields[i].Kind) {
+	for i := range e.fields {
+		if s.kinds[i] != storedKind(e.fields[i].kind) || s.keys[i] != string(e.fields[i].key) {
 			return false
 		}
 	}
@@ -164,12 +174,12 @@ func (s *packShape) matches(e *Event) bool {
 
 // fieldText returns the table index of the text s of field i of sh, and
 // whether it was added now.
-func (p *Packer) fieldText(sh *packShape, i int, s string) (uint32, bool) {
+func (p *Packer) fieldText(sh *packShape, i int, s []byte) (uint32, bool) {
 	score := sh.found[i]
 	if score <= uniqueAfter {
 		return p.addText(s), true
 	}
-	if k, ok := p.index[s]; ok {
+	if k, ok := p.index[string(s)]; ok {
 		sh.found[i] = min(score+1, 1<<20)
 		return k, false
 	}
@@ -177,32 +187,24 @@ func (p *Packer) fieldText(sh *packShape, i int, s string) (uint32, bool) {
 	return p.newText(s), true
 }
 
-// lookup returns the table index of s, and whether it was added now.
-func (p *Packer) lookup(s string) (uint32, bool) {
-	if i, ok := p.index[s]; ok {
-		return i, false
-	}
-	return p.newText(s), true
-}
-
 // newText adds s to the table and its index.
-func (p *Packer) newText(s string) uint32 {
+func (p *Packer) newText(s []byte) uint32 {
 	if p.index == nil {
 		p.index = make(map[string]uint32, 4096)
 	}
-	p.index[s] = uint32(p.nText)
+	p.index[string(s)] = uint32(p.nText)
 	return p.addText(s)
 }
 
 // addText writes s to the table and returns its index.
-func (p *Packer) addText(s string) uint32 {
+func (p *Packer) addText(s []byte) uint32 {
 	p.texts = appendText(p.texts, s)
 	p.nText++
 	return uint32(p.nText - 1)
 }
 
 // appendText appends one coded text.
-func appendText(dst []byte, s string) []byte {
+func appendText(dst []byte, s []byte) []byte {
 	if !isLowerHex(s) {
 		dst = binary.AppendUvarint(dst, uint64(len(s))<<1)
 		return append(dst, s...)
@@ -216,7 +218,7 @@ func appendText(dst []byte, s string) []byte {
 	return dst
 }
 
-func isLowerHex(s string) bool {
+func isLowerHex(s []byte) bool {
 	if len(s) < minHexPack || len(s)%2 != 0 {
 		return false
 	}
@@ -252,7 +254,6 @@ func (p *Packer) AppendPacked(dst []byte) []byte {
 func (p *Packer) Reset() {
 	p.texts, p.shapeBuf, p.vals = p.texts[:0], p.shapeBuf[:0], p.vals[:0]
 	clear(p.index)
-	clear(p.shapes) // drop references to the last batch's texts
 	p.shapes = p.shapes[:0]
 	p.last, p.n, p.nText, p.nFields, p.nList = 0, 0, 0, 0, 0
 }

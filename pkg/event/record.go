@@ -5,6 +5,11 @@
 package event
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/serfwd/serfwd/pkg/serapi"
@@ -72,37 +77,114 @@ var recordKeys = func() map[string]struct{} {
 // FromRecord flattens record r of window w of input into a ser.applicationUser
 // event with the given revision. ent may be nil (a missing entitlement block:
 // empty license times, zero throughput). fromEnvelope and fromHeader are
-// always lists, empty when the record has none. All text is Clean. The event
-// shares r's list items when they are valid UTF-8; neither may be modified
-// afterwards.
+// always lists, empty when the record has none. All text is Clean.
 func FromRecord(input string, w serapi.Window, r *serapi.Record, ent *serapi.Entitlement, revision int64) Event {
-	// One string holds the eventId and both window times.
-	var scratch [512]byte
-	var text [idLen + 2*len(TimeLayout)]byte
-	t := appendRecordID(text[:0], scratch[:0], input, w.Start, r)
-	t = appendTime(t, w.Start)
-	n1 := len(t)
-	t = appendTime(t, w.End)
-	s := string(t)
+	return FromRecordOrdinal(input, w, r, ent, revision, 1)
+}
 
-	e := Event{Fields: make([]Field, 0, recordKeyCount+len(r.Extra))}
-	e.AddString(KeyEventType, TypeApplicationUser)
-	e.AddString(KeyEventID, s[:idLen])
-	e.AddInt(KeyRevision, revision)
-	e.AddString(KeyInput, Clean(input))
-	e.AddString(KeyWindowStart, s[idLen:n1])
-	e.AddString(KeyWindowEnd, s[n1:])
-	e.AddString("applicationName", Clean(r.ApplicationName))
-	e.AddString("applicationUserName", Clean(r.ApplicationUserName))
-	e.AddList("fromEnvelope", cleanList(r.FromEnvelope))
-	e.AddList("fromHeader", cleanList(r.FromHeader))
-	c := counters(r)
-	for i := range c {
-		e.AddInt(counterKeys[i], c[i])
+// FromRecordOrdinal is FromRecord for the n-th record (n ≥ 1) of an answer
+// with r's identity (SPEC §4: the second gets the eventId of the text
+// suffixed ␟2, and so on); Ordinals.Number tells n.
+func FromRecordOrdinal(input string, w serapi.Window, r *serapi.Record, ent *serapi.Entitlement, revision int64, n int) Event {
+	f := flatteners.Get().(*Flattener)
+	defer flatteners.Put(f)
+	f.Reset(input, w)
+	raw := &f.conv
+	rawFrom(raw, r)
+	f.scratch = appendRawIdentity(f.scratch[:0], f.input, f.start, raw)
+	id := ordinalID(f.scratch, n)
+	if ent == nil {
+		ent = &serapi.Entitlement{}
 	}
-	addEntitlement(&e, ent)
-	addExtras(&e, r.Extra)
-	return e
+	f.build(raw, &id, revision, ent)
+	ev := f.ev.event(nil)
+	f.ev.reset()
+	*raw = serapi.RawRecord{FromEnvelope: raw.FromEnvelope[:0], FromHeader: raw.FromHeader[:0], Extra: raw.Extra[:0]}
+	return ev
+}
+
+// flatteners holds the Flatteners of FromRecord.
+var flatteners = sync.Pool{New: func() any { return new(Flattener) }}
+
+// ordinalID is the eventId of the n-th record with the identity text.
+// text's spare capacity may be overwritten.
+func ordinalID(text []byte, n int) ID {
+	if n > 1 {
+		text = strconv.AppendInt(append(text, idSep), int64(n), 10)
+	}
+	return sha256.Sum256(text)
+}
+
+// RawRecord views r as the decoder would hand it over: clean texts, unknown
+// values as valid compact JSON (a value that is not JSON becomes a JSON
+// string of its text). The view shares r's texts: it must not be changed.
+func RawRecord(r *serapi.Record) serapi.RawRecord {
+	var raw serapi.RawRecord
+	rawFrom(&raw, r)
+	return raw
+}
+
+// rawFrom fills raw with the view of r, reusing raw's slices.
+func rawFrom(raw *serapi.RawRecord, r *serapi.Record) {
+	*raw = serapi.RawRecord{
+		ApplicationName:     bytesOf(Clean(r.ApplicationName)),
+		ApplicationUserName: bytesOf(Clean(r.ApplicationUserName)),
+		FromEnvelope:        rawList(raw.FromEnvelope[:0], r.FromEnvelope),
+		FromHeader:          rawList(raw.FromHeader[:0], r.FromHeader),
+		Status:              r.Status,
+		Size:                r.Size,
+		Details:             r.Details,
+		Extra:               raw.Extra[:0],
+	}
+	for _, x := range r.Extra {
+		raw.Extra = append(raw.Extra, serapi.RawExtra{Name: bytesOf(Clean(x.Name)), Value: rawValue(x.Value)})
+	}
+	if len(raw.Extra) == 0 {
+		raw.Extra = nil
+	}
+}
+
+func rawList(dst [][]byte, list []string) [][]byte {
+	if len(list) == 0 {
+		return nil
+	}
+	for _, s := range list {
+		dst = append(dst, bytesOf(Clean(s)))
+	}
+	return dst
+}
+
+// rawValue returns v as valid compact clean JSON, nil when it is empty.
+func rawValue(v []byte) []byte {
+	v = trimSpace(v)
+	switch {
+	case len(v) == 0:
+		return nil
+	case !json.Valid(v):
+		b, _ := json.Marshal(string(v)) // invalid UTF-8 becomes U+FFFD
+		return b
+	}
+	if bytes.ContainsAny(v, " \t\r\n") {
+		var b bytes.Buffer
+		json.Compact(&b, v)
+		v = b.Bytes()
+	}
+	if !utf8.Valid(v) {
+		v = appendCleanSlow(nil, string(v))
+	}
+	return v
+}
+
+// trimSpace drops JSON white space around raw.
+func trimSpace(raw []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for len(raw) > 0 && isSpace(raw[0]) {
+		raw = raw[1:]
+	}
+	for len(raw) > 0 && isSpace(raw[len(raw)-1]) {
+		raw = raw[:len(raw)-1]
+	}
+	return raw
 }
 
 func addEntitlement(e *Event, ent *serapi.Entitlement) {
@@ -118,22 +200,3 @@ func addEntitlement(e *Event, ent *serapi.Entitlement) {
 // emptyList is the value of an absent list: encoded as [] and never null. A
 // zero-length slice cannot be written through, so sharing it is safe.
 var emptyList = []string{}
-
-// cleanList returns list itself when all its items are valid UTF-8, else a
-// cleaned copy; emptyList for an empty or nil list.
-func cleanList(list []string) []string {
-	if len(list) == 0 {
-		return emptyList
-	}
-	for i, s := range list {
-		if !utf8.ValidString(s) {
-			out := make([]string, len(list))
-			copy(out, list[:i])
-			for j := i; j < len(list); j++ {
-				out[j] = Clean(list[j])
-			}
-			return out
-		}
-	}
-	return list
-}

@@ -10,7 +10,12 @@ import "strings"
 // and the events do not alias b. Their Fields and List slices are carved from
 // shared arrays with their capacity capped, so appending to one never
 // overwrites another.
-func Unpack(b []byte) ([]Event, error) {
+func Unpack(b []byte) ([]Event, error) { return UnpackWith(b, nil) }
+
+// UnpackWith is Unpack for a batch whose events leave values to the
+// window's constants (see Flattener.Pack): consts are the fields of the one
+// event that Consts packed, in slot order.
+func UnpackWith(b []byte, consts []Field) ([]Event, error) {
 	r := binReader{b: b}
 	var c [5]int // events, texts, shapes, fields, list items
 	for i := range c {
@@ -27,12 +32,13 @@ func Unpack(b []byte) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Every event, field and list item takes at least a byte of what is left.
+	// Every event and list item takes at least a byte of what is left, and
+	// so does every field but those the window constants hold.
 	left := len(b) - r.off
-	if c[0] > left || c[3] > left || c[4] > left {
+	if c[0] > left || c[3] > left*(1+constFields(shapes)) || c[4] > left {
 		return nil, errPacked("counts larger than the batch")
 	}
-	u := unpacker{r: r, table: table, shapes: shapes,
+	u := unpacker{r: r, table: table, shapes: shapes, consts: consts,
 		fields: make([]Field, c[3]), items: make([]string, c[4])}
 	events := make([]Event, c[0])
 	for i := range events {
@@ -132,11 +138,27 @@ func (r *binReader) shapeTable(n int) ([]unpackShape, error) {
 	return shapes, nil
 }
 
+// constFields is the most fields of one shape that the window constants hold.
+func constFields(shapes []unpackShape) int {
+	most := 0
+	for _, sh := range shapes {
+		n := 0
+		for _, k := range sh.kinds {
+			if k >= constKind {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
+}
+
 // unpacker fills events from the values section.
 type unpacker struct {
 	r      binReader
 	table  []string
 	shapes []unpackShape
+	consts []Field
 	fields []Field
 	items  []string
 	fo, lo int // next free field and list item
@@ -159,6 +181,8 @@ func (u *unpacker) event(e *Event) error {
 		f := &e.Fields[i]
 		f.Key, f.Kind = sh.keys[i], sh.kinds[i]
 		switch f.Kind {
+		case String, Raw:
+			f.Str = u.text()
 		case Int:
 			f.Int = sh.prevInt[i] + u.r.varint()
 			sh.prevInt[i] = f.Int
@@ -172,8 +196,13 @@ func (u *unpacker) event(e *Event) error {
 			for j := range f.List {
 				f.List[j] = u.text()
 			}
-		default:
-			f.Str = u.text()
+		default: // a window constant
+			slot := int(f.Kind - constKind)
+			if slot >= len(u.consts) {
+				return errPacked("a window constant that the batch lacks")
+			}
+			*f = u.consts[slot]
+			f.Key = sh.keys[i]
 		}
 		if u.r.err != nil {
 			return errPacked("truncated or inconsistent event")

@@ -81,7 +81,8 @@ func addSat(a, b int64) int64 {
 // FromReport returns every event of one fetch of window w: each record's
 // ser.applicationUser event in body order, then the window's ser.window event
 // last (so that a consumer that has the window event has already been sent
-// the window's records), all at revision 0. rep may be nil (an empty window).
+// the window's records), all at revision 0, records of the same identity
+// numbered in answer order. rep may be nil (an empty window).
 // It holds all events in memory at once; for very large windows call
 // FromRecord per record and encode each event as it is made.
 func FromReport(input string, w serapi.Window, rep *serapi.Report) []Event {
@@ -91,8 +92,9 @@ func FromReport(input string, w serapi.Window, rep *serapi.Report) []Event {
 		users, ent = rep.Users, &rep.Entitlement
 	}
 	out := make([]Event, 0, users.Len()+1)
+	var ords Ordinals
 	for _, u := range users.All() {
-		out = append(out, FromRecord(input, w, u, ent, 0))
+		out = append(out, FromRecordOrdinal(input, w, u, ent, 0, ords.Number(input, w.Start, u)))
 	}
 	return append(out, FromWindowRecords(input, w, users, ent, 0))
 }

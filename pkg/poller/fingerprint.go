@@ -6,6 +6,7 @@ package poller
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"time"
 
@@ -24,20 +25,70 @@ const DefaultRevisitsPerPass = 100
 // maxRevisitSpacing caps the doubling spacing between revisits (SPEC §3).
 const maxRevisitSpacing = 6 * time.Hour
 
-// fingerprints collects the records of one fetch in body order.
+// fingerprints collects the records of one fetch in body order. It also
+// numbers records that share an identity (event.Numberer) from the same
+// list, so that a window's eventIds are kept once: the first record of an
+// identity has the identity as its eventId.
 type fingerprints struct {
 	recs      []state.Record
 	unsettled bool // some record has tempFailure or inProgress > 0
+
+	slots []uint32          // open addressing over identities: 1 + the index in recs of their first record; 0 is free
+	used  int               // slots in use
+	dups  map[uint32]uint32 // per first record with repeats: how many came after it
 }
 
-func (f *fingerprints) add(id state.EventID, r *serapi.Record) {
-	f.recs = append(f.recs, state.Record{ID: id, Hash: event.CountersHash(r)})
-	f.unsettled = f.unsettled || r.Unsettled()
+// add records one record: its eventId, the hash of its counters, and
+// whether its counts may still change. Each record that Ordinal numbered
+// must be added next, in order.
+func (f *fingerprints) add(id state.EventID, hash uint64, unsettled bool) {
+	f.recs = append(f.recs, state.Record{ID: id, Hash: hash})
+	f.unsettled = f.unsettled || unsettled
 }
 
-// sorted returns the records sorted by eventId with duplicates merged: two
-// records of one window with the same eventId (the API should not send
-// them, but might) count as one whose hash covers both, in body order.
+// Ordinal numbers the record about to be added by its identity id.
+func (f *fingerprints) Ordinal(id event.Identity) int {
+	if 4*(f.used+1) > 3*len(f.slots) {
+		f.grow()
+	}
+	mask := uint64(len(f.slots) - 1)
+	for i := binary.LittleEndian.Uint64(id[:8]) & mask; ; i = (i + 1) & mask {
+		s := f.slots[i]
+		if s == 0 {
+			f.slots[i] = uint32(len(f.recs)) + 1
+			f.used++
+			return 1
+		}
+		if f.recs[s-1].ID == state.EventID(id) {
+			if f.dups == nil {
+				f.dups = map[uint32]uint32{}
+			}
+			f.dups[s-1]++
+			return int(f.dups[s-1]) + 1
+		}
+	}
+}
+
+// grow doubles the table (a SHA-256 is its own hash).
+func (f *fingerprints) grow() {
+	old := f.slots
+	f.slots = make([]uint32, max(2*len(old), 1024))
+	mask := uint64(len(f.slots) - 1)
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		i := binary.LittleEndian.Uint64(f.recs[s-1].ID[:8]) & mask
+		for f.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		f.slots[i] = s
+	}
+}
+
+// sorted returns the records sorted by eventId. Records of one answer with
+// the same identity have distinct eventIds (ordinals, SPEC §4); should two
+// eventIds still be equal, they count as one whose hash covers both.
 func (f *fingerprints) sorted() []state.Record {
 	recs := f.recs
 	slices.SortStableFunc(recs, func(a, b state.Record) int { return bytes.Compare(a.ID[:], b.ID[:]) })
@@ -49,7 +100,7 @@ func (f *fingerprints) sorted() []state.Record {
 		}
 		out = append(out, r)
 	}
-	f.recs = nil
+	f.recs, f.slots, f.dups = nil, nil, nil
 	return slices.Clip(out)
 }
 

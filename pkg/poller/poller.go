@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"go.uber.org/zap"
@@ -20,6 +19,14 @@ type Fetcher interface {
 	Report(ctx context.Context, w serapi.Window) (*serapi.Report, error)
 }
 
+// Streamer is a Fetcher that hands over a window's records as they are
+// decoded, as *serapi.Client does: the poller then never holds a window's
+// records in memory. The answers of a plain Fetcher are replayed record by
+// record.
+type Streamer interface {
+	Stream(ctx context.Context, w serapi.Window, h serapi.StreamHandler) error
+}
+
 // Observer receives the poller's figures; metrics implement it.
 type Observer interface {
 	// Committed is called after a window's events were queued.
@@ -33,15 +40,15 @@ type nopObserver struct{}
 func (nopObserver) Committed(string, serapi.Window, int, bool) {}
 func (nopObserver) PollDone(string)                            {}
 
-// Poller polls one input.
-type Poller struct {
-	Input         config.Input // Name, Start, Lookback, Window, Interval, Delay, Concurrency, Sinks
+// Config is what a Poller is made of; New fills in the defaults.
+type Config struct {
+	Input         config.Input // Name, Start, Lookback, Window, Interval, Delay, Concurrency, Revisit, Sinks
 	Fetcher       Fetcher
 	Store         *state.Store
-	Logger        *zap.Logger
+	Logger        *zap.Logger      // default: none
 	Observer      Observer         // optional
 	MaxQueueBytes int64            // pause while a routed sink's queue holds more; 0 = no limit
-	Now           func() time.Time // optional, for tests
+	Now           func() time.Time // default time.Now; for tests
 	// MaxAttempts bounds the fetches of one window before CatchUp gives up
 	// (for `once`); 0 retries forever (the daemon), blocking the cursor.
 	MaxAttempts int
@@ -51,32 +58,42 @@ type Poller struct {
 	// (default DefaultRevisitsPerPass), so that a long revisit list never
 	// holds back new windows; the rest wait for the next pass.
 	RevisitsPerPass int
-
-	nextRevisit time.Time // when the earliest revisit is due; zero for none
 }
 
-func (p *Poller) init() {
-	if p.Now == nil {
-		p.Now = time.Now
+// Poller polls one input.
+type Poller struct {
+	Config
+
+	nextRevisit time.Time // when the earliest revisit is due; zero for none
+	// onPause, when set (by tests), is called each time polling waits for
+	// room in the queue of the named sink.
+	onPause func(sink string)
+}
+
+// New returns a Poller for c, with defaults for what c leaves zero.
+func New(c Config) *Poller {
+	if c.Now == nil {
+		c.Now = time.Now
 	}
-	if p.Observer == nil {
-		p.Observer = nopObserver{}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
 	}
-	if p.Logger == nil {
-		p.Logger = zap.NewNop()
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
 	}
-	if p.RetryMin <= 0 {
-		p.RetryMin = 2 * time.Second
+	if c.RetryMin <= 0 {
+		c.RetryMin = 2 * time.Second
 	}
-	if p.RetryMax <= 0 {
-		p.RetryMax = 5 * time.Minute
+	if c.RetryMax <= 0 {
+		c.RetryMax = 5 * time.Minute
 	}
-	if p.Input.Concurrency <= 0 {
-		p.Input.Concurrency = 1
+	if c.Input.Concurrency <= 0 {
+		c.Input.Concurrency = 1
 	}
-	if p.RevisitsPerPass <= 0 {
-		p.RevisitsPerPass = DefaultRevisitsPerPass
+	if c.RevisitsPerPass <= 0 {
+		c.RevisitsPerPass = DefaultRevisitsPerPass
 	}
+	return &Poller{Config: c}
 }
 
 // ErrStateWrite marks a failure to write the state file: polling stops, as
@@ -87,7 +104,6 @@ var ErrStateWrite = errors.New("state file write failed")
 // is due (at most Interval), and again. It returns nil when ctx ends and an
 // error only when the state file fails.
 func (p *Poller) Run(ctx context.Context) error {
-	p.init()
 	for {
 		if _, err := p.CatchUp(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -152,7 +168,6 @@ func FirstStart(in config.Input, now time.Time) time.Time {
 // revisitPass). A failing revisit never fails CatchUp; a state file
 // failure does.
 func (p *Poller) CatchUp(ctx context.Context) (int, error) {
-	p.init()
 	from, err := p.from()
 	if err != nil {
 		return 0, err
@@ -177,7 +192,6 @@ func (p *Poller) CatchUp(ctx context.Context) (int, error) {
 // Backfill fetches and queues the aligned windows covering [from, to)
 // without moving the cursor; progress (optional) is told after each window.
 func (p *Poller) Backfill(ctx context.Context, from, to time.Time, progress func(done, total int)) (int, error) {
-	p.init()
 	from, to = alignOut(from, to, p.Input.Window)
 	n, _, err := p.process(ctx, from, to, false, progress)
 	return n, err
@@ -195,12 +209,4 @@ func alignOut(from, to time.Time, size time.Duration) (time.Time, time.Time) {
 		to = a.Add(size)
 	}
 	return alignDown(from, size), to
-}
-
-func (p *Poller) backoff(attempt int) time.Duration {
-	d := p.RetryMin << min(attempt-1, 16)
-	if d <= 0 || d > p.RetryMax {
-		d = p.RetryMax
-	}
-	return d/2 + rand.N(d/2+1)
 }

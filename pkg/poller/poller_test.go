@@ -79,8 +79,8 @@ func newPoller(t *testing.T, st *state.Store, f Fetcher, now time.Time) (*Poller
 	in.Window, in.Delay, in.Lookback, in.Concurrency = time.Hour, 10*time.Minute, 24*time.Hour, 4
 	in.Sinks = []string{"a", "b"}
 	log := &commitLog{}
-	return &Poller{Input: in, Fetcher: f, Store: st, Logger: zaptest.NewLogger(t), Observer: log,
-		Now: func() time.Time { return now }, RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}, log
+	return New(Config{Input: in, Fetcher: f, Store: st, Logger: zaptest.NewLogger(t), Observer: log,
+		Now: func() time.Time { return now }, RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}), log
 }
 
 func openStore(t *testing.T) *state.Store {
@@ -324,53 +324,67 @@ func TestFullQueuePausesPolling(t *testing.T) {
 	p.Input.Start = t0
 	p.Input.Concurrency = 1
 	p.MaxQueueBytes = 1 // the first queued window fills it
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { _, err := p.CatchUp(ctx); done <- err }()
-
-	// Let the poller commit and then find the queue full.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		log.mu.Lock()
-		n := len(log.ws)
-		log.mu.Unlock()
-		if n >= 1 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	// Windows already in flight when the queue filled may still commit
-	// (at most concurrency + 2, as the committer groups what is ready);
-	// then nothing more until it drains.
 	count := func() int {
 		log.mu.Lock()
 		defer log.mu.Unlock()
 		return len(log.ws)
 	}
-	time.Sleep(300 * time.Millisecond)
-	paused := count()
-	time.Sleep(300 * time.Millisecond)
-	if again := count(); paused > 3 || again != paused {
-		t.Fatalf("%d then %d windows committed while the queue was full, want at most 3 and no progress", paused, again)
+	// Each time the poller finds the queue full it reports, from the
+	// goroutine that would start the next fetch, how far it got; the test
+	// then drains the queues as a delivery loop would.
+	type pause struct{ committed, fetched int }
+	paused := make(chan pause)
+	resume := make(chan struct{})
+	committed := func() int { // from the cursor, which moves in the commit's own transaction
+		cur, _, _ := st.Cursor("acme")
+		return int(cur.Sub(t0) / time.Hour)
 	}
-	// Drain both queues, as delivery loops would; polling resumes.
-	go func() {
-		for ctx.Err() == nil {
-			for _, s := range []string{"a", "b"} {
-				if es, _ := st.Peek(s, 1<<20); len(es) > 0 {
-					st.Ack(s, es)
+	ctx, cancel := context.WithCancel(context.Background())
+	p.onPause = func(string) {
+		select {
+		case paused <- pause{committed(), len(f.windows())}:
+			<-resume
+		case <-ctx.Done():
+		}
+	}
+	done := make(chan error, 1)
+	go func() { _, err := p.CatchUp(ctx); done <- err }()
+	defer func() { cancel(); close(resume); <-done }() // on failure too, before the test's logger goes
+
+	pauses := 0
+	for {
+		var at pause
+		select {
+		case at = <-paused:
+		case err := <-done:
+			done <- err // for the deferred wait
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pauses < 2 || count() != 6 {
+				t.Fatalf("%d windows committed with %d pauses; want 6, with the poller pausing while the queue was full", count(), pauses)
+			}
+			checkContiguous(t, log.ws, t0, time.Hour)
+			return
+		}
+		pauses++
+		// While paused, no fetch starts: only windows already fetched (at
+		// most concurrency + 1 are in flight beside the committed ones) may
+		// commit.
+		if at.fetched > at.committed+p.Input.Concurrency+1 {
+			t.Fatalf("pause %d: %d windows fetched but only %d committed: fetches went on while the queue was full", pauses, at.fetched, at.committed)
+		}
+		if got := len(f.windows()); got != at.fetched {
+			t.Fatalf("pause %d: %d fetches started while the poller was paused", pauses, got-at.fetched)
+		}
+		for _, s := range []string{"a", "b"} {
+			if es, _ := st.Peek(s, 1<<20); len(es) > 0 {
+				if err := st.Ack(s, es); err != nil {
+					t.Fatal(err)
 				}
 			}
-			time.Sleep(10 * time.Millisecond)
 		}
-	}()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if len(log.ws) != 6 {
-		t.Fatalf("after draining, %d windows committed, want 6", len(log.ws))
+		resume <- struct{}{}
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -99,48 +98,24 @@ func (p *Poller) prune(infos []state.RevisitInfo, now time.Time, st *revisitStat
 }
 
 // revisitAll fetches the due windows, up to Concurrency at once, and
-// commits each in turn, pausing while a routed sink's queue is full.
+// commits them in turn, pausing while a routed sink's queue is full.
 func (p *Poller) revisitAll(ctx context.Context, due []state.RevisitInfo, st *revisitStats) error {
-	if len(due) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	results := make([]chan revisitResult, len(due))
-	for i := range results {
-		results[i] = make(chan revisitResult, 1)
-	}
-	slots := make(chan struct{}, p.Input.Concurrency)
-	wg.Go(func() {
-		for i, in := range due {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				close(results[i])
-				return
+	i := 0
+	f := fanOut[result]{
+		limit: p.Input.Concurrency,
+		next: func(ctx context.Context) (func(context.Context) result, bool) {
+			if i >= len(due) || !p.waitForRoom(ctx) {
+				return nil, false
 			}
-			if !p.waitForRoom(ctx) {
-				close(results[i])
-				return
-			}
-			wg.Go(func() { results[i] <- p.revisitWindow(ctx, in) })
-		}
-	})
-	for i := range due {
-		r, ok := <-results[i]
-		if !ok || r.err != nil && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err := p.commitRevisit(r, st); err != nil {
-			return err
-		}
-		<-slots
+			in := due[i]
+			i++
+			return func(ctx context.Context) result { return p.revisitWindow(ctx, in) }, true
+		},
+		failed:  result.failed,
+		commit:  func(group []result) error { return p.commitRevisits(group, st) },
+		discard: p.discard,
 	}
-	return nil
+	return f.run(ctx)
 }
 
 // revisitSchedule is when the next entry of the list is due (zero for

@@ -93,8 +93,8 @@ func newRevisitPoller(t *testing.T, f Fetcher, clk *clock) (*Poller, *state.Stor
 	in.Name, in.Start = "acme", t0
 	in.Window, in.Delay, in.Interval, in.Revisit, in.Concurrency = time.Hour, 10*time.Minute, 5*time.Minute, 168*time.Hour, 2
 	in.Sinks = []string{"a"}
-	return &Poller{Input: in, Fetcher: f, Store: st, Logger: zaptest.NewLogger(t), Now: clk.Now,
-		RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}, st
+	return New(Config{Input: in, Fetcher: f, Store: st, Logger: zaptest.NewLogger(t), Now: clk.Now,
+		RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}), st
 }
 
 // catchUp runs one CatchUp and fails the test on error.

@@ -381,3 +381,44 @@ func TestRunRevisitsWhenDue(t *testing.T) {
 		t.Fatalf("the daemon's revisit sent %v, want B at revision 1 with settled counts", recs)
 	}
 }
+
+// TestDuplicateIdentitiesAreNumberedAndRevisitedByOrdinal: two records of one
+// answer with the same identity get distinct eventIds (SPEC §4 ordinals),
+// and a revisit matches them by identity and ordinal.
+func TestDuplicateIdentitiesAreNumberedAndRevisitedByOrdinal(t *testing.T) {
+	clk := &clock{t: hour(1).Add(10 * time.Minute)}
+	f := &scriptFetcher{answer: func(w serapi.Window, before int) (*serapi.Report, error) {
+		if w.Start != w0.Start {
+			return nil, nil
+		}
+		if before == 0 {
+			return report(rec("app", "B", 5, 2, 0), rec("app", "B", 1, 1, 0)), nil
+		}
+		return report(rec("app", "B", 5, 2, 0), rec("app", "B", 2, 0, 0)), nil // only the second one changed
+	}}
+	p, st := newRevisitPoller(t, f, clk)
+	catchUp(t, p)
+	b := rec("app", "B", 0, 0, 0)
+	first, second := event.RecordIDOrdinal("acme", w0.Start, &b, 1), event.RecordIDOrdinal("acme", w0.Start, &b, 2)
+	var got []string
+	for _, e := range inWindow(take(t, st), w0) {
+		if e.Type() == event.TypeApplicationUser {
+			if e.Revision() != 0 {
+				t.Fatalf("first fetch sent revision %d", e.Revision())
+			}
+			got = append(got, fmt.Sprintf("%s/%d", e.ID(), e.IntValue("success")))
+		}
+	}
+	if want := []string{first + "/5", second + "/1"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("first fetch sent %v, want %v", got, want)
+	}
+	if infos := listed(t, st); len(infos) != 1 || infos[0].Records != 2 {
+		t.Fatalf("revisit list %+v, want window 0 with 2 records", infos)
+	}
+	clk.set(listed(t, st)[0].Due)
+	catchUp(t, p)
+	evs := inWindow(take(t, st), w0)
+	if len(evs) != 2 || evs[0].ID() != second || evs[0].Revision() != 1 || evs[0].IntValue("success") != 2 || evs[1].Type() != event.TypeWindow {
+		t.Fatalf("revisit sent %v, want the second B (eventId %s) at revision 1, then the window event", evs, second)
+	}
+}

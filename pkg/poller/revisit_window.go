@@ -1,6 +1,7 @@
-// revisit_window.go revisits one window: fetch it again, compare each record
-// with what was last sent, and build the commit that re-sends what changed
-// and updates (or removes) the window's revisit list entry.
+// revisit_window.go revisits one window: fetch it again as a stream, send
+// the records whose counts changed since what was last sent (and those seen
+// for the first time), and build the commit that updates (or removes) the
+// window's revisit list entry.
 
 package poller
 
@@ -8,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"go.uber.org/zap"
@@ -18,20 +18,33 @@ import (
 	"github.com/serfwd/serfwd/pkg/state"
 )
 
-// revisitResult is one revisited window, ready to commit.
-type revisitResult struct {
-	w       serapi.Window
-	commit  state.Commit
-	events  int
-	fetched bool // the window was fetched (else: the fetch failed, or the entry was dropped)
-	settled bool // it leaves the list: settled, aged out or unreadable
+// revisitOutcome is what a revisit did, for the pass's log line.
+type revisitOutcome struct {
+	fetched bool // else the fetch failed, or the entry was dropped
+	settled bool // the window leaves the list: settled, aged out or unreadable
 	aged    bool
-	err     error // only ctx's end
+}
+
+// reconciler decides, against what was last sent, which records a revisit
+// sends: those it never sent (revision 0) and those whose counts changed
+// (revision + 1); records are matched by eventId, that is by identity and
+// ordinal.
+type reconciler struct{ last *state.Revisit }
+
+func (r reconciler) decide(id event.ID, hash uint64) (int64, bool) {
+	k, ok := r.last.Find(state.EventID(id))
+	switch {
+	case !ok:
+		return 0, true
+	case r.last.Records[k].Hash != hash:
+		return r.last.Records[k].Revision + 1, true
+	}
+	return r.last.Records[k].Revision, false
 }
 
 // revisitWindow loads the entry of the window described by in, fetches the
-// window once (the client retries on its own) and compares.
-func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) revisitResult {
+// window once (the client retries on its own) and reconciles.
+func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) result {
 	w := serapi.Window{Start: in.Start, End: in.End}
 	base := state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks}
 	e, ok, err := p.Store.Revisit(p.Input.Name, in.Start)
@@ -41,102 +54,52 @@ func (p *Poller) revisitWindow(ctx context.Context, in state.RevisitInfo) revisi
 				zap.Stringer("window", w), zap.Error(err))
 		}
 		base.Settled = in.Start
-		return revisitResult{w: w, commit: base, settled: true}
+		return result{w: w, commit: base, rv: &revisitOutcome{settled: true}}
 	}
-	rep, err := p.Fetcher.Report(ctx, w)
+	j := p.newJob(w, reconciler{&e}, true)
+	err = p.stream(ctx, w, j)
 	now := p.Now()
 	if err != nil {
-		if ctx.Err() != nil {
-			return revisitResult{w: w, err: ctx.Err()}
+		if end := j.abandon(ctx, err); end != nil {
+			return result{w: w, err: end}
 		}
 		e.Attempts++
 		e.Due = now.Add(revisitSpacing(p.Input.Interval, e.Attempts))
 		p.Logger.Warn("revisit fetch failed; retrying when next due", zap.String("input", p.Input.Name),
 			zap.Stringer("window", w), zap.Int("attempt", e.Attempts), zap.Time("next_due", e.Due), zap.Error(err))
 		base.Revisit = &e
-		return revisitResult{w: w, commit: base}
+		return result{w: w, commit: base, rv: &revisitOutcome{}}
 	}
-	r, err := p.reconcile(w, &e, rep, now)
-	if err != nil {
-		// Encoding in memory does not fail in practice; treat it as a failed fetch.
-		p.Logger.Error("revisit: encoding events", zap.String("input", p.Input.Name), zap.Stringer("window", w), zap.Error(err))
-		e.Attempts++
-		e.Due = now.Add(revisitSpacing(p.Input.Interval, e.Attempts))
-		base.Revisit = &e
-		return revisitResult{w: w, commit: base}
-	}
-	return r
+	return p.reconciled(j, &e, now)
 }
 
-// reconcile compares rep with entry e and builds the commit: changed
-// records at their revision + 1, new ones at revision 0, the window event
-// at its revision + 1 when its figures changed; each event is encoded as it
-// is made. e is updated in place.
-func (p *Poller) reconcile(w serapi.Window, e *state.Revisit, rep *serapi.Report, now time.Time) (revisitResult, error) {
-	name := p.Input.Name
-	ids := make([]state.EventID, rep.Users.Len())
-	fp := &fingerprints{recs: make([]state.Record, 0, rep.Users.Len())}
-	for i, u := range rep.Users.All() {
-		ids[i], _ = state.ParseEventID(event.RecordID(name, w.Start, u))
-		fp.add(ids[i], u)
-	}
-	unsettled := fp.unsettled
-	fresh := fp.sorted()
-	emit := make([]bool, len(fresh))
-	for k := range fresh {
-		j, ok := e.Find(fresh[k].ID)
-		switch {
-		case !ok:
-			emit[k] = true // first seen now: revision 0
-		case e.Records[j].Hash != fresh[k].Hash:
-			fresh[k].Revision, emit[k] = e.Records[j].Revision+1, true
-		default:
-			fresh[k].Revision = e.Records[j].Revision
-		}
-	}
-	enc := state.NewEncoder(0)
-	for i, u := range rep.Users.All() {
-		k, _ := findRecord(fresh, ids[i])
-		if !emit[k] {
-			continue
-		}
-		ev := event.FromRecord(name, w, u, &rep.Entitlement, fresh[k].Revision)
-		if err := enc.Add(&ev); err != nil {
-			return revisitResult{}, err
-		}
-	}
-	wev := event.FromWindowRecords(name, w, rep.Users, &rep.Entitlement, e.Window.Revision+1)
+// reconciled builds the commit of a revisit whose records j sent: the
+// window event at its revision + 1 when its figures changed, and the entry
+// updated with what was sent, or removed when the window settled or aged out.
+func (p *Poller) reconciled(j *windowJob, e *state.Revisit, now time.Time) result {
+	unsettled := j.fp.unsettled
+	fresh := j.fp.sorted()
+	wev := j.flat.WindowEvent(&j.ent, e.Window.Revision+1)
+	var send *event.Event
 	if h := windowHash(&wev); h != e.Window.Hash {
 		e.Window = state.Record{Hash: h, Revision: e.Window.Revision + 1}
-		if err := enc.Add(&wev); err != nil {
-			return revisitResult{}, err
-		}
+		send = &wev
 	}
-	events := enc.Events()
-	batches, err := enc.Finish()
-	if err != nil {
-		return revisitResult{}, fmt.Errorf("encoding revisit of window %s: %w", w, err)
-	}
+	batches := j.finish(send)
 	e.Records = mergeRecords(fresh, e.Records)
 	e.Attempts++
 	e.Due = now.Add(revisitSpacing(p.Input.Interval, e.Attempts))
-	r := revisitResult{w: w, events: events, fetched: true,
-		commit: state.Commit{Input: name, Sinks: p.Input.Sinks, Batches: batches}}
+	r := result{w: j.w, events: j.events, rv: &revisitOutcome{fetched: true},
+		commit: state.Commit{Input: p.Input.Name, Sinks: p.Input.Sinks, Stage: j.stage, Batches: batches, Consts: event.Consts(&j.ent)}}
 	switch {
 	case !unsettled:
-		r.settled, r.commit.Settled = true, w.Start
-	case p.agedOut(now, w.End):
-		r.settled, r.aged, r.commit.Settled = true, true, w.Start
+		r.rv.settled, r.commit.Settled = true, j.w.Start
+	case p.agedOut(now, j.w.End):
+		r.rv.settled, r.rv.aged, r.commit.Settled = true, true, j.w.Start
 	default:
 		r.commit.Revisit = e
 	}
-	return r, nil
-}
-
-func findRecord(recs []state.Record, id state.EventID) (int, bool) {
-	return slices.BinarySearchFunc(recs, id, func(r state.Record, id state.EventID) int {
-		return bytes.Compare(r.ID[:], id[:])
-	})
+	return r
 }
 
 // mergeRecords returns fresh plus the records of old that fresh lacks (a
@@ -169,28 +132,34 @@ func mergeRecords(fresh, old []state.Record) []state.Record {
 	return out
 }
 
-// commitRevisit writes one revisited window: its events for every routed
-// sink and its updated or removed entry, in one transaction; the cursor
-// stays where it is.
-func (p *Poller) commitRevisit(r revisitResult, st *revisitStats) error {
-	if err := p.Store.Commit(r.commit); err != nil {
-		return fmt.Errorf("%w: revisit of window %s of input %q: %w", ErrStateWrite, r.w, p.Input.Name, err)
+// commitRevisits writes a group of revisited windows: their events for
+// every routed sink and their updated or removed entries, in one
+// transaction; the cursor stays where it is.
+func (p *Poller) commitRevisits(group []result, st *revisitStats) error {
+	cs := make([]state.Commit, len(group))
+	for i := range group {
+		cs[i] = group[i].commit
 	}
-	if !r.fetched {
-		st.failed++
-		return nil
+	if err := p.Store.CommitAll(cs); err != nil {
+		return fmt.Errorf("%w: revisits of windows %s to %s of input %q: %w", ErrStateWrite, group[0].w, group[len(group)-1].w, p.Input.Name, err)
 	}
-	st.fetched++
-	st.events += r.events
-	switch {
-	case r.aged:
-		st.aged++
-		p.Logger.Debug("revisit: window is older than revisit; it leaves the list unsettled", zap.String("input", p.Input.Name), zap.Stringer("window", r.w))
-	case r.settled:
-		st.settled++
+	for _, r := range group {
+		if !r.rv.fetched {
+			st.failed++
+			continue
+		}
+		st.fetched++
+		st.events += r.events
+		switch {
+		case r.rv.aged:
+			st.aged++
+			p.Logger.Debug("revisit: window is older than revisit; it leaves the list unsettled", zap.String("input", p.Input.Name), zap.Stringer("window", r.w))
+		case r.rv.settled:
+			st.settled++
+		}
+		p.Observer.Committed(p.Input.Name, r.w, r.events, false)
+		p.Logger.Debug("window revisited", zap.String("input", p.Input.Name), zap.Stringer("window", r.w),
+			zap.Int("events", r.events), zap.Bool("settled", r.rv.settled))
 	}
-	p.Observer.Committed(p.Input.Name, r.w, r.events, false)
-	p.Logger.Debug("window revisited", zap.String("input", p.Input.Name), zap.Stringer("window", r.w),
-		zap.Int("events", r.events), zap.Bool("settled", r.settled))
 	return nil
 }

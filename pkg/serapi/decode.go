@@ -1,21 +1,22 @@
 // The tolerant streaming decoder of a report/summary answer: the top level
-// and the applicationUsers list are walked token by token with json.Decoder,
-// and each record is read alone (see decode_record.go) into one reused
-// buffer and stored packed (see records.go), so a large answer is never
-// held in memory as a whole.
+// is walked from a small buffer, each applicationUsers record is framed and
+// read in place (decode_record.go) and handed to a Handler, so that a large
+// answer is never held in memory; Decode collects the records into a Report.
 
 package serapi
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
+
+	"github.com/serfwd/serfwd/pkg/internal/arena"
 )
 
-// FieldError is a value that cannot be read as its field's type, named by
-// its path (applicationUsers[3].status.success). Fetching again rarely
-// helps: the body is valid JSON but not what the field needs.
+// FieldError is a value that cannot be read as its field's type, or that
+// passes a limit, named by its path (applicationUsers[3].status.success).
+// Fetching again rarely helps: the body is JSON but not what the field needs.
 type FieldError struct {
 	Path string
 	Err  error
@@ -28,142 +29,264 @@ func (e *FieldError) Unwrap() error { return e.Err }
 // errNotList is the structural error of an applicationUsers that is not a list.
 var errNotList = errors.New("applicationUsers is not a list")
 
-// Decode reads one answer from r. It is tolerant as SPEC §1 asks: strings
-// or lists for fromEnvelope/fromHeader, numbers or numeric strings for
-// counters, missing or null blocks as zero, unknown record fields kept in
-// Record.Extra in body order, unknown top-level keys ignored. A body that is
-// not a JSON object, or whose applicationUsers is not a list, is an error;
-// so is a value of the wrong type, as a *FieldError naming its path.
-func Decode(r io.Reader) (*Report, error) {
-	d := json.NewDecoder(r)
-	d.UseNumber()
-	tok, err := d.Token()
-	if err == io.EOF {
-		return nil, errors.New("empty body")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if tok != json.Delim('{') {
-		return nil, fmt.Errorf("answer is not a JSON object (starts with %s)", kind(tok))
-	}
-	rep := &Report{}
-	for d.More() {
-		key, err := d.Token()
-		if err != nil {
-			return nil, err
-		}
-		switch key {
-		case "applicationUsers":
-			err = decodeUsers(d, rep)
-		case "entitlement":
-			err = decodeEntitlement(d, &rep.Entitlement)
-		default:
-			err = skipValue(d)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if _, err := d.Token(); err != nil { // the closing brace
-		return nil, err
-	}
-	return rep, nil
+// Handler receives an answer's parts as DecodeStream reads them.
+type Handler interface {
+	// Record receives each applicationUsers record in body order (null
+	// elements are skipped). r and every slice it holds are valid only
+	// until Record returns.
+	Record(r *RawRecord) error
+	// Entitlement receives the entitlement block when the answer has one
+	// (it may come before or after the records).
+	Entitlement(e Entitlement) error
 }
 
-// decodeUsers reads the applicationUsers value: null or a list of records.
-func decodeUsers(d *json.Decoder, rep *Report) error {
-	tok, err := d.Token()
-	if err != nil {
-		return err
-	}
-	if tok == nil {
-		return nil
-	}
-	if tok != json.Delim('[') {
-		return fmt.Errorf("%w (got %s)", errNotList, kind(tok))
-	}
-	var raw json.RawMessage // one buffer for every record's bytes
-	for i := 0; d.More(); i++ {
-		rec, ok, err := decodeRecord(d, &raw, rep.Users.table(), i)
-		if err != nil {
-			return err
-		}
-		if ok {
-			rep.Users.Append(&rec)
-		}
-	}
-	_, err = d.Token() // ']'
-	return err
+// StreamHandler is a Handler that can start over: Client.Stream calls
+// Restart before it hands over the records of a window fetched again (after
+// an unusable body), so that those of the first answer can be forgotten.
+type StreamHandler interface {
+	Handler
+	Restart() error
 }
 
-// decodeEntitlement reads the entitlement block; unknown keys are ignored.
-func decodeEntitlement(d *json.Decoder, e *Entitlement) error {
-	var raw json.RawMessage
-	if err := d.Decode(&raw); err != nil {
+// handlerError remembers the error of its handler, so that the caller can
+// tell it from the decoder's own.
+type handlerError struct {
+	h   Handler
+	err error
+}
+
+func (h *handlerError) Record(r *RawRecord) error {
+	if err := h.h.Record(r); err != nil {
+		h.err = err
 		return err
-	}
-	s := &scanner{b: raw}
-	at := where{"entitlement", -1}
-	open, err := s.openObject()
-	if err != nil || !open {
-		return fieldErr(err, at, "")
-	}
-	for key, more := s.nextKey(); more; key, more = s.nextKey() {
-		var err error
-		switch k := string(key); k {
-		case "annual_throughput", "annualThroughput":
-			err = fieldErr(readInt(s, &e.AnnualThroughput), at, "."+k)
-		case "license_start", "licenseStart":
-			err = fieldErr(readString(s, &e.LicenseStart), at, "."+k)
-		case "license_end", "licenseEnd":
-			err = fieldErr(readString(s, &e.LicenseEnd), at, "."+k)
-		default:
-			s.skip()
-		}
-		if err != nil {
-			return err
-		}
 	}
 	return nil
 }
 
-// skipValue consumes one value of any shape without keeping it.
-func skipValue(d *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := d.Token()
-		if err != nil {
+func (h *handlerError) Entitlement(e Entitlement) error {
+	if err := h.h.Entitlement(e); err != nil {
+		h.err = err
+		return err
+	}
+	return nil
+}
+
+// DecodeStream reads one answer from r and hands its records and its
+// entitlement block to h. It is tolerant as SPEC §1 asks: strings or lists
+// for fromEnvelope/fromHeader, numbers or numeric strings for counters,
+// missing or null blocks as zero, unknown record fields kept in
+// RawRecord.Extra in body order, unknown top-level keys skipped. A body that
+// is not a JSON object, or whose applicationUsers is not a list, is an
+// error; so is a value of the wrong type or one past a limit (limits.go), as
+// a *FieldError naming its path. An error of h ends decoding and is returned
+// as it is.
+func DecodeStream(r io.Reader, h Handler) error {
+	d := decoders.Get().(*decoder)
+	defer d.release()
+	d.reader = *newReader(r, d.reader.buf)
+	d.h = h
+	return d.answer()
+}
+
+// Decode reads one answer from r into a Report (see DecodeStream).
+func Decode(r io.Reader) (*Report, error) {
+	c := &collector{rep: &Report{}}
+	if err := DecodeStream(r, c); err != nil {
+		return nil, err
+	}
+	return c.rep, nil
+}
+
+// collector is the Handler of Decode.
+type collector struct{ rep *Report }
+
+func (c *collector) Record(r *RawRecord) error {
+	rec := r.record(c.rep.Users.table())
+	c.rep.Users.Append(&rec)
+	return nil
+}
+
+func (c *collector) Entitlement(e Entitlement) error {
+	c.rep.Entitlement = e
+	return nil
+}
+
+func (c *collector) Restart() error {
+	*c.rep = Report{}
+	return nil
+}
+
+// decoder is one decoding's state, pooled so that its buffers are reused.
+type decoder struct {
+	reader
+	h     Handler
+	s     scanner
+	arena arena.Arena
+	rr    recordReader
+}
+
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+func (d *decoder) release() {
+	d.r, d.h, d.rr.rec, d.rr.s = nil, nil, RawRecord{}, nil
+	clear(d.rr.env[:cap(d.rr.env)])
+	clear(d.rr.hdr[:cap(d.rr.hdr)])
+	clear(d.rr.extra[:cap(d.rr.extra)]) // let go of the body's bytes
+	d.arena.Reset()
+	if cap(d.buf) > initBuffer {
+		d.buf = nil // do not keep a grown buffer
+	}
+	decoders.Put(d)
+}
+
+// answer reads the top-level object.
+func (d *decoder) answer() error {
+	c, ok := d.peek()
+	switch {
+	case !ok && d.err == nil && d.end == 0:
+		return errors.New("empty body")
+	case !ok:
+		return d.syntax(errEOF)
+	case c != '{':
+		if k := kindAt(c); k != "something else" {
+			return fmt.Errorf("answer is not a JSON object (starts with %s)", k)
+		}
+		return d.syntax(fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c)))
+	}
+	d.pos++
+	for first := true; ; first = false {
+		key, more, err := d.nextKey(first)
+		if err != nil || !more {
+			if err == nil {
+				err = d.trailer()
+			}
 			return err
 		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
+		switch key {
+		case "applicationUsers":
+			err = d.users()
+		case "entitlement":
+			err = d.entitlement()
+		default:
+			err = d.skip(key, 1)
 		}
-		if depth == 0 {
-			return nil
+		if err != nil {
+			return err
 		}
 	}
 }
 
-// kind names a token's JSON type for error messages.
-func kind(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			return "an object"
-		}
-		return "a list"
-	case string:
-		return "a string"
-	case json.Number, float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
+// syntax is a syntax error at the current position.
+func (d *decoder) syntax(msg string) error {
+	if d.err != nil {
+		return d.err
 	}
-	return fmt.Sprintf("%T", tok)
+	return &SyntaxError{Offset: d.offset(), msg: msg}
+}
+
+// nextKey moves to the next member of an object whose '{' (and, unless
+// first, previous member) was consumed; it returns the member's key, or
+// more false when the object ended.
+func (d *decoder) nextKey(first bool) (key string, more bool, err error) {
+	c, ok := d.peek()
+	if !ok {
+		return "", false, d.syntax(errEOF)
+	}
+	if c == '}' {
+		d.pos++
+		return "", false, nil
+	}
+	if !first {
+		if c != ',' {
+			return "", false, d.syntax(fmt.Sprintf("invalid character %s after object key:value pair", quoteChar(c)))
+		}
+		d.pos++
+		if c, ok = d.peek(); !ok {
+			return "", false, d.syntax(errEOF)
+		}
+	}
+	if c != '"' {
+		return "", false, d.syntax(fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(c)))
+	}
+	var k []byte
+	if err := d.scalar("(top level)", 1, func(s *scanner) { k = s.str() }); err != nil {
+		return "", false, err
+	}
+	key = string(k)
+	if c, ok = d.peek(); c != ':' {
+		if !ok {
+			return "", false, d.syntax(errEOF)
+		}
+		return "", false, d.syntax(fmt.Sprintf("invalid character %s after object key", quoteChar(c)))
+	}
+	d.pos++
+	return key, true, nil
+}
+
+// nextItem moves to the next item of a list whose '[' (and, unless first,
+// previous item) was consumed; more is false when the list ended.
+func (d *decoder) nextItem(first bool) (more bool, err error) {
+	c, ok := d.peek()
+	if !ok {
+		return false, d.syntax(errEOF)
+	}
+	if c == ']' {
+		d.pos++
+		return false, nil
+	}
+	if !first {
+		if c != ',' {
+			return false, d.syntax(fmt.Sprintf("invalid character %s after list element", quoteChar(c)))
+		}
+		d.pos++
+		if c, ok = d.peek(); !ok {
+			return false, d.syntax(errEOF)
+		}
+	}
+	if c == ',' || c == ']' {
+		return false, d.syntax(fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c)))
+	}
+	return true, nil
+}
+
+// scalar frames the string, number or literal at pos, lets read take it
+// from a scanner over exactly its bytes, checks that read consumed it all,
+// and moves past it. path names it in a limit error.
+func (d *decoder) scalar(path string, depth int, read func(s *scanner)) error {
+	n, err := d.frame(MaxStringBytes+2, depth)
+	if err != nil {
+		return &FieldError{Path: path, Err: err}
+	}
+	if n == 0 && d.pos < d.end { // a delimiter where a value belongs
+		return d.syntax(fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(d.buf[d.pos])))
+	}
+	// The scanner sees what follows too, so that a malformed token is
+	// reported at the byte that breaks it.
+	s := d.scanner(d.end-d.pos, depth, &d.s)
+	s.arena = &d.arena
+	read(s)
+	if s.err == nil && s.i != n {
+		s.unexpected("after the value")
+	}
+	if s.err != nil {
+		return d.wrap(s.err, path)
+	}
+	d.pos += n
+	return nil
+}
+
+// wrap names path in a limit error; syntax errors stay as they are.
+func (d *decoder) wrap(err error, path string) error {
+	if isLimit(err) {
+		return &FieldError{Path: path, Err: err}
+	}
+	return err
+}
+
+// trailer checks that nothing but white space follows the answer.
+func (d *decoder) trailer() error {
+	if c, ok := d.peek(); ok {
+		return d.syntax(fmt.Sprintf("invalid character %s after top-level value", quoteChar(c)))
+	}
+	return d.err
 }

@@ -1,13 +1,11 @@
-// Decoding of one applicationUsers record and its known blocks. The
-// json.Decoder hands over each record as validated raw bytes; a scanner
-// then walks them, which is many times cheaper than token by token.
+// Decoding of one applicationUsers record and of the entitlement block, in
+// place from the framed bytes: known keys into their fields, unknown ones
+// kept as compact JSON for the event package to flatten.
 
 package serapi
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"strconv"
 )
 
 // where names a value's position for errors: "applicationUsers[i]" or,
@@ -21,88 +19,123 @@ func (w where) path(field string) string {
 	if w.i < 0 {
 		return w.base + field
 	}
-	return fmt.Sprintf("%s[%d]%s", w.base, w.i, field)
+	return w.base + "[" + strconv.Itoa(w.i) + "]" + field
 }
 
-// decodeRecord reads record i, through raw (a buffer reused from record to
-// record: nothing kept may point into it); repeated strings come from
-// shared. A null element is skipped (ok false).
-func decodeRecord(d *json.Decoder, raw *json.RawMessage, shared *sharedTable, i int) (rec Record, ok bool, err error) {
-	if err := d.Decode(raw); err != nil {
-		return rec, false, err
-	}
-	s := &scanner{b: *raw, shared: shared}
-	at := where{"applicationUsers", i}
-	open, err := s.openObject()
+// recordReader reads records into rec, reusing the backing arrays of its
+// lists from one record to the next.
+type recordReader struct {
+	rec      RawRecord
+	env, hdr [][]byte
+	extra    []RawExtra
+	s        *scanner
+	at       where
+}
+
+// read reads record i from s. A null element is skipped (ok false).
+// Syntax errors come back as they are, others as a *FieldError.
+func (r *recordReader) read(s *scanner, i int) (ok bool, err error) {
+	r.rec, r.s, r.at = RawRecord{}, s, where{"applicationUsers", i}
+	open, err := openObject(s)
 	if err != nil || !open {
-		return rec, false, fieldErr(err, at, "")
+		return false, settle(s, r.at, fieldErr(err, r.at, ""))
 	}
-	for key, more := s.nextKey(); more; key, more = s.nextKey() {
-		if err := recordField(s, &rec, key, at); err != nil {
-			return rec, false, err
+	for key, more := s.firstKey(); more; key, more = s.nextKey() {
+		if err := r.field(key); err != nil {
+			return false, settle(s, r.at, err)
 		}
 	}
-	return rec, true, nil
+	return s.err == nil, settle(s, r.at, nil)
 }
 
-// recordField reads the value of one record key into rec.
-func recordField(s *scanner, rec *Record, key []byte, at where) error {
+// settle puts an error of s before err: a value of the wrong type in a
+// body that is not JSON is first of all a body that is not JSON. A limit
+// error is named with at.
+func settle(s *scanner, at where, err error) error {
+	switch {
+	case s.err == nil:
+		return err
+	case isLimit(s.err):
+		return &FieldError{Path: at.path(""), Err: s.err}
+	}
+	return s.err
+}
+
+// field reads the value of one record key.
+func (r *recordReader) field(key []byte) error {
+	s, rec := r.s, &r.rec
 	switch string(key) {
 	case "applicationName":
-		return fieldErr(readString(s, &rec.ApplicationName), at, ".applicationName")
+		return fieldErr(readString(s, &rec.ApplicationName), r.at, ".applicationName")
 	case "applicationUserName":
-		return fieldErr(readString(s, &rec.ApplicationUserName), at, ".applicationUserName")
+		return fieldErr(readString(s, &rec.ApplicationUserName), r.at, ".applicationUserName")
 	case "fromEnvelope":
-		return fieldErr(readStringList(s, &rec.FromEnvelope), at, ".fromEnvelope")
+		return fieldErr(readStringList(s, &rec.FromEnvelope, &r.env), r.at, ".fromEnvelope")
 	case "fromHeader":
-		return fieldErr(readStringList(s, &rec.FromHeader), at, ".fromHeader")
+		return fieldErr(readStringList(s, &rec.FromHeader, &r.hdr), r.at, ".fromHeader")
 	case "status", "details":
-		return readBlock(s, rec, string(key), at)
+		return r.block(string(key))
 	case "messageSizeTotal":
 		if c := s.peek(); c != '{' && c != 'n' && c != '[' {
-			return fieldErr(readInt(s, &rec.Size.MessageSizeTotal), at, ".messageSizeTotal") // a bare number
+			return fieldErr(readInt(s, &rec.Size.MessageSizeTotal), r.at, ".messageSizeTotal") // a bare number
 		}
-		return readBlock(s, rec, "messageSizeTotal", at)
+		return r.block("messageSizeTotal")
 	}
-	keepExtra(s, rec, string(key))
-	return nil
+	return r.keepExtra(nil, key)
 }
 
-// readBlock reads a counter block (null or an object); an unknown key is
-// kept in Extra as "block_key".
-func readBlock(s *scanner, rec *Record, block string, at where) error {
-	open, err := s.openObject()
+// block reads a counter block (null or an object); an unknown key is kept
+// in Extra as "block_key".
+func (r *recordReader) block(name string) error {
+	s := r.s
+	open, err := openObject(s)
 	if err != nil || !open {
-		return fieldErr(err, at, "."+block)
+		return fieldErr(err, r.at, "."+name)
 	}
-	for key, more := s.nextKey(); more; key, more = s.nextKey() {
-		p := blockCounter(rec, block, key)
+	for key, more := s.firstKey(); more; key, more = s.nextKey() {
+		p := r.counter(name, key)
 		if p == nil {
-			keepExtra(s, rec, block+"_"+string(key))
+			if err := r.keepExtra([]byte(name), key); err != nil {
+				return err
+			}
 			continue
 		}
 		if err := readInt(s, p); err != nil {
-			return fieldErr(err, at, "."+block+"."+string(key))
+			return fieldErr(err, r.at, "."+name+"."+string(key))
 		}
 	}
 	return nil
 }
 
-// blockCounter maps a key of a known block to its field, nil if unknown.
-func blockCounter(rec *Record, block string, key []byte) *int64 {
+// counter maps a key of a known block to its field, nil if unknown.
+func (r *recordReader) counter(block string, key []byte) *int64 {
 	switch block {
 	case "status":
-		return statusCounter(&rec.Status, key)
+		return statusCounter(&r.rec.Status, key)
 	case "details":
-		return detailsCounter(&rec.Details, key)
+		return detailsCounter(&r.rec.Details, key)
 	}
-	return sizeCounter(&rec.Size, key)
+	return sizeCounter(&r.rec.Size, key)
 }
 
-// keepExtra appends the next value, as compact raw JSON, to rec.Extra; the
-// value is copied out of the scanner's (reused) buffer.
-func keepExtra(s *scanner, rec *Record, name string) {
-	rec.Extra = append(rec.Extra, ExtraField{Name: name, Value: bytes.Clone(compact(s.skip()))})
+// keepExtra appends the next value, as compact JSON, to Extra under key,
+// or "block_key" when block is set.
+func (r *recordReader) keepExtra(block, key []byte) error {
+	s := r.s
+	raw := s.skip()
+	if s.err != nil {
+		return nil // reported by read
+	}
+	name := key
+	if block != nil {
+		name = s.arena.Concat(block, []byte{'_'}, key)
+	}
+	if r.rec.Extra == nil {
+		r.rec.Extra = r.extra[:0]
+	}
+	r.rec.Extra = append(r.rec.Extra, RawExtra{Name: name, Value: compact(s, raw)})
+	r.extra = r.rec.Extra
+	return nil
 }
 
 // statusCounter maps a status key to its field.
@@ -153,4 +186,35 @@ func detailsCounter(dt *Details, key []byte) *int64 {
 		return &dt.DSN5xx
 	}
 	return nil
+}
+
+// readEntitlement reads the entitlement block (null or an object); unknown
+// keys are skipped.
+func readEntitlement(s *scanner) (Entitlement, error) {
+	var e Entitlement
+	at := where{"entitlement", -1}
+	open, err := openObject(s)
+	if err != nil || !open {
+		return e, settle(s, at, fieldErr(err, at, ""))
+	}
+	for key, more := s.firstKey(); more; key, more = s.nextKey() {
+		var err error
+		var text []byte
+		switch k := string(key); k {
+		case "annual_throughput", "annualThroughput":
+			err = fieldErr(readInt(s, &e.AnnualThroughput), at, "."+k)
+		case "license_start", "licenseStart":
+			err = fieldErr(readString(s, &text), at, "."+k)
+			e.LicenseStart = string(text)
+		case "license_end", "licenseEnd":
+			err = fieldErr(readString(s, &text), at, "."+k)
+			e.LicenseEnd = string(text)
+		default:
+			s.skip()
+		}
+		if err != nil {
+			return e, settle(s, at, err)
+		}
+	}
+	return e, settle(s, at, nil)
 }

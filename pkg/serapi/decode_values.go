@@ -1,15 +1,14 @@
-// Tolerant readers for the scalar values of a report: strings, string
-// lists, integer counters and raw JSON for unknown fields.
+// Tolerant readers for the values of a record: strings, string lists and
+// integer counters, each accepting the shapes SPEC §1 allows, and the
+// compact form of unknown values.
 
 package serapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // fieldErr names the field of err, built only when there is an error.
@@ -18,7 +17,7 @@ func fieldErr(err error, at where, field string) error {
 		return nil
 	}
 	if ie, ok := err.(itemError); ok {
-		field += fmt.Sprintf("[%d]", ie.i)
+		field += "[" + strconv.Itoa(ie.i) + "]"
 		err = ie.err
 	}
 	return &FieldError{Path: at.path(field), Err: err}
@@ -32,116 +31,108 @@ type itemError struct {
 
 func (e itemError) Error() string { return fmt.Sprintf("[%d]: %v", e.i, e.err) }
 
-// readString reads a string; a number or boolean keeps its text, null is "".
-func readString(s *scanner, dst *string) error {
-	if s.peek() == '"' {
+// wrongType is the error for a value of another JSON type than wanted.
+func wrongType(want string, c byte) error { return fmt.Errorf("want %s, got %s", want, kindAt(c)) }
+
+// openObject consumes null (false: no fields) or moves into an object
+// (true: its members follow); anything else is an error for the caller to
+// name. At an object, the scanner stays at '{' for firstKey.
+func openObject(s *scanner) (bool, error) {
+	switch c := s.peek(); c {
+	case 'n':
+		s.literal("null")
+		return false, nil
+	case '{':
+		return true, nil
+	case 0:
+		s.unexpected("looking for beginning of value")
+		return false, nil
+	default:
+		s.skip()
+		return false, wrongType("an object", c)
+	}
+}
+
+// readString reads a string; a number or boolean keeps its text, null is
+// empty. Objects and lists are errors.
+func readString(s *scanner, dst *[]byte) error {
+	switch c := s.peek(); c {
+	case '"':
 		*dst = s.str()
-		return nil
+	case 'n':
+		s.literal("null")
+		*dst = nil
+	case '{', '[':
+		s.skip()
+		return wrongType("a string", c)
+	default:
+		*dst = s.scalar()
 	}
-	tok := s.token()
-	v, ok := scalarText(tok)
-	if !ok {
-		return fmt.Errorf("want a string, got %s", kind(tok))
-	}
-	*dst = v
 	return nil
 }
 
-// readStringList reads a list of strings, a single string (a one-item
-// list; "" is empty) or null (empty). Null items are dropped.
-func readStringList(s *scanner, dst *[]string) error {
-	tok := s.token()
-	if tok != json.Delim('[') {
-		v, ok := scalarText(tok)
-		if !ok {
-			return fmt.Errorf("want a string or a list of strings, got %s", kind(tok))
+// readStringList reads a list of scalars (strings, or numbers and booleans
+// as their text; null items dropped), a single scalar (a one-item list; ""
+// and null are no list) into *dst, reusing the backing array *buf.
+func readStringList(s *scanner, dst *[][]byte, buf *[][]byte) error {
+	c := s.peek()
+	if c != '[' {
+		var v []byte
+		if err := readString(s, &v); err != nil {
+			return fmt.Errorf("want a string or a list of strings, got %s", kindAt(c))
 		}
-		if v != "" {
-			*dst = []string{v}
+		*dst = nil
+		if len(v) > 0 {
+			*dst = append((*buf)[:0], v)
+			*buf = *dst
 		}
 		return nil
 	}
-	list := make([]string, 0, 1)
-	err := s.list(func(i int) error {
-		if s.peek() == '"' {
+	list := (*buf)[:0]
+	if list == nil {
+		list = make([][]byte, 0, 4)
+	}
+	for i, ok := 0, s.firstItem(); ok; i, ok = i+1, s.nextItem() {
+		switch c := s.peek(); c {
+		case '{', '[':
+			s.skip()
+			return itemError{i, wrongType("a string", c)}
+		case 'n':
+			s.literal("null")
+		case '"':
 			list = append(list, s.str())
-			return nil
+		default:
+			list = append(list, s.scalar())
 		}
-		item := s.token()
-		v, ok := scalarText(item)
-		if !ok {
-			return itemError{i, fmt.Errorf("want a string, got %s", kind(item))}
-		}
-		if item != nil {
-			list = append(list, v)
-		}
-		return nil
-	})
-	*dst = list
-	return err
-}
-
-// scalarText renders a scalar token as text; ok is false for '{' and '['.
-func scalarText(tok json.Token) (string, bool) {
-	switch t := tok.(type) {
-	case string:
-		return t, true
-	case json.Number:
-		return t.String(), true
-	case bool:
-		return strconv.FormatBool(t), true
-	case nil:
-		return "", true
 	}
-	return "", false
+	*dst, *buf = list, list
+	return nil
 }
 
-// readInt reads a counter into dst.
+// readInt reads a counter: a number, a numeric string ("12", " 12 ",
+// "12.0", "1e3"), an empty string or null (0). Fractions and other text are
+// errors.
 func readInt(s *scanner, dst *int64) error {
-	if c := s.peek(); c >= '0' && c <= '9' {
-		begin := s.i
-		if n, ok := plainInt(s.skip()); ok {
-			*dst = n
-			return nil
-		}
-		s.i = begin
-	}
-	return setInt(s.token(), dst)
-}
-
-// plainInt parses up to 18 decimal digits without allocating.
-func plainInt(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
-
-// setInt stores a counter token: a number, a numeric string ("12",
-// "12.0", "1e3") or null (0). Fractions and other text are errors.
-func setInt(tok json.Token, dst *int64) error {
-	var text string
-	switch t := tok.(type) {
-	case nil:
+	var text []byte
+	switch c := s.peek(); c {
+	case 'n':
+		s.literal("null")
 		*dst = 0
 		return nil
-	case json.Number:
-		text = string(t)
-	case string:
-		text = strings.TrimSpace(t)
-		if text == "" {
+	case '"':
+		text = bytes.TrimSpace(s.str())
+		if len(text) == 0 {
 			*dst = 0
 			return nil
 		}
+	case '{', '[', 't', 'f':
+		s.skip()
+		return wrongType("a number", c)
 	default:
-		return fmt.Errorf("want a number, got %s", kind(tok))
+		text = s.number()
+	}
+	if s.err != nil {
+		return nil
 	}
 	n, err := parseCount(text)
 	if err != nil {
@@ -152,28 +143,67 @@ func setInt(tok json.Token, dst *int64) error {
 }
 
 // parseCount parses an integer, also written as an integral float.
-func parseCount(s string) (int64, error) {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+func parseCount(b []byte) (int64, error) {
+	if n, ok := plainInt(b); ok {
 		return n, nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
+	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, fmt.Errorf("%s is not a number", quote(b))
 	}
 	if f != math.Trunc(f) || math.IsInf(f, 0) || f >= math.MaxInt64 || f < math.MinInt64 {
-		return 0, fmt.Errorf("%q is not a whole number in range", s)
+		return 0, fmt.Errorf("%s is not a whole number in range", quote(b))
 	}
 	return int64(f), nil
 }
 
-// compact returns raw JSON without insignificant whitespace.
-func compact(raw []byte) json.RawMessage {
-	if !bytes.ContainsAny(raw, " \t\r\n") {
+// plainInt parses an optional minus and up to 18 decimal digits.
+func plainInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// compact returns raw JSON (checked) without insignificant white space:
+// raw itself when it has none, else a copy in the scanner's arena.
+func compact(s *scanner, raw []byte) []byte {
+	if bytes.IndexAny(raw, " \t\r\n") < 0 {
 		return raw
 	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, raw); err != nil {
-		return raw
+	out := s.arena.Buf(len(raw))
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; c {
+		case ' ', '\t', '\r', '\n':
+		case '"':
+			j := i + 1
+			for ; raw[j] != '"'; j++ {
+				if raw[j] == '\\' {
+					j++
+				}
+			}
+			out = append(out, raw[i:j+1]...)
+			i = j
+		default:
+			out = append(out, c)
+		}
 	}
-	return buf.Bytes()
+	return s.arena.Keep(out)
 }

@@ -7,6 +7,7 @@
 package serapi
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"iter"
@@ -220,6 +221,40 @@ func (t *sharedTable) canonical(s string) string {
 		t.strs = append(t.strs, s)
 	}
 	return s
+}
+
+// record converts a decoded record into a Record, taking repeated names
+// and addresses from t instead of allocating them again.
+func (r *RawRecord) record(t *sharedTable) Record {
+	rec := Record{
+		ApplicationName:     t.lookup(r.ApplicationName),
+		ApplicationUserName: string(r.ApplicationUserName),
+		FromEnvelope:        t.lookupList(r.FromEnvelope),
+		FromHeader:          t.lookupList(r.FromHeader),
+		Status:              r.Status,
+		Size:                r.Size,
+		Details:             r.Details,
+	}
+	if r.Extra != nil {
+		rec.Extra = make([]ExtraField, len(r.Extra))
+		for i, x := range r.Extra {
+			rec.Extra[i] = ExtraField{Name: string(x.Name), Value: bytes.Clone(x.Value)}
+		}
+	}
+	return rec
+}
+
+// lookupList returns list as strings (nil for nil), items from t when it
+// holds them.
+func (t *sharedTable) lookupList(list [][]byte) []string {
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, b := range list {
+		out[i] = t.lookup(b)
+	}
+	return out
 }
 
 // lookup returns the shared string equal to b, or a new one; it does not

@@ -17,59 +17,74 @@ import (
 	"github.com/serfwd/serfwd/pkg/redact"
 )
 
-// Report fetches and decodes the summary of window w. 429, 5xx and network
-// errors are retried by the transport; a 401 leads to one fresh token and
-// one more try; a 200 whose body is not a report (*BodyError) is fetched
-// again a few times. Other answers give a *StatusError, a redirect a
-// *httpx.RedirectError, a record that cannot be read a *FieldError, an
-// answer past max_body_bytes an error matching ErrBodyTooLarge. Errors say
-// which request failed and how, not the window: the caller names it.
+// Report fetches and decodes the summary of window w into memory (see
+// Stream, which it uses, for what is retried and which errors come back).
 func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
+	col := &collector{rep: &Report{}}
+	if err := c.Stream(ctx, w, col); err != nil {
+		return nil, err
+	}
+	return col.rep, nil
+}
+
+// Stream fetches the summary of window w and hands its records to h as
+// they are decoded (DecodeStream). 429, 5xx and network errors are retried
+// by the transport; a 401 leads to one fresh token and one more try; a 200
+// whose body is not a report (*BodyError) is fetched again a few times,
+// after h.Restart. Other answers give a *StatusError, a redirect a
+// *httpx.RedirectError, a record that cannot be read or past a limit of
+// SPEC §1 a *FieldError, an answer past max_body_bytes an error matching
+// ErrBodyTooLarge. Errors say which request failed and how, not the window:
+// the caller names it. An error of h ends the fetch and comes back as it is.
+func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
-		rep, err := c.fetchReport(ctx, w, &refreshed)
+		err := c.fetchReport(ctx, w, &refreshed, h)
 		var berr *BodyError
 		if err == nil || !errors.As(err, &berr) || attempt >= c.opts.BodyRetries || ctx.Err() != nil {
-			return rep, err
+			return err
 		}
 		c.log.Warn("report body unusable, fetching the window again",
 			zap.Stringer("window", w), zap.Int("attempt", attempt+1), zap.Error(err))
 		if err := sleepOrWake(ctx, jitteredBackoff(c.opts.RetryWaitMin, c.opts.RetryWaitMax, attempt), nil); err != nil {
-			return nil, err
+			return err
+		}
+		if err := h.Restart(); err != nil {
+			return err
 		}
 	}
 }
 
 // fetchReport makes one report request (two with a 401 refresh).
-func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool) (*Report, error) {
+func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool, h StreamHandler) error {
 	tok, err := c.tokens.get(ctx, false, "")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	resp, err := c.get(ctx, w, tok)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if resp.StatusCode == http.StatusUnauthorized && !*refreshed {
 		drainClose(resp.Body)
 		*refreshed = true
 		c.log.Info("report request unauthorized; fetching a new token", zap.Stringer("window", w))
 		if tok, err = c.tokens.get(ctx, true, tok); err != nil {
-			return nil, err
+			return err
 		}
 		if resp, err = c.get(ctx, w, tok); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	defer drainClose(resp.Body)
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
-		return nil, fmt.Errorf("requesting report: %w", ErrUnauthorized)
+		return fmt.Errorf("requesting report: %w", ErrUnauthorized)
 	case code < 200 || code > 299:
 		serr := &StatusError{Code: code, Host: resp.Request.URL.Host, Prefix: c.redactor(tok).Excerpt(readPrefix(resp.Body))}
-		return nil, fmt.Errorf("requesting report: %w", serr)
+		return fmt.Errorf("requesting report: %w", serr)
 	}
-	return c.decodeBody(resp.Body, w, tok)
+	return c.decodeBody(resp.Body, w, tok, h)
 }
 
 // get sends the report request for w with the given token.
@@ -90,21 +105,24 @@ func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response,
 }
 
 // decodeBody stream-decodes an answer under max_body_bytes, counted on
-// decoded bytes; the secret and tok are kept out of the quoted body prefix.
-func (c *Client) decodeBody(body io.Reader, w Window, tok string) (*Report, error) {
+// decoded bytes, into h; the secret and tok are kept out of the quoted body
+// prefix.
+func (c *Client) decodeBody(body io.Reader, w Window, tok string, h StreamHandler) error {
 	rec := &prefixRecorder{r: httpx.LimitReader(body, c.maxBody, "max_body_bytes")}
-	rep, err := Decode(rec)
-	if err == nil {
-		return rep, nil
-	}
+	herr := &handlerError{h: h}
+	err := DecodeStream(rec, herr)
 	var ferr *FieldError
 	switch {
+	case err == nil:
+		return nil
+	case herr.err != nil && err == herr.err:
+		return err // the handler's own, as it is
 	case errors.Is(err, httpx.ErrTooLarge):
-		return nil, fmt.Errorf("reading report: %w", err)
+		return fmt.Errorf("reading report: %w", err)
 	case errors.As(err, &ferr):
-		return nil, fmt.Errorf("decoding report: %w", err)
+		return fmt.Errorf("decoding report: %w", err)
 	}
-	return nil, &BodyError{Window: w, Prefix: c.redactor(tok).Excerpt(rec.prefix), Err: err}
+	return &BodyError{Window: w, Prefix: c.redactor(tok).Excerpt(rec.prefix), Err: err}
 }
 
 // redactor knows the client secret and the token of a request, for the

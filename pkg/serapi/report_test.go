@@ -149,7 +149,7 @@ func TestReportNonJSONGivesUp(t *testing.T) {
 		t.Fatalf("err = %v, want a *BodyError", err)
 	}
 	msg := err.Error()
-	want := `decoding report body (starts "<html>.. Service temporarily replaced by a very long maintenance page that goes on</html>"): invalid character '<' looking for beginning of value`
+	want := `decoding report body (starts "<html>.. Service temporarily replaced by a very long maintenance page that goes on</html>"): invalid character '<' looking for beginning of value (at byte 0 of the answer)`
 	if msg != want {
 		t.Errorf("error %q\nwant  %q (the caller names the window)", msg, want)
 	}

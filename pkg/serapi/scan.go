@@ -1,22 +1,55 @@
-// A minimal scanner over one already-validated JSON value (a record or the
-// entitlement block, read by json.Decoder as raw bytes). It only walks; the
-// decoder has checked the syntax, so the scanner need not.
+// A validating scanner over one complete JSON value held in memory (a
+// record, the entitlement block, a token of the top level). It checks the
+// syntax as encoding/json does while it walks, enforces the limits on
+// strings and nesting, and hands out strings without copying them unless
+// they hold escapes or invalid UTF-8.
 
 package serapi
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/serfwd/serfwd/pkg/internal/arena"
 )
 
-// scanner walks valid JSON in b from position i. With shared set, strings
-// without escapes that the table already holds are not allocated again.
+// scanner walks b from i. The first error is kept in err and ends the walk:
+// every method is then a no-op that returns zero values, so callers check
+// err once at the end of a unit (a record, a block).
 type scanner struct {
-	b      []byte
-	i      int
-	shared *sharedTable
+	b     []byte
+	i     int
+	depth int   // nesting depth at i, counted from the answer's top level
+	base  int64 // offset of b[0] in the body, for error messages
+	err   error
+	arena *arena.Arena // unescaped strings, compacted values
+	// cut is set when the walk ran past the end of b: with more of the
+	// body read, it may succeed.
+	cut bool
 }
 
+// fail records a syntax error at the current position.
+func (s *scanner) fail(format string, args ...any) {
+	if s.err == nil {
+		s.err = &SyntaxError{Offset: s.base + int64(s.i), msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// short records that the value ran past the end of b.
+func (s *scanner) short() {
+	if s.err == nil {
+		s.cut = true
+		s.fail(errEOF)
+	}
+}
+
+// limit records a limit error.
+func (s *scanner) limit(err error) {
+	if s.err == nil {
+		s.err = err
+	}
+}
+
+// ws skips white space.
 func (s *scanner) ws() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
@@ -28,160 +61,256 @@ func (s *scanner) ws() {
 	}
 }
 
-// peek returns the next non-space byte.
+// peek returns the next byte after white space; 0 at the end or after an error.
 func (s *scanner) peek() byte {
 	s.ws()
-	if s.i >= len(s.b) {
+	if s.err != nil || s.i >= len(s.b) {
 		return 0
 	}
 	return s.b[s.i]
 }
 
-// rawString consumes a string and returns its bytes between the quotes,
-// and whether it holds escapes.
-func (s *scanner) rawString() ([]byte, bool) {
-	start, esc := s.i+1, false
-	for s.i = start; s.i < len(s.b); s.i++ {
-		switch s.b[s.i] {
-		case '\\':
-			esc = true
-			s.i++
-		case '"':
-			raw := s.b[start:s.i]
-			s.i++
-			return raw, esc
-		}
+// unexpected records the right error for the byte at i, expecting what.
+func (s *scanner) unexpected(what string) {
+	if s.i >= len(s.b) {
+		s.short()
+		return
 	}
-	return s.b[start:], esc
+	s.fail("invalid character %s %s", quoteChar(s.b[s.i]), what)
 }
 
-// str consumes a string and returns its value.
-func (s *scanner) str() string {
-	begin := s.i
-	raw, esc := s.rawString()
-	if !esc && s.shared != nil {
-		return s.shared.lookup(raw)
+// expect consumes c after white space, or fails.
+func (s *scanner) expect(c byte, what string) bool {
+	if s.peek() != c {
+		s.unexpected(what)
+		return false
 	}
-	if !esc {
-		return string(raw)
-	}
-	var v string
-	_ = json.Unmarshal(s.b[begin:s.i], &v) // valid JSON: cannot fail
-	return v
+	s.i++
+	return true
 }
 
-// skip consumes any value and returns its raw bytes.
+// enter and leave track the nesting depth of objects and lists.
+func (s *scanner) enter() bool {
+	if s.depth++; s.depth > MaxDepth {
+		s.limit(ErrTooDeep)
+		return false
+	}
+	return true
+}
+
+func (s *scanner) leave() { s.depth-- }
+
+// skip consumes any value, checking it, and returns its bytes.
 func (s *scanner) skip() []byte {
-	s.ws()
 	begin := s.i
-	switch s.b[s.i] {
-	case '"':
-		s.rawString()
-	case '{', '[':
-		depth := 0
-		for ; s.i < len(s.b); s.i++ {
-			switch s.b[s.i] {
-			case '"':
-				s.rawString()
-				s.i--
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					s.i++
-					return s.b[begin:s.i]
-				}
-			}
+	switch s.peek() {
+	case '{':
+		begin = s.i
+		for _, ok := s.firstKey(); ok; _, ok = s.nextKey() {
+			s.skip()
+		}
+	case '[':
+		begin = s.i
+		for ok := s.firstItem(); ok; ok = s.nextItem() {
+			s.skip()
 		}
 	default:
-		for s.i < len(s.b) && !isDelim(s.b[s.i]) {
-			s.i++
-		}
+		begin = s.i
+		s.scalar()
+	}
+	if s.err != nil {
+		return nil
 	}
 	return s.b[begin:s.i]
 }
 
-// token consumes a scalar and returns it as json.Decoder would with
-// UseNumber (string, json.Number, bool, nil); for '{' and '[' it returns
-// the json.Delim without consuming anything.
-func (s *scanner) token() json.Token {
-	switch c := s.peek(); c {
-	case '{', '[':
-		return json.Delim(c)
-	case '"':
-		return s.str()
-	case 't', 'f':
-		s.skip()
-		return c == 't'
-	case 'n':
-		s.skip()
+// scalar consumes a string, number or literal and returns its raw bytes.
+func (s *scanner) scalar() []byte {
+	begin := s.i
+	switch c := s.peek(); {
+	case c == '"':
+		s.rawString()
+	case c == '-' || c >= '0' && c <= '9':
+		s.number()
+	case c == 't':
+		s.literal("true")
+	case c == 'f':
+		s.literal("false")
+	case c == 'n':
+		s.literal("null")
+	default:
+		s.unexpected("looking for beginning of value")
+	}
+	if s.err != nil {
 		return nil
 	}
-	return json.Number(s.skip())
+	return s.b[begin:s.i]
 }
 
-// openObject consumes null (false: no fields) or the '{' of an object
-// (true); anything else is an error for the caller to name.
-func (s *scanner) openObject() (bool, error) {
-	switch c := s.peek(); c {
-	case 'n':
-		s.skip()
-		return false, nil
-	case '{':
-		s.i++
-		return true, nil
+func (s *scanner) literal(word string) {
+	if len(s.b)-s.i < len(word) || string(s.b[s.i:s.i+len(word)]) != word {
+		for k := 0; k < len(word) && s.i < len(s.b) && s.b[s.i] == word[k]; k++ {
+			s.i++
+		}
+		s.unexpected("in literal " + word)
+		return
 	}
-	return false, fmt.Errorf("want an object, got %s", kind(s.token()))
+	s.i += len(word)
 }
 
-// nextKey moves to the next key of an open object and consumes it and its
-// colon; at the end it consumes '}' and returns false. The caller must
-// consume each key's value before asking for the next key.
-func (s *scanner) nextKey() ([]byte, bool) {
-	if s.peek() == ',' {
+// number consumes a number, checking its grammar (RFC 8259).
+func (s *scanner) number() []byte {
+	begin := s.i
+	if s.i < len(s.b) && s.b[s.i] == '-' {
 		s.i++
+	}
+	switch {
+	case s.i < len(s.b) && s.b[s.i] == '0':
+		s.i++
+	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		s.unexpected("in numeric literal")
+		return nil
+	}
+	if s.i < len(s.b) && s.b[s.i] == '.' {
+		s.i++
+		if !s.digits() {
+			s.unexpected("after decimal point in numeric literal")
+			return nil
+		}
+	}
+	if s.i < len(s.b) && s.b[s.i]|0x20 == 'e' {
+		s.i++
+		if s.i < len(s.b) && (s.b[s.i] == '+' || s.b[s.i] == '-') {
+			s.i++
+		}
+		if !s.digits() {
+			s.unexpected("in exponent of numeric literal")
+			return nil
+		}
+	}
+	if s.i-begin > MaxStringBytes {
+		s.limit(ErrStringTooLong)
+		return nil
+	}
+	if s.i == len(s.b) { // it may go on in what is not read yet
+		s.short()
+		return nil
+	}
+	return s.b[begin:s.i]
+}
+
+func (s *scanner) digits() bool {
+	begin := s.i
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		s.i++
+	}
+	if s.i-begin > MaxStringBytes {
+		s.limit(ErrStringTooLong) // whether or not it ends further on
+		return false
+	}
+	return s.i > begin
+}
+
+// firstKey opens an object (the scanner at '{') and moves to its first
+// member; nextKey moves to the next. Both consume the key and its colon and
+// return the key's text; ok is false when the object ended ('}' consumed)
+// or on an error. The caller consumes each member's value in between.
+func (s *scanner) firstKey() ([]byte, bool) {
+	if !s.expect('{', "looking for beginning of object") || !s.enter() {
+		return nil, false
 	}
 	if s.peek() == '}' {
 		s.i++
+		s.leave()
 		return nil, false
 	}
-	s.peek()
-	begin := s.i
-	key, esc := s.rawString()
-	if esc {
-		var k string
-		_ = json.Unmarshal(s.b[begin:s.i], &k)
-		key = []byte(k)
-	}
-	s.peek()
-	s.i++ // ':'
-	return key, true
+	return s.key()
 }
 
-// list walks a list, calling item for each element (which must consume it).
-// The scanner must be at '['.
-func (s *scanner) list(item func(i int) error) error {
-	s.peek()
-	s.i++
-	for i := 0; ; i++ {
-		if s.peek() == ']' {
-			s.i++
-			return nil
-		}
-		if err := item(i); err != nil {
-			return err
-		}
-		if s.peek() == ',' {
-			s.i++
-		}
+func (s *scanner) nextKey() ([]byte, bool) {
+	switch s.peek() {
+	case ',':
+		s.i++
+		return s.key()
+	case '}':
+		s.i++
+		s.leave()
+		return nil, false
 	}
+	s.unexpected("after object key:value pair")
+	return nil, false
 }
 
-// isDelim reports whether c ends a number or literal.
-func isDelim(c byte) bool {
-	switch c {
-	case ',', ':', ']', '}', ' ', '\t', '\r', '\n':
-		return true
+func (s *scanner) key() ([]byte, bool) {
+	if s.peek() != '"' {
+		s.unexpected("looking for beginning of object key string")
+		return nil, false
 	}
+	k := s.str()
+	if !s.expect(':', "after object key") {
+		return nil, false
+	}
+	return k, s.err == nil
+}
+
+// firstItem opens a list (the scanner at '[') and reports whether an item
+// follows; nextItem moves past the item just consumed to the next one.
+func (s *scanner) firstItem() bool {
+	if !s.expect('[', "looking for beginning of list") || !s.enter() {
+		return false
+	}
+	if s.peek() == ']' {
+		s.i++
+		s.leave()
+		return false
+	}
+	return s.err == nil
+}
+
+func (s *scanner) nextItem() bool {
+	switch s.peek() {
+	case ',':
+		s.i++
+		return s.err == nil
+	case ']':
+		s.i++
+		s.leave()
+		return false
+	}
+	s.unexpected("after list element")
 	return false
+}
+
+// kindAt names the JSON type of the value that starts with c.
+func kindAt(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "a list"
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || c >= '0' && c <= '9':
+		return "a number"
+	}
+	return "something else"
+}
+
+// quoteChar renders a byte for a syntax error, as encoding/json does.
+func quoteChar(c byte) string {
+	switch {
+	case c == '\'':
+		return `'\''`
+	case c == '"':
+		return `'"'`
+	case c < 0x20 || c >= 0x7f:
+		return fmt.Sprintf("%q", rune(c))
+	}
+	return "'" + string(c) + "'"
 }

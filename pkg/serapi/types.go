@@ -39,6 +39,28 @@ type Record struct {
 	Extra []ExtraField
 }
 
+// RawRecord is one applicationUsers record as DecodeStream hands it over:
+// the same fields as Record, as byte slices into the decoder's buffers,
+// valid only while the Handler's Record call runs. Texts are decoded JSON
+// strings (valid UTF-8); a list is nil when the record has none (absent,
+// null or ""), else its items.
+type RawRecord struct {
+	ApplicationName     []byte
+	ApplicationUserName []byte
+	FromEnvelope        [][]byte
+	FromHeader          [][]byte
+	Status              Status
+	Size                Size
+	Details             Details
+	Extra               []RawExtra // unknown fields in body order
+}
+
+// RawExtra is an unknown field of a RawRecord: its name (or "block_field")
+// and its value as compact JSON.
+type RawExtra struct {
+	Name, Value []byte
+}
+
 // ExtraField is an unknown field of a record (or of one of its known blocks,
 // then named "block_field").
 type ExtraField struct {

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -69,6 +70,26 @@ func (e *Encoder) Add(ev *event.Event) error {
 	return nil
 }
 
+// Packer is the open batch, for adding events packed elsewhere (an
+// event.Flattener packs records straight into it); call Closed after each.
+func (e *Encoder) Packer() *event.Packer {
+	if e.p == nil {
+		e.p = packers.Get().(*event.Packer)
+	}
+	return e.p
+}
+
+// Closed closes the open batch when it is full and returns the batches
+// closed since the last call, which the Encoder then forgets.
+func (e *Encoder) Closed() []Batch {
+	if e.p != nil && e.p.Len() >= e.max {
+		e.flush()
+	}
+	out := e.batches
+	e.batches = nil
+	return out
+}
+
 // Events is how many events were added so far.
 func (e *Encoder) Events() int {
 	if e.p == nil {
@@ -131,13 +152,45 @@ func parseBatchHeader(data []byte) (batchHeader, error) {
 	return h, nil
 }
 
-// DecodeBatch returns a batch's events. They do not alias data.
+// withConsts returns a copy of the batch data, wrapped with the window
+// constants its events leave out when there are any:
+//
+//	byte    format (4)
+//	uvarint length of the constants, then the constants (event.Consts)
+//	rest    the batch (format 2)
+func withConsts(consts, data []byte) []byte {
+	if len(consts) == 0 {
+		return bytes.Clone(data)
+	}
+	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(consts)+len(data))
+	out = append(out, constsFormat)
+	out = binary.AppendUvarint(out, uint64(len(consts)))
+	out = append(out, consts...)
+	return append(out, data...)
+}
+
+const constsFormat = 4
+
+// DecodeBatch returns the events of a queue entry's Data. They do not alias
+// data.
 func DecodeBatch(data []byte) ([]event.Event, error) {
+	var consts []event.Field
+	if len(data) > 0 && data[0] == constsFormat {
+		n, k := binary.Uvarint(data[1:])
+		if k <= 0 || n > uint64(len(data)-1-k) {
+			return nil, errBadBatch
+		}
+		cs, err := event.Unpack(data[1+k : 1+k+int(n)])
+		if err != nil || len(cs) != 1 {
+			return nil, fmt.Errorf("decoding the window constants of a queue entry: %w", errors.Join(errBadBatch, err))
+		}
+		consts, data = cs[0].Fields, data[1+k+int(n):]
+	}
 	h, err := parseBatchHeader(data)
 	if err != nil {
 		return nil, err
 	}
-	events, err := event.Unpack(h.body)
+	events, err := event.UnpackWith(h.body, consts)
 	if err != nil {
 		return nil, fmt.Errorf("decoding queue entry: %w", err)
 	}

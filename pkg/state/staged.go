@@ -1,6 +1,7 @@
-// Staged commits: a large window's batches written in several transactions,
-// made visible to delivery only by the last one, so that memory stays flat
-// however large the window (DESIGN: the high-water mark).
+// The visible mark of each sink's queue: delivery reads entries up to it
+// only. serfwd before the batch store (batchstore.go) staged large windows
+// above the mark; their leftovers are still removed at Open and before each
+// commit, and every commit moves the mark past what it appended.
 
 package state
 
@@ -35,29 +36,7 @@ func withVisible(stat []byte, tx *bolt.Tx, sink string) []byte {
 	return out
 }
 
-// stageQueue appends batches to sink's queue above its visible mark, first
-// removing any leftovers of an interrupted staged commit.
-func stageQueue(tx *bolt.Tx, sink string, batches []Batch) (events, size int64, err error) {
-	q, err := tx.Bucket(bucketQueues).CreateBucketIfNotExists([]byte(sink))
-	if err != nil {
-		return 0, 0, err
-	}
-	q.FillPercent = 1.0 // keys only ever grow: pack pages full
-	for _, b := range batches {
-		seq, err := q.NextSequence()
-		if err != nil {
-			return 0, 0, err
-		}
-		if err := q.Put(u64(seq), b.Data); err != nil {
-			return 0, 0, err
-		}
-		events += int64(b.Events)
-		size += int64(len(b.Data))
-	}
-	return events, size, nil
-}
-
-// publish makes everything staged in sink's queue visible and counts it.
+// publish makes everything appended to sink's queue visible and counts it.
 func publish(tx *bolt.Tx, sink string, events, size int64) error {
 	if err := addStat(tx, sink, events, size); err != nil {
 		return err
@@ -102,57 +81,6 @@ func dropAllStaged(tx *bolt.Tx) error {
 		if err := dropStaged(tx, sink); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// CommitStaged writes c like Commit, but its batches in transactions of at
-// most chunk batches each; only the last transaction makes them visible to
-// delivery and moves the cursor. A crash in between leaves the cursor and the
-// visible queue as they were, and the staged entries are removed at the next
-// Open or commit: the window is simply fetched again.
-func (s *Store) CommitStaged(c Commit, chunk int) error {
-	s.commitMu.Lock()
-	defer s.commitMu.Unlock()
-	chunk = max(chunk, 1)
-	type counts struct{ events, size int64 }
-	staged := make(map[string]counts, len(c.Sinks))
-	for i := 0; i < len(c.Batches); i += chunk {
-		part := c.Batches[i:min(i+chunk, len(c.Batches))]
-		err := s.update("staging window", func(tx *bolt.Tx) error {
-			for _, sink := range c.Sinks {
-				if i == 0 {
-					if err := dropStaged(tx, sink); err != nil {
-						return err
-					}
-				}
-				e, n, err := stageQueue(tx, sink, part)
-				if err != nil {
-					return err
-				}
-				staged[sink] = counts{staged[sink].events + e, staged[sink].size + n}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	err := s.update("committing window", func(tx *bolt.Tx) error {
-		for _, sink := range c.Sinks {
-			if err := publish(tx, sink, staged[sink].events, staged[sink].size); err != nil {
-				return err
-			}
-		}
-		last := c
-		last.Sinks, last.Batches = nil, nil
-		return applyCommit(tx, &last)
-	})
-	if err != nil {
-		return err
-	}
-	if len(c.Batches) > 0 {
-		s.signal(c.Sinks)
 	}
 	return nil
 }

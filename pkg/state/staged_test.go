@@ -6,66 +6,227 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
 func queuedIDs(t *testing.T, s *Store, sink string) []string {
+	t.Helper()
+	var ids []string
+	for _, ev := range queuedEvents(t, s, sink) {
+		ids = append(ids, ev.ID())
+	}
+	return ids
+}
+
+func queuedEvents(t *testing.T, s *Store, sink string) []event.Event {
 	t.Helper()
 	entries, err := s.Peek(sink, 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
+	var out []event.Event
 	for _, e := range entries {
+		if e.Bad != nil {
+			t.Fatal(e.Bad)
+		}
 		evs, err := DecodeBatch(e.Data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, ev := range evs {
-			ids = append(ids, ev.ID())
-		}
+		out = append(out, evs...)
 	}
-	return ids
+	return out
 }
 
-func TestCommitStagedMatchesCommit(t *testing.T) {
+// batchCount is how many batches the batch store holds.
+func batchCount(t *testing.T, s *Store) int {
+	t.Helper()
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketBatches).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestStagedWindowIsInvisibleUntilCommitted(t *testing.T) {
 	s, _ := openTemp(t)
 	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a", "b"}, Batches: encode(t, 10, testEvents(5, "small")), Cursor: w}); err != nil {
 		t.Fatal(err)
 	}
-	big := encode(t, 10, testEvents(95, "big")) // 10 batches
-	if err := s.CommitStaged(Commit{Input: "acme", Sinks: []string{"a", "b"}, Batches: big, Cursor: w.Add(time.Hour)}, 3); err != nil {
+	st := s.NewStage()
+	for i := range 4 { // a large window staged in four transactions
+		if err := st.Add(encode(t, 10, testEvents(25, "big"+strconv.Itoa(i)))); err != nil {
+			t.Fatal(err)
+		}
+		if ids := queuedIDs(t, s, "a"); len(ids) != 5 {
+			t.Fatalf("delivery sees %d events while a window is staged, want the 5 committed", len(ids))
+		}
+		if stat, _ := s.Stat("a"); stat.Events != 5 {
+			t.Fatalf("stat counts %d events while a window is staged", stat.Events)
+		}
+	}
+	if cur, _, _ := s.Cursor("acme"); !cur.Equal(w) {
+		t.Fatalf("staging moved the cursor to %s", cur)
+	}
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a", "b"}, Stage: st, Batches: encode(t, 10, testEvents(1, "window")), Cursor: w.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	cur, _, _ := s.Cursor("acme")
-	if !cur.Equal(w.Add(time.Hour)) {
-		t.Fatalf("cursor %s", cur)
+	if cur, _, _ := s.Cursor("acme"); !cur.Equal(w.Add(time.Hour)) {
+		t.Fatalf("cursor %s after the commit", cur)
 	}
 	for _, sink := range []string{"a", "b"} {
 		ids := queuedIDs(t, s, sink)
-		if len(ids) != 100 || ids[0] != "small-0" || ids[5] != "big-0" || ids[99] != "big-94" {
+		if len(ids) != 106 || ids[0] != "small-0" || ids[5] != "big0-0" || ids[104] != "big3-24" || ids[105] != "window-0" {
 			t.Fatalf("sink %s holds %d events (%v … %v)", sink, len(ids), ids[:1], ids[len(ids)-1:])
 		}
-		if st, _ := s.Stat(sink); st.Events != 100 {
-			t.Fatalf("sink %s stat %d events", sink, st.Events)
+		if stat, _ := s.Stat(sink); stat.Events != 106 {
+			t.Fatalf("sink %s stat %d events", sink, stat.Events)
 		}
 	}
-	// A later small commit lands after the staged window.
-	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(1, "after"))}); err != nil {
-		t.Fatal(err)
+	// Each batch is stored once for both sinks.
+	if n := batchCount(t, s); n != 1+4*3+1 {
+		t.Fatalf("batch store holds %d batches, want 14", n)
 	}
-	if ids := queuedIDs(t, s, "a"); len(ids) != 101 || ids[100] != "after-0" {
-		t.Fatalf("after a later commit: %d events, last %v", len(ids), ids[len(ids)-1:])
+	if err := st.Drop(); err != nil || batchCount(t, s) != 14 {
+		t.Fatalf("dropping a committed stage: %v, %d batches left", err, batchCount(t, s))
 	}
 }
 
-// stageOnly writes batches the way an interrupted CommitStaged leaves them:
-// staged, never published.
-func stageOnly(t *testing.T, s *Store, sinks []string, batches []Batch) {
+func TestBatchLeavesTheStoreWithItsLastReference(t *testing.T) {
+	s, _ := openTemp(t)
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a", "b"}, Batches: encode(t, 10, testEvents(30, "x"))}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := s.Peek("a", 1<<20)
+	if err := s.Ack("a", entries); err != nil {
+		t.Fatal(err)
+	}
+	if n := batchCount(t, s); n != 3 {
+		t.Fatalf("after one sink delivered, %d batches left, want the 3 the other sink still needs", n)
+	}
+	if ids := queuedIDs(t, s, "b"); len(ids) != 30 {
+		t.Fatalf("sink b holds %d events", len(ids))
+	}
+	entries, _ = s.Peek("b", 1<<20)
+	if err := s.Ack("b", entries); err != nil {
+		t.Fatal(err)
+	}
+	if n := batchCount(t, s); n != 0 {
+		t.Fatalf("%d batches left after both sinks delivered", n)
+	}
+	for _, sink := range []string{"a", "b"} {
+		if st, _ := s.Stat(sink); st.Events != 0 || st.Bytes != 0 {
+			t.Fatalf("sink %s stat %+v", sink, st)
+		}
+	}
+}
+
+func TestStagesLeftByACrashVanishAtOpen(t *testing.T) {
+	s, path := openTemp(t)
+	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(3, "ok")), Cursor: w}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 { // three windows fetched in parallel, none committed
+		if err := s.NewStage().Add(encode(t, 10, testEvents(20, "staged"+strconv.Itoa(i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close() // as a crash leaves it
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if n := batchCount(t, s2); n != 1 {
+		t.Fatalf("after reopening, %d batches, want only the committed one", n)
+	}
+	if ids := queuedIDs(t, s2, "a"); len(ids) != 3 {
+		t.Fatalf("queue after reopening: %v", ids)
+	}
+	if cur, _, _ := s2.Cursor("acme"); !cur.Equal(w) {
+		t.Fatalf("cursor %s", cur)
+	}
+}
+
+func TestDroppedStageLeavesNothing(t *testing.T) {
+	s, _ := openTemp(t)
+	st := s.NewStage()
+	if err := st.Add(encode(t, 10, testEvents(25, "failed"))); err != nil {
+		t.Fatal(err)
+	}
+	if st.Events() != 25 {
+		t.Fatalf("stage holds %d events", st.Events())
+	}
+	if err := st.Drop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := batchCount(t, s); n != 0 {
+		t.Fatalf("%d batches after dropping the stage", n)
+	}
+	// A commit of a dropped (empty) stage publishes nothing but moves the cursor.
+	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Stage: st, Cursor: w}); err != nil {
+		t.Fatal(err)
+	}
+	if ids := queuedIDs(t, s, "a"); len(ids) != 0 {
+		t.Fatalf("queue holds %v", ids)
+	}
+}
+
+// TestStagedEventsGetTheWindowConstants: events packed without their
+// entitlement values get them from the commit's constants.
+func TestStagedEventsGetTheWindowConstants(t *testing.T) {
+	s, _ := openTemp(t)
+	w := serapi.Window{Start: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)}
+	f := event.NewFlattener("acme", w)
+	var p event.Packer
+	rec := serapi.RawRecord{ApplicationName: []byte("App"), ApplicationUserName: []byte("u")}
+	id := f.Next(&rec)
+	f.Pack(&p, &rec, &id, 0)
+	batch := Batch{Events: 1, Data: frame(&p)}
+	st := s.NewStage()
+	if err := st.Add([]Batch{batch}); err != nil {
+		t.Fatal(err)
+	}
+	ent := serapi.Entitlement{AnnualThroughput: 42, LicenseStart: "2026-01-01T00:00:00.000Z", LicenseEnd: "2027-01-01T00:00:00.000Z"}
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Stage: st, Consts: event.Consts(&ent)}); err != nil {
+		t.Fatal(err)
+	}
+	evs := queuedEvents(t, s, "a")
+	want := event.FromRecord("acme", w, &serapi.Record{ApplicationName: "App", ApplicationUserName: "u"}, &ent, 0)
+	if len(evs) != 1 || string(evs[0].AppendJSON(nil)) != string(want.AppendJSON(nil)) {
+		t.Fatalf("queued %v\nwant %s", evs, want.AppendJSON(nil))
+	}
+}
+
+// frame packs p's events as an Encoder frames a batch.
+func frame(p *event.Packer) []byte {
+	e := NewEncoder(0)
+	e.p = p
+	e.flush()
+	return e.batches[0].Data
+}
+
+// legacyStage writes inline entries above the visible mark, the way an
+// interrupted staged commit of an older serfwd left them.
+func legacyStage(t *testing.T, s *Store, sink string, batches []Batch) {
 	t.Helper()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, sink := range sinks {
-			if _, _, err := stageQueue(tx, sink, batches); err != nil {
+		q, err := tx.Bucket(bucketQueues).CreateBucketIfNotExists([]byte(sink))
+		if err != nil {
+			return err
+		}
+		for _, b := range batches {
+			seq, _ := q.NextSequence()
+			if err := q.Put(u64(seq), b.Data); err != nil {
 				return err
 			}
 		}
@@ -76,62 +237,60 @@ func stageOnly(t *testing.T, s *Store, sinks []string, batches []Batch) {
 	}
 }
 
-func TestStagedEntriesStayInvisibleAndVanishAfterACrash(t *testing.T) {
+func TestOlderStagingLeftoversStayInvisibleAndVanish(t *testing.T) {
 	s, path := openTemp(t)
-	w := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(3, "ok")), Cursor: w}); err != nil {
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(3, "ok"))}); err != nil {
 		t.Fatal(err)
 	}
-	stageOnly(t, s, []string{"a"}, encode(t, 10, testEvents(20, "staged")))
+	legacyStage(t, s, "a", encode(t, 10, testEvents(20, "leftover")))
 	if ids := queuedIDs(t, s, "a"); len(ids) != 3 {
-		t.Fatalf("delivery sees %d events while a window is staged, want the 3 committed", len(ids))
+		t.Fatalf("delivery sees %d events, want the 3 committed", len(ids))
 	}
-	// Delivering the visible entries leaves the figures at zero, not
-	// counting the staged ones.
-	entries, _ := s.Peek("a", 100)
-	if err := s.Ack("a", entries); err != nil {
-		t.Fatal(err)
-	}
-	if st, _ := s.Stat("a"); st.Events != 0 || st.Bytes != 0 {
-		t.Fatalf("stat after acking the visible entries: %+v", st)
-	}
-	// "Crash": close and reopen; the leftovers are gone and the next
-	// commit is the next thing delivered.
 	s.Close()
 	s2, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if err := s2.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(2, "next")), Cursor: w.Add(time.Hour)}); err != nil {
+	if err := s2.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(1, "next"))}); err != nil {
 		t.Fatal(err)
 	}
-	ids := queuedIDs(t, s2, "a")
-	if len(ids) != 2 || ids[0] != "next-0" {
+	if ids := queuedIDs(t, s2, "a"); len(ids) != 4 || ids[3] != "next-0" {
 		t.Fatalf("after reopen: %v", ids)
-	}
-	cur, _, _ := s2.Cursor("acme")
-	if !cur.Equal(w.Add(time.Hour)) {
-		t.Fatalf("cursor %s", cur)
 	}
 }
 
-func TestCommitRemovesLeftoversBeforeAppending(t *testing.T) {
+// TestOlderInlineEntriesAreDelivered: queue entries written by a serfwd
+// before the batch store hold the batch itself; they are read and removed
+// as before.
+func TestOlderInlineEntriesAreDelivered(t *testing.T) {
 	s, _ := openTemp(t)
-	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(1, "first"))}); err != nil {
+	b := encode(t, 10, testEvents(7, "old"))
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		q, err := tx.Bucket(bucketQueues).CreateBucketIfNotExists([]byte("a"))
+		if err != nil {
+			return err
+		}
+		seq, _ := q.NextSequence()
+		if err := q.Put(u64(seq), b[0].Data); err != nil {
+			return err
+		}
+		return publish(tx, "a", 7, int64(len(b[0].Data)))
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	stageOnly(t, s, []string{"a"}, encode(t, 10, testEvents(30, "leftover")))
-	for i := 0; i < 2; i++ {
-		if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(1, "c"+strconv.Itoa(i)))}); err != nil {
-			t.Fatal(err)
-		}
+	if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: encode(t, 10, testEvents(2, "new"))}); err != nil {
+		t.Fatal(err)
 	}
-	ids := queuedIDs(t, s, "a")
-	if len(ids) != 3 || ids[1] != "c0-0" || ids[2] != "c1-0" {
-		t.Fatalf("a commit after an interrupted staging exposed leftovers: %v", ids)
+	if ids := queuedIDs(t, s, "a"); len(ids) != 9 || ids[0] != "old-0" || ids[8] != "new-1" {
+		t.Fatalf("queue: %v", ids)
 	}
-	if st, _ := s.Stat("a"); st.Events != 3 {
-		t.Fatalf("stat %d events, want 3", st.Events)
+	entries, _ := s.Peek("a", 1<<20)
+	if err := s.Ack("a", entries); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Stat("a"); st.Events != 0 || st.Bytes != 0 || batchCount(t, s) != 0 {
+		t.Fatalf("after delivery: %+v, %d batches", st, batchCount(t, s))
 	}
 }

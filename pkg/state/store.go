@@ -14,8 +14,10 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// schemaVersion is the state file's format; a newer file is refused.
-const schemaVersion = 1
+// schemaVersion is the state file's format; a newer file is refused. 2
+// added the batch store (queues refer to batches); a file of format 1 is
+// read as it is and marked 2 at Open.
+const schemaVersion = 2
 
 var (
 	bucketMeta      = []byte("meta")
@@ -37,10 +39,11 @@ type Store struct {
 	db   *bolt.DB
 	path string
 
-	commitMu sync.Mutex // one commit at a time, so that staged entries stay invisible (staged.go)
-	mu       sync.Mutex
-	notify   map[string]chan struct{}
-	closed   bool
+	mu     sync.Mutex
+	notify map[string]chan struct{}
+	shrunk chan struct{} // closed and replaced when a queue shrinks
+	acked  int64         // bytes delivered since the mapped pages were last released
+	closed bool
 }
 
 // Open opens (creating if needed, mode 0600) the state file at path. A file
@@ -91,12 +94,15 @@ func corrupt(path string, cause error) error {
 
 func (s *Store) init() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketCursors, bucketQueues, bucketQueueStat, bucketRevisit} {
+		for _, name := range [][]byte{bucketMeta, bucketCursors, bucketQueues, bucketQueueStat, bucketRevisit, bucketBatches, bucketRefs} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
 		if err := dropAllStaged(tx); err != nil {
+			return err
+		}
+		if err := dropUnreferenced(tx); err != nil {
 			return err
 		}
 		meta := tx.Bucket(bucketMeta)
@@ -106,8 +112,9 @@ func (s *Store) init() error {
 			}
 			if got := binary.BigEndian.Uint64(v); got > schemaVersion {
 				return fmt.Errorf("state file %s has format %d, newer than this serfwd understands (%d); upgrade serfwd", s.path, got, schemaVersion)
+			} else if got == schemaVersion {
+				return nil
 			}
-			return nil
 		}
 		return meta.Put(keySchema, u64(schemaVersion))
 	})
@@ -153,6 +160,28 @@ func (s *Store) signal(sinks []string) {
 		case s.notifyLocked(name) <- struct{}{}:
 		default:
 		}
+	}
+}
+
+// Shrunk returns a channel that is closed the next time a queue shrinks
+// (delivered events removed), so that a poller paused by a full queue
+// wakes exactly when there may be room.
+func (s *Store) Shrunk() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shrunk == nil {
+		s.shrunk = make(chan struct{})
+	}
+	return s.shrunk
+}
+
+// signalShrunk wakes everyone waiting on Shrunk.
+func (s *Store) signalShrunk() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shrunk != nil {
+		close(s.shrunk)
+		s.shrunk = nil
 	}
 }
 

@@ -16,7 +16,7 @@ func BenchmarkWriteReport50k(b *testing.B) {
 	p := o.newPlan(w, w.End)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := writeReport(io.Discard, &p, serapi.Entitlement{}); err != nil {
+		if err := writeReport(io.Discard, &p, serapi.Entitlement{}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

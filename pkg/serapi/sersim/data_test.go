@@ -108,7 +108,7 @@ func TestAddressEncoding(t *testing.T) {
 				w.Start, w.End = w.Start.Add(time.Duration(i)*time.Hour), w.End.Add(time.Duration(i)*time.Hour)
 				p := o.newPlan(w, clock.Now())
 				var buf bytes.Buffer
-				if err := writeReport(&buf, &p, serapi.Entitlement{}); err != nil {
+				if err := writeReport(&buf, &p, serapi.Entitlement{}, nil); err != nil {
 					t.Fatal(err)
 				}
 				rep, b := decode(t, buf.Bytes())

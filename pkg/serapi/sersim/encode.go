@@ -12,8 +12,10 @@ import (
 	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
-// writeReport streams the body for plan p to w.
-func writeReport(w io.Writer, p *plan, ent serapi.Entitlement) error {
+// writeReport streams the body for plan p to w. pause, when set, is
+// called after every pauseEvery records, once what came before was handed
+// to w.
+func writeReport(w io.Writer, p *plan, ent serapi.Entitlement, pause func()) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	buf := make([]byte, 0, 1024)
 	buf = append(buf, `{"applicationUsers":[`...)
@@ -27,6 +29,12 @@ func writeReport(w io.Writer, p *plan, ent serapi.Entitlement) error {
 			return err
 		}
 		buf = buf[:0]
+		if pause != nil && (i+1)%pauseEvery == 0 {
+			if err := bw.Flush(); err != nil {
+				return err
+			}
+			pause()
+		}
 	}
 	buf = append(buf, `],"entitlement":{"annual_throughput":`...)
 	buf = strconv.AppendInt(buf, ent.AnnualThroughput, 10)
@@ -40,6 +48,9 @@ func writeReport(w io.Writer, p *plan, ent serapi.Entitlement) error {
 	}
 	return bw.Flush()
 }
+
+// pauseEvery is how many records go between two pauses (Options.StreamPause).
+const pauseEvery = 1000
 
 // appendRecord appends one applicationUsers entry in the API's field order.
 func appendRecord(b []byte, g *generated) []byte {

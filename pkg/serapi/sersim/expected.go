@@ -3,6 +3,7 @@
 package sersim
 
 import (
+	"io"
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/serapi"
@@ -20,4 +21,12 @@ func (s *Server) Expected(w serapi.Window, at time.Time) serapi.Report {
 		rep.Users.Append(&g.Record)
 	}
 	return rep
+}
+
+// WriteBody writes the body the server answers for window w when asked at
+// time at, exactly as it serves it: for benchmarks and tests that decode
+// the simulator's answers without a server.
+func (s *Server) WriteBody(dst io.Writer, w serapi.Window, at time.Time) error {
+	p := s.opts.newPlan(serapi.Window{Start: w.Start.UTC(), End: w.End.UTC()}, at)
+	return writeReport(dst, &p, s.entitlement(), nil)
 }

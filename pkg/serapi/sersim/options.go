@@ -67,6 +67,10 @@ type Options struct {
 
 	// Latency is added to every request before it is answered.
 	Latency time.Duration
+	// StreamPause makes a report body trickle: after every 1000 records the
+	// server sends what it wrote and waits this long (e.g. to have a client
+	// work on a window for a while).
+	StreamPause time.Duration
 	// FailEvery N: every Nth report request answers 500 or 503 (alternating).
 	FailEvery int
 	// BadJSONEvery N: every Nth report request answers 200 with an HTML page.

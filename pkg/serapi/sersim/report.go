@@ -48,7 +48,17 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request, req *Reque
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	req.Status = http.StatusOK
-	_ = writeReport(w, &p, s.entitlement()) // an error means the client went away
+	var pause func()
+	if s.opts.StreamPause > 0 {
+		flusher, _ := w.(http.Flusher)
+		pause = func() {
+			if flusher != nil {
+				flusher.Flush()
+			}
+			wait(r.Context(), s.opts.StreamPause)
+		}
+	}
+	_ = writeReport(w, &p, s.entitlement(), pause) // an error means the client went away
 	s.finish(req)
 }
 

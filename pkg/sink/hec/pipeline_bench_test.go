@@ -1,7 +1,7 @@
 // pipeline_bench_test.go measures serfwd's per-event CPU path from decoded
 // records to HEC request bodies, as one window goes through it: flatten
-// (event.FromRecord, FromWindow), pack into the durable queue (state.Encoder,
-// one Commit with the cursor), read it back as a delivery loop does (Peek,
+// (the poller's streamed fetch: event.Flattener into state batches, one
+// commit), read it back as a delivery loop does (Peek,
 // DecodeBatch, Ack) and encode + gzip the HEC requests. Run it on one core:
 //
 //	go test -run '^$' -bench Pipeline -cpu 1 ./pkg/sink/hec/
@@ -12,6 +12,7 @@
 package hec
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -19,7 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -46,35 +49,30 @@ func pipelineRecords(n int) []serapi.Record {
 	return out
 }
 
+// rawRecords views records as the decoder hands them over.
+func rawRecords(recs []serapi.Record) []serapi.RawRecord {
+	out := make([]serapi.RawRecord, len(recs))
+	for i := range recs {
+		out[i] = event.RawRecord(&recs[i])
+	}
+	return out
+}
+
 var pipelineEntitlement = serapi.Entitlement{AnnualThroughput: 1 << 40,
 	LicenseStart: "2026-01-01T00:00:00.000Z", LicenseEnd: "2027-01-01T00:00:00.000Z"}
 
-// queueWindow flattens a window's records into the queue, as the poller
-// does, and returns the events and bytes queued.
-func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.Record) (events, size int) {
-	enc := state.NewEncoder(0)
-	for i := range recs {
-		ev := event.FromRecord("acme", w, &recs[i], &pipelineEntitlement, 0)
-		if err := enc.Add(&ev); err != nil {
-			b.Fatal(err)
-		}
-	}
-	ev := event.FromWindow("acme", w, recs, &pipelineEntitlement, 0)
-	if err := enc.Add(&ev); err != nil {
+// queueWindow queues a window of decoded records as the poller does
+// (flattened as they stream in, packed into batches, published with the
+// window constants), and returns the events and bytes queued.
+func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.RawRecord) (events, size int) {
+	before, _ := st.Stat("splunk")
+	in := config.Input{Name: "acme", Window: time.Hour, Concurrency: 1, Sinks: []string{"splunk"}}
+	p := poller.New(poller.Config{Input: in, Fetcher: poller.Answer{Records: recs, Entitlement: pipelineEntitlement}, Store: st})
+	if _, err := p.Backfill(context.Background(), w.Start, w.End, nil); err != nil {
 		b.Fatal(err)
 	}
-	n := enc.Events()
-	batches, err := enc.Finish()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Commit(state.Commit{Input: "acme", Sinks: []string{"splunk"}, Batches: batches, Cursor: w.End}); err != nil {
-		b.Fatal(err)
-	}
-	for _, bt := range batches {
-		size += len(bt.Data)
-	}
-	return n, size
+	after, _ := st.Stat("splunk")
+	return int(after.Events - before.Events), int(after.Bytes - before.Bytes)
 }
 
 // deliverHEC empties the queue the way the delivery loop and Write do, up to
@@ -127,7 +125,7 @@ func cpuTime() time.Duration {
 func BenchmarkPipeline(b *testing.B) {
 	for _, records := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("window%d", records), func(b *testing.B) {
-			recs := pipelineRecords(records)
+			recs := rawRecords(pipelineRecords(records))
 			st, err := state.Open(filepath.Join(b.TempDir(), "state.db"))
 			if err != nil {
 				b.Fatal(err)

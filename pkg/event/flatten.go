@@ -1,0 +1,213 @@
+// flatten.go flattens the records of one fetch of a window into
+// ser.applicationUser events (SPEC §4), straight from the decoder's
+// RawRecords into a Packer, numbering records that share an identity and
+// summing the counters for the window's ser.window event as it goes.
+
+package event
+
+import (
+	"crypto/sha256"
+	"strconv"
+
+	"github.com/serfwd/serfwd/pkg/internal/arena"
+	"github.com/serfwd/serfwd/pkg/serapi"
+)
+
+// The fixed keys of a ser.applicationUser event, as bytes.
+var (
+	kEventType, kEventID, kRevision         = []byte(KeyEventType), []byte(KeyEventID), []byte(KeyRevision)
+	kInput, kWindowStart, kWindowEnd        = []byte(KeyInput), []byte(KeyWindowStart), []byte(KeyWindowEnd)
+	kAppName, kUserName                     = []byte("applicationName"), []byte("applicationUserName")
+	kFromEnvelope, kFromHeader              = []byte("fromEnvelope"), []byte("fromHeader")
+	kLicenseStart, kLicenseEnd, kThroughput = []byte(KeyLicenseStart), []byte(KeyLicenseEnd), []byte(KeyAnnualThroughput)
+	kCounters                               = func() (k [counterCount][]byte) {
+		for i, s := range counterKeys {
+			k[i] = []byte(s)
+		}
+		return k
+	}()
+	vAppUser = []byte(TypeApplicationUser)
+)
+
+// The window constants (Consts) in slot order.
+const (
+	slotLicenseStart = iota
+	slotLicenseEnd
+	slotThroughput
+)
+
+// ID is an eventId in binary: the 32 bytes of its SHA-256.
+type ID [sha256.Size]byte
+
+// Flattener flattens the records of one fetch of one window, in answer
+// order. It keeps its storage from record to record; Reset readies it for
+// another window.
+type Flattener struct {
+	input      []byte // clean
+	start, end []byte // the window's times as text
+	ords       Ordinals
+	numberer   Numberer // ords unless the caller keeps identities itself
+	sums       [counterCount]int64
+	records    int
+	scratch    []byte
+	ev         rawEvent
+	arena      arena.Arena
+	x          extraAdder
+	w          serapi.Window
+	inputName  string
+	conv       serapi.RawRecord // FromRecord's view of a Record
+}
+
+// NewFlattener returns a Flattener for window w of input.
+func NewFlattener(input string, w serapi.Window) *Flattener {
+	f := &Flattener{}
+	f.Reset(input, w)
+	return f
+}
+
+// Numberer numbers the records of one answer that share an identity:
+// Ordinal returns 1 for the first record with identity id, then 2, 3, …
+// Ordinals is one; a caller that keeps every record's eventId anyway can
+// be one more cheaply (see Flattener.Number).
+type Numberer interface {
+	Ordinal(id Identity) int
+}
+
+// Number makes f number records with n instead of its own Ordinals, until
+// the next Reset.
+func (f *Flattener) Number(n Numberer) { f.numberer = n }
+
+// Reset readies f for window w of input.
+func (f *Flattener) Reset(input string, w serapi.Window) {
+	f.w = w
+	if f.inputName != input || f.input == nil {
+		f.input = []byte(Clean(input))
+	}
+	f.start = appendTime(f.start[:0], w.Start)
+	f.end = appendTime(f.end[:0], w.End)
+	f.ords = Ordinals{seen: f.ords.seen}
+	clear(f.ords.seen)
+	f.numberer = &f.ords
+	f.sums, f.records = [counterCount]int64{}, 0
+	f.inputName = input
+	f.x = extraAdder{e: &f.ev, a: &f.arena, seen: f.x.seen, next: f.x.next}
+}
+
+// Next numbers the next record of the answer and counts it into the
+// window's sums. It returns the record's eventId (SPEC §4: the n-th record
+// with one identity hashes the identity text followed by ␟n for n > 1).
+// Every record must pass through Next once, in answer order.
+func (f *Flattener) Next(r *serapi.RawRecord) ID {
+	f.records++
+	c := rawCounters(r)
+	for j := range f.sums {
+		f.sums[j] = addSat(f.sums[j], c[j])
+	}
+	f.scratch = appendRawIdentity(f.scratch[:0], f.input, f.start, r)
+	id := ID(sha256.Sum256(f.scratch))
+	if n := f.numberer.Ordinal(Identity(id)); n > 1 {
+		f.scratch = strconv.AppendInt(append(f.scratch, idSep), int64(n), 10)
+		id = sha256.Sum256(f.scratch)
+	}
+	return id
+}
+
+// Pack adds the event of record r, whose eventId Next returned, to p at
+// the given revision. Its entitlement keys take their values from the
+// window's constants, which the batch carries (Consts).
+func (f *Flattener) Pack(p *Packer, r *serapi.RawRecord, id *ID, revision int64) {
+	f.build(r, id, revision, nil)
+	p.addRaw(&f.ev)
+}
+
+// Records is how many records Next counted.
+func (f *Flattener) Records() int { return f.records }
+
+// WindowEvent is the window's ser.window event: the records counted by
+// Next, their sums and the entitlement (ent may be nil).
+func (f *Flattener) WindowEvent(ent *serapi.Entitlement, revision int64) Event {
+	return windowEvent(f.inputName, f.w, f.records, &f.sums, ent, revision)
+}
+
+// build fills f.ev with record r's event; the entitlement keys get the
+// values of ent, or (ent nil) the window constants' slots.
+func (f *Flattener) build(r *serapi.RawRecord, id *ID, revision int64, ent *serapi.Entitlement) {
+	e := &f.ev
+	e.reset()
+	f.arena.Reset()
+	e.str(kEventType, vAppUser)
+	e.fields = append(e.fields, rawField{key: kEventID, kind: String, text: f.arena.Copy(id[:]), id: true})
+	e.integer(kRevision, revision)
+	e.str(kInput, f.input)
+	e.str(kWindowStart, f.start)
+	e.str(kWindowEnd, f.end)
+	e.str(kAppName, r.ApplicationName)
+	e.str(kUserName, r.ApplicationUserName)
+	from := len(e.items)
+	e.items = append(e.items, r.FromEnvelope...)
+	e.list(kFromEnvelope, from)
+	from = len(e.items)
+	e.items = append(e.items, r.FromHeader...)
+	e.list(kFromHeader, from)
+	c := rawCounters(r)
+	for i := range c {
+		e.integer(kCounters[i], c[i])
+	}
+	if ent == nil {
+		e.constant(kLicenseStart, slotLicenseStart)
+		e.constant(kLicenseEnd, slotLicenseEnd)
+		e.constant(kThroughput, slotThroughput)
+	} else {
+		e.str(kLicenseStart, []byte(Clean(ent.LicenseStart)))
+		e.str(kLicenseEnd, []byte(Clean(ent.LicenseEnd)))
+		e.integer(kThroughput, ent.AnnualThroughput)
+	}
+	f.x.addAll(r.Extra)
+}
+
+// rawCounters returns r's counters in counterKeys order.
+func rawCounters(r *serapi.RawRecord) [counterCount]int64 {
+	s, z, d := &r.Status, &r.Size, &r.Details
+	return [counterCount]int64{
+		s.Success, s.Failure, s.TempFailure, s.PartialSuccess, s.InProgress, s.Total, s.RecipientsTotal,
+		z.MessageSizeTotal, z.DeliveredSizeTotal,
+		d.DSN2xx, d.DSN3xx, d.DSN4xx, d.DSN5xx,
+	}
+}
+
+// appendRawIdentity appends the text a record's first eventId hashes:
+// input␟windowStart␟applicationName␟applicationUserName␟fromEnvelope␟fromHeader.
+func appendRawIdentity(b, input, start []byte, r *serapi.RawRecord) []byte {
+	b = append(b, input...)
+	b = append(b, idSep)
+	b = append(b, start...)
+	b = append(b, idSep)
+	b = append(b, r.ApplicationName...)
+	b = append(b, idSep)
+	b = append(b, r.ApplicationUserName...)
+	b = append(b, idSep)
+	b = appendItems(b, r.FromEnvelope)
+	b = append(b, idSep)
+	return appendItems(b, r.FromHeader)
+}
+
+func appendItems(dst []byte, list [][]byte) []byte {
+	for i, s := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+// Consts is the window constants of a batch: the entitlement values that
+// the events packed by a Flattener leave out, in the packed form (one event)
+// that UnpackWith expects.
+func Consts(ent *serapi.Entitlement) []byte {
+	var e Event
+	addEntitlement(&e, ent)
+	var p Packer
+	p.Add(&e)
+	return p.AppendPacked(nil)
+}
