@@ -155,7 +155,7 @@ func TestValidateExampleConfig(t *testing.T) {
 	writeValidateFile(t, creds, "acme.secret", validateSERSecret+"\n", 0o600)
 	writeValidateFile(t, creds, "splunk.token", validateHECToken+"\n", 0o600)
 	code, stdout, stderr := runValidate("validate", "--config", "../../configs/serfwd.example.yaml", "--credentials", creds)
-	if code != exitOK || stdout != "config OK: 1 input, 4 sinks\n" {
+	if code != exitOK || stdout != "config OK: 1 input, 5 sinks\n" {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	if strings.Contains(stderr, validateSERSecret) || strings.Contains(stderr, validateHECToken) {

@@ -30,12 +30,12 @@ import (
 
 func TestSinkKindsTable(t *testing.T) {
 	kinds := agent.SinkKinds()
-	if got := kinds.SinkTypes(); !slices.Equal(got, []string{"splunk_hec", "syslog", "file", "kafka"}) {
+	if got := kinds.SinkTypes(); !slices.Equal(got, []string{"splunk_hec", "syslog", "file", "kafka", "otlp"}) {
 		t.Errorf("SinkTypes() = %v", got)
 	}
 	// Every key has a default but the ones a user must give.
 	required := map[string]string{"splunk_hec": "url: required\ntoken: required (or token_file)", "syslog": "address: required", "file": "path: required",
-		"kafka": "brokers: required: at least one host:port\ntopic: required"}
+		"kafka": "brokers: required: at least one host:port\ntopic: required", "otlp": "endpoint: required"}
 	for _, typ := range kinds.SinkTypes() {
 		def, ok := kinds.DefaultSinkConfig(typ)
 		if !ok {

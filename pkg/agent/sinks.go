@@ -15,6 +15,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/sink/file"
 	"github.com/serfwd/serfwd/pkg/sink/hec"
 	"github.com/serfwd/serfwd/pkg/sink/kafka"
+	"github.com/serfwd/serfwd/pkg/sink/otlp"
 	"github.com/serfwd/serfwd/pkg/sink/syslog"
 )
 
@@ -27,6 +28,7 @@ func SinkKinds() *sink.Registry {
 		syslog.Kind(),
 		file.Kind(),
 		kafka.Kind(),
+		otlp.Kind(),
 	)
 	if err != nil {
 		panic(err) // a programming error, caught by the package's tests

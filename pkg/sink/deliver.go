@@ -137,11 +137,12 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 		return nil
 	}
 	entries = good
+	write := l.writer(entries)
 	var lastLoud time.Time
 	var dead int64
 	for attempt := 1; ; attempt++ {
 		before := l.DeadLettered.Total()
-		err := l.Sink.Write(ctx, events)
+		err := write(ctx, events)
 		if err == nil {
 			dead = l.DeadLettered.Total() - before
 			break
@@ -172,6 +173,26 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 	l.Observer.Sent(l.Name, max(len(events)-int(dead), 0))
 	l.reportDepth()
 	return nil
+}
+
+// writer is how the entries' events are handed to the sink: Write, or
+// WriteQueued with the time each event's entry was queued.
+func (l *Loop) writer(entries []state.Entry) func(context.Context, []event.Event) error {
+	qw, ok := l.Sink.(QueuedWriter)
+	if !ok {
+		return l.Sink.Write
+	}
+	n := 0
+	for _, e := range entries {
+		n += e.Events
+	}
+	queued := make([]time.Time, 0, n)
+	for _, e := range entries {
+		for range e.Events {
+			queued = append(queued, e.Queued)
+		}
+	}
+	return func(ctx context.Context, events []event.Event) error { return qw.WriteQueued(ctx, events, queued) }
 }
 
 func (l *Loop) reportDepth() {

@@ -6,6 +6,7 @@ package sink
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -30,6 +31,15 @@ type Sink interface {
 // `serfwd check` without sending events.
 type Checker interface {
 	Check(ctx context.Context) error
+}
+
+// QueuedWriter is implemented by sinks whose destination records when each
+// event was queued (OTLP's observedTimeUnixNano). The delivery loop then
+// calls WriteQueued in place of Write, with queued[i] the time the batch
+// holding events[i] was packed for the queue (millisecond precision, as the
+// queue keeps it); the contract is Write's.
+type QueuedWriter interface {
+	WriteQueued(ctx context.Context, events []event.Event, queued []time.Time) error
 }
 
 // Reopener is implemented by sinks that hold files to reopen on SIGHUP.
