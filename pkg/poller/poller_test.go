@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi"
 	"github.com/serfwd/serfwd/pkg/state"
 )
@@ -324,6 +325,15 @@ func TestFullQueuePausesPolling(t *testing.T) {
 	p.Input.Start = t0
 	p.Input.Concurrency = 1
 	p.MaxQueueBytes = 1 // the first queued window fills it
+	// An event is queued already: the poller pauses before its first fetch.
+	var ev event.Event
+	ev.AddString(event.KeyEventType, "queued.before")
+	enc := state.NewEncoder(0)
+	enc.Add(&ev)
+	queued, _ := enc.Finish()
+	if err := st.Commit(state.Commit{Input: "other", Sinks: []string{"a"}, Batches: queued}); err != nil {
+		t.Fatal(err)
+	}
 	count := func() int {
 		log.mu.Lock()
 		defer log.mu.Unlock()
@@ -336,7 +346,10 @@ func TestFullQueuePausesPolling(t *testing.T) {
 	paused := make(chan pause)
 	resume := make(chan struct{})
 	committed := func() int { // from the cursor, which moves in the commit's own transaction
-		cur, _, _ := st.Cursor("acme")
+		cur, ok, _ := st.Cursor("acme")
+		if !ok {
+			return 0
+		}
 		return int(cur.Sub(t0) / time.Hour)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -361,7 +374,10 @@ func TestFullQueuePausesPolling(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if pauses < 2 || count() != 6 {
+			// The first pause is before the first fetch; whether the poller
+			// finds the queue full again after a drain depends on whether
+			// the window in flight was committed before it looked.
+			if pauses < 1 || count() != 6 {
 				t.Fatalf("%d windows committed with %d pauses; want 6, with the poller pausing while the queue was full", count(), pauses)
 			}
 			checkContiguous(t, log.ws, t0, time.Hour)
