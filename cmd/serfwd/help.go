@@ -32,7 +32,7 @@ var (
 	environment = []helpTerm{
 		{"SERFWD_CONFIG", "the configuration file when --config is not given"},
 		{"CREDENTIALS_DIRECTORY", "set by systemd for the service (LoadCredential=); the packaged config's *_file keys point into it. --credentials sets it for one command"},
-		{"GOMEMLIMIT", "the Go runtime's soft memory limit; serfwd sets 48MiB when it is unset; off drops it"},
+		{"GOMEMLIMIT", "the Go runtime's soft memory limit; serfwd sets none (its memory is bounded by design)"},
 		{"NOTIFY_SOCKET, WATCHDOG_USEC", "set by systemd for Type=notify and its watchdog"},
 	}
 	files = []helpTerm{

@@ -235,7 +235,7 @@ func (h *hostileEnv) run(args ...string) hostileRun {
 	h.t.Helper()
 	rssFile := filepath.Join(h.t.TempDir(), "peak-rss")
 	cmd := exec.Command(peakRSSBin, append([]string{serfwdBin}, append(args, "--config", h.cfg)...)...)
-	// serfwd's own default soft memory limit applies, whatever the CI sets.
+	// No soft memory limit applies (serfwd sets none), whatever the CI sets.
 	cmd.Env = append(os.Environ(), peakRSSFileEnv+"="+rssFile, "GOMEMLIMIT=")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
