@@ -117,8 +117,8 @@ type hostileBody struct {
 
 // flatRSS is how much more a row may peak than the row of a quarter of its
 // records. The 56 bytes a record that a window in flight used to keep
-// (eventIds for numbering, fingerprints for revisits) would add 80 MiB
-// for 1.5 million more records.
+// (eventIds for numbering, fingerprints for revisits) would add 48 MiB
+// for 900,000 more records.
 const flatRSS = 16 << 20
 
 // numbers is a filler of JSON numbers, 1,000 digits each: cut anywhere and
@@ -157,18 +157,17 @@ var hostileBodies = []hostileBody{
 		exitFailure, "applicationUsers[0]: a record larger than the limit of 1 MiB", nil, ""},
 	// A window in flight keeps no memory per record: numbering duplicate
 	// identities (SPEC §4), the fingerprints kept for revisits and the
-	// comparison of a revisit with them go to disk. Two million tiny
-	// records (a 40 MB body) peak as half a million do; a whole
-	// max_body_bytes of them (11 million) only takes minutes longer (the
-	// README's memory paragraph gives a run). Half a million records of
-	// one identity have half a million eventIds (ordinals), which a
-	// revisit reads back and compares.
-	tinyRecords(500_000, distinctNames, ""),
-	tinyRecords(2_000_000, distinctNames, "500000 tiny distinct records"),
-	revisited(tinyRecords(500_000, oneName, "")),
-	// A window that fails after staging half a million records drops what
-	// it staged a few MiB at a time, each time it is fetched again.
-	brokenAfter(tinyRecords(500_000, distinctNames, "")),
+	// comparison of a revisit with them go to disk. 1.2 million tiny
+	// records (a 23 MB body) peak as 300,000 do; a whole max_body_bytes of
+	// them (11 million) only takes minutes longer (the README's memory
+	// paragraph gives a run). 300,000 records of one identity have
+	// 300,000 eventIds (ordinals), which a revisit reads back and compares.
+	tinyRecords(300_000, distinctNames, ""),
+	tinyRecords(1_200_000, distinctNames, "300000 tiny distinct records"),
+	revisited(tinyRecords(300_000, oneName, "")),
+	// A window that fails after staging 300,000 records drops what it
+	// staged a few MiB at a time, each time it is fetched again.
+	brokenAfter(tinyRecords(300_000, distinctNames, "")),
 }
 
 // revisited makes `once` run again on row's window once it is due for a
