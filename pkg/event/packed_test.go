@@ -184,9 +184,10 @@ func TestPackedGarbage(t *testing.T) {
 }
 
 // unpackGarbage unpacks b; when that succeeds the events must survive a
-// second round trip unchanged.
+// second round trip unchanged. An opened view of b must agree (viewSame).
 func unpackGarbage(t *testing.T, b []byte) {
 	t.Helper()
+	viewSame(t, new(Packed), new(JSON), b, nil)
 	events, err := Unpack(b)
 	if err != nil {
 		if events != nil {
