@@ -26,6 +26,15 @@ type Sink interface {
 	Close(ctx context.Context) error
 }
 
+// PackedWriter is implemented by sinks that render straight from the packed
+// batches the queue holds, without building events; the delivery loop
+// calls WritePacked instead of Write for them. WritePacked has Write's
+// contract. The batches, and everything they hand out, are valid only
+// during the call.
+type PackedWriter interface {
+	WritePacked(ctx context.Context, batches []*event.Packed) error
+}
+
 // Checker is implemented by sinks that can test their destination for
 // `serfwd check` without sending events.
 type Checker interface {
