@@ -44,7 +44,7 @@ func TestWriteAck(t *testing.T) {
 				c.Ack, c.AckTimeout, c.BatchMaxEvents = true, timeout, 4
 			})
 			evs := mkEvents(10)
-			if err := h.sink.Write(t.Context(), evs); err != nil {
+			if err := h.write(t.Context(), evs); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			reqs, _ := f.snapshot()
@@ -98,7 +98,7 @@ func TestWriteAckProblems(t *testing.T) {
 		f := newFakeHEC(t, false)
 		f.ackReply = &reply{Status: 400, Code: codeAckDisabled, Text: "ACK is disabled", InvalidEvent: -1}
 		h := newHarness(t, f.srv.URL, func(c *Config) { c.Ack = true })
-		err := h.sink.Write(t.Context(), mkEvents(2))
+		err := h.write(t.Context(), mkEvents(2))
 		if !sink.IsPermanent(err) || !strings.Contains(err.Error(), ackDisabledHint) {
 			t.Fatalf("Write = %v, want Permanent with %q", err, ackDisabledHint)
 		}
@@ -110,7 +110,7 @@ func TestWriteAckProblems(t *testing.T) {
 		f := newFakeHEC(t, false)
 		f.script = []reply{{Status: 200, Code: 0, Text: "Success", InvalidEvent: -1, NoAckID: true}}
 		h := newHarness(t, f.srv.URL, func(c *Config) { c.Ack = true })
-		if err := h.sink.Write(t.Context(), mkEvents(2)); err != nil {
+		if err := h.write(t.Context(), mkEvents(2)); err != nil {
 			t.Fatalf("Write: %v", err)
 		}
 		if _, problems := h.metrics.counts(); problems != 1 {
@@ -123,11 +123,11 @@ func TestWriteAckProblems(t *testing.T) {
 		h := newHarness(t, f.srv.URL, func(c *Config) { c.Ack = true })
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
-		err := h.sink.Write(ctx, mkEvents(2))
+		err := h.write(ctx, mkEvents(2))
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("Write = %v, want the context's error", err)
 		}
-		if err := h.sink.Write(t.Context(), nil); err != nil {
+		if err := h.write(t.Context(), nil); err != nil {
 			t.Errorf("empty Write: %v", err)
 		}
 	})

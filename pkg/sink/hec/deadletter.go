@@ -20,7 +20,7 @@ func (s *Sink) deadLetter(b *batch, req []int, a answer, reason string) error {
 	}
 	letters := make([]sink.Letter, len(req))
 	for j, i := range req {
-		letters[j] = sink.Letter{Code: strconv.Itoa(code), Reason: reason, Event: &b.events[i]}
+		letters[j] = sink.Letter{Code: strconv.Itoa(code), Reason: reason, Event: b.event(i)}
 	}
 	if err := s.set.DeadLetter.Write(letters...); err != nil {
 		return err
@@ -28,7 +28,7 @@ func (s *Sink) deadLetter(b *batch, req []int, a answer, reason string) error {
 	s.set.Metrics.DeadLetter(s.set.Name, len(req))
 	for _, i := range req {
 		s.log.Warn("Splunk refused an event for good; it was written to the dead-letter file",
-			zap.String("eventId", b.events[i].ID()), zap.Int("code", code),
+			zap.String("eventId", b.event(i).ID()), zap.Int("code", code),
 			zap.String("reason", reason), zap.String("file", s.set.DeadLetter.Path()))
 	}
 	return nil

@@ -2,7 +2,9 @@
 package hec
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,7 +71,41 @@ type harness struct {
 	metrics *recMetrics
 	logs    *observer.ObservedLogs
 	dir     string
+	packed  bool // write takes the WritePacked path
+	t       *testing.T
 }
+
+// write hands evs to the sink the way the delivery loop does: as they are,
+// or (h.packed) packed into queue batches of up to 3 events (so that one
+// Write gets several) and opened.
+func (h *harness) write(ctx context.Context, evs []event.Event) error {
+	if !h.packed {
+		return h.sink.Write(ctx, evs)
+	}
+	return h.sink.WritePacked(ctx, openedBatches(h.t, evs, 3))
+}
+
+// openedBatches packs evs into batches of at most per events and opens them.
+func openedBatches(t testing.TB, evs []event.Event, per int) []*event.Packed {
+	t.Helper()
+	var out []*event.Packed
+	var pk event.Packer
+	for from := 0; from < len(evs); from += per {
+		for i := from; i < min(from+per, len(evs)); i++ {
+			pk.Add(&evs[i])
+		}
+		p := new(event.Packed)
+		if err := p.Open(pk.AppendPacked(nil), nil); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// packedPath reports whether t runs under TestPackedPath, whose harnesses
+// write packed batches.
+func packedPath(t *testing.T) bool { return strings.HasPrefix(t.Name(), "TestPackedPath/") }
 
 // newHarness builds a sink for url with mod applied to a default HEC config.
 func newHarness(t *testing.T, url string, mod func(*Config)) *harness {
@@ -80,7 +116,7 @@ func newHarness(t *testing.T, url string, mod func(*Config)) *harness {
 		mod(&c)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
-	h := &harness{metrics: &recMetrics{}, logs: logs, dir: t.TempDir()}
+	h := &harness{metrics: &recMetrics{}, logs: logs, dir: t.TempDir(), t: t, packed: packedPath(t)}
 	s, err := newSink(sink.Settings{Name: "splunk", Logger: zap.New(core), StateDir: h.dir,
 		Version: "test", Hostname: "loghost", Metrics: h.metrics}, c)
 	if err != nil {

@@ -37,7 +37,7 @@ func TestRedirectIsAConfigurationProblem(t *testing.T) {
 			}))
 			defer src.Close()
 			h := newHarness(t, src.URL, nil)
-			err := h.sink.Write(t.Context(), mkEvents(3))
+			err := h.write(t.Context(), mkEvents(3))
 			var re *httpx.RedirectError
 			if !errors.As(err, &re) || !sink.IsPermanent(err) || re.Status != code || re.To != target.URL {
 				t.Fatalf("Write: err = %v, want a permanent redirect %d to %s", err, code, target.URL)

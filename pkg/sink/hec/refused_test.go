@@ -107,7 +107,7 @@ func TestWriteRefusedData(t *testing.T) {
 				evs[tc.huge] = mkEvent(tc.huge, strings.Repeat("h", 4000))
 				refused = append(refused, evs[tc.huge].ID())
 			}
-			if err := h.sink.Write(t.Context(), evs); err != nil {
+			if err := h.write(t.Context(), evs); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			var want []string

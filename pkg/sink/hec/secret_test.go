@@ -17,7 +17,7 @@ func TestSecretNeverLogged(t *testing.T) {
 	var texts []string
 	for _, url := range []string{f.srv.URL, tlsF.srv.URL} {
 		h := newHarness(t, url, func(c *Config) { c.Token = secret; c.Ack = true })
-		for _, err := range []error{h.sink.Write(t.Context(), mkEvents(2)), h.sink.Check(t.Context())} {
+		for _, err := range []error{h.write(t.Context(), mkEvents(2)), h.sink.Check(t.Context())} {
 			if err != nil {
 				texts = append(texts, err.Error(), fmt.Sprintf("%+v %#v", err, err))
 			}
