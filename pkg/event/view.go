@@ -73,8 +73,8 @@ type Value struct {
 type View struct {
 	Shape      *Shape
 	ShapeIndex int // Shape's index in the batch's Shapes
-	Values []Value
-	Items  []int32 // the text indexes of the event's list items
+	Values     []Value
+	Items      []int32 // the text indexes of the event's list items
 }
 
 // List returns the text indexes of a List value's items.
