@@ -65,7 +65,8 @@ func Flattened(t testing.TB, n int, start time.Time) Batch {
 	for i := range n {
 		r := serapi.Record{ApplicationName: apps[i%len(apps)], ApplicationUserName: fmt.Sprintf("notifications-%d", i),
 			FromEnvelope: []string{fmt.Sprintf("bounces-%d@mail.example.com", i%7)}, FromHeader: []string{"example.com", "example.org"}[:i%3]}
-		r.Status = serapi.Status{Success: int64(100 + i), Failure: int64(i % 3), Total: int64(103 + i)}
+		total := int64(100 + i%50)
+		r.Status = serapi.Status{Success: total - 5, Failure: int64(i%4) * int64(i%50) / 2, Total: total}
 		r.Details.DSN5xx = int64(i % 3)
 		if i%4 == 0 {
 			r.Extra = []serapi.ExtraField{{Name: "region", Value: []byte(`"eu\u0001\\"`)}, {Name: "ratio", Value: []byte(`0.25`)},
@@ -130,7 +131,7 @@ func randomField(rng *rand.Rand, key string) event.Field {
 	case 0, 1:
 		f.Kind, f.Str = event.String, randomText(rng, key)
 	case 2:
-		f.Kind, f.Int = event.Int, []int64{0, 1, 3, -1, 42, math.MaxInt64, math.MinInt64, rng.Int64N(1 << 40)}[rng.IntN(8)]
+		f.Kind, f.Int = event.Int, []int64{0, 1, 3, -1, 42, 100, math.MaxInt64, math.MinInt64, rng.Int64N(1 << 40), rng.Int64N(100)}[rng.IntN(10)]
 	case 3:
 		f.Kind = event.List
 		for range rng.IntN(4) {
@@ -148,9 +149,9 @@ func randomField(rng *rand.Rand, key string) event.Field {
 func randomText(rng *rand.Rand, key string) string {
 	switch {
 	case (key == "windowStart" || key == "windowEnd" || key == "licenseStart") && rng.IntN(3) > 0:
-		return event.FormatTime(time.Date(2026, 11, 1+rng.IntN(3), rng.IntN(24), 0, 0, rng.IntN(2)*250e6, time.UTC))
+		return event.FormatTime(time.Date(2026, 11, 1+rng.IntN(2), 10+rng.IntN(2), 0, 0, rng.IntN(2)*250e6, time.UTC))
 	case key == "eventType" && rng.IntN(3) > 0:
-		return []string{event.TypeApplicationUser, event.TypeWindow}[rng.IntN(2)]
+		return []string{event.TypeApplicationUser, event.TypeWindow, "custom|type"}[rng.IntN(3)]
 	case key == "eventId" && rng.IntN(2) > 0:
 		return fmt.Sprintf("%064x", rng.Uint64())
 	}

@@ -119,11 +119,28 @@ func appendCEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.
 // appendCEFField appends " name=value", with the label first for a §4 key
 // mapped to a custom field.
 func appendCEFField(dst []byte, f *event.Field, name string, spec int8) []byte {
-	var t *cefTarget
-	if spec >= 0 {
-		t = cefTargets[spec]
+	dst = appendCEFKey(dst, name, spec)
+	if t := cefTargetOf(spec); t != nil && t.millis && f.Kind == event.String {
+		if ts, err := time.Parse(event.TimeLayout, f.Str); err == nil {
+			return strconv.AppendInt(dst, ts.UnixMilli(), 10)
+		}
 	}
-	if t != nil && t.label != "" {
+	return appendCEFValue(dst, f)
+}
+
+// cefTargetOf is where the §4 key of specKeyList index spec goes; nil for
+// an extra (spec < 0) or a key sent under its own name.
+func cefTargetOf(spec int8) *cefTarget {
+	if spec < 0 {
+		return nil
+	}
+	return cefTargets[spec]
+}
+
+// appendCEFKey appends " name=", after " nameLabel=label" for a §4 key
+// mapped to a custom field.
+func appendCEFKey(dst []byte, name string, spec int8) []byte {
+	if t := cefTargetOf(spec); t != nil && t.label != "" {
 		dst = append(dst, ' ')
 		dst = append(dst, name...)
 		dst = append(dst, "Label="...)
@@ -131,13 +148,7 @@ func appendCEFField(dst []byte, f *event.Field, name string, spec int8) []byte {
 	}
 	dst = append(dst, ' ')
 	dst = append(dst, name...)
-	dst = append(dst, '=')
-	if t != nil && t.millis && f.Kind == event.String {
-		if ts, err := time.Parse(event.TimeLayout, f.Str); err == nil {
-			return strconv.AppendInt(dst, ts.UnixMilli(), 10)
-		}
-	}
-	return appendCEFValue(dst, f)
+	return append(dst, '=')
 }
 
 func appendCEFValue(dst []byte, f *event.Field) []byte {

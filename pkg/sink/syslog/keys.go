@@ -110,15 +110,24 @@ type keyNamer struct {
 	spec  []int8   // per field: its specKeyList index, or -1 when it is an extra
 	taken map[string]struct{}
 	next  map[string]int // per rewritten name, the next extraN_ prefix to try
+	keys  []string       // name's scratch: the keys of the event
 }
 
 // name fills n.names and n.spec for e's fields.
 func (n *keyNamer) name(e *event.Event) {
+	n.keys = n.keys[:0]
+	for i := range e.Fields {
+		n.keys = append(n.keys, e.Fields[i].Key)
+	}
+	n.nameKeys(n.keys)
+}
+
+// nameKeys fills n.names and n.spec for the fields of an event with keys.
+func (n *keyNamer) nameKeys(keys []string) {
 	n.names, n.spec = n.names[:0], n.spec[:0]
 	var seen uint32 // §4 keys met so far, by index
 	simple, extras := true, 0
-	for i := range e.Fields {
-		key := e.Fields[i].Key
+	for _, key := range keys {
 		if s := specIndex(key); s >= 0 && seen&(1<<s) == 0 {
 			seen |= 1 << s
 			n.names, n.spec = append(n.names, n.specName(s)), append(n.spec, s)
@@ -134,7 +143,7 @@ func (n *keyNamer) name(e *event.Event) {
 		simple = n.extrasDistinct()
 	}
 	if !simple {
-		n.resolve(e)
+		n.resolve(keys)
 	}
 }
 
@@ -162,7 +171,7 @@ func (n *keyNamer) extrasDistinct() bool {
 }
 
 // resolve applies rules 2–4 when some extra needs a new name.
-func (n *keyNamer) resolve(e *event.Event) {
+func (n *keyNamer) resolve(keys []string) {
 	if n.taken == nil {
 		n.taken, n.next = make(map[string]struct{}), make(map[string]int)
 	}
@@ -175,16 +184,15 @@ func (n *keyNamer) resolve(e *event.Event) {
 			n.names[i] = ""
 		}
 	}
-	for i := range e.Fields { // rule 4, first part: plain keys as they are
-		key := e.Fields[i].Key
+	for i, key := range keys { // rule 4, first part: plain keys as they are
 		if n.spec[i] < 0 && plainKey(key) && !n.isTaken(key) {
 			n.names[i] = key
 			n.taken[key] = struct{}{}
 		}
 	}
-	for i := range e.Fields { // then the rest, rewritten and made free
+	for i, key := range keys { // then the rest, rewritten and made free
 		if n.names[i] == "" {
-			n.names[i] = n.free(rewriteKey(e.Fields[i].Key))
+			n.names[i] = n.free(rewriteKey(key))
 			n.taken[n.names[i]] = struct{}{}
 		}
 	}

@@ -52,7 +52,7 @@ func TestExactBytes(t *testing.T) {
 				cfg.Framing = c.framing
 			}
 			s := newSink(t, settings(t), cfg)
-			if err := s.Write(t.Context(), events); err != nil {
+			if err := writeFor(t, s, t.Context(), events); err != nil {
 				t.Fatal(err)
 			}
 			msgs := r.waitMessages(len(events))
@@ -136,12 +136,12 @@ func TestReconnectAfterPeerClose(t *testing.T) {
 			cfg.TLS.CAFile = pki.caFile
 			s := newSink(t, settings(t), cfg)
 			first, second := manyEvents("a", 5, 0), manyEvents("b", 5, 0)
-			if err := s.Write(t.Context(), first); err != nil {
+			if err := writeFor(t, s, t.Context(), first); err != nil {
 				t.Fatal(err)
 			}
 			r.waitMessages(5)
 			r.dropConns() // the receiver restarts its side
-			if err := s.Write(t.Context(), second); err != nil {
+			if err := writeFor(t, s, t.Context(), second); err != nil {
 				t.Fatal(err)
 			}
 			msgs := r.waitMessages(10)
@@ -174,10 +174,10 @@ func TestResendAfterWriteFailure(t *testing.T) {
 	r.mu.Unlock()
 	s := newSink(t, settings(t), syslogConfig(r.addr(), "tcp"))
 	batch := manyEvents("big", 700, 7000) // about 5 MB: more than the socket buffers hold
-	if err := s.Write(t.Context(), batch); err == nil {
+	if err := writeFor(t, s, t.Context(), batch); err == nil {
 		t.Fatal("Write succeeded although the peer reset the connection mid-batch")
 	}
-	if err := s.Write(t.Context(), batch); err != nil { // the delivery loop's retry
+	if err := writeFor(t, s, t.Context(), batch); err != nil { // the delivery loop's retry
 		t.Fatal(err)
 	}
 	msgs := r.waitMessages(len(batch))
@@ -205,11 +205,11 @@ func TestDialFailureThenRecover(t *testing.T) {
 	addr := freeAddr(t)
 	s := newSink(t, settings(t), syslogConfig(addr, "tcp"))
 	batch := manyEvents("d", 3, 0)
-	if err := s.Write(t.Context(), batch); err == nil {
+	if err := writeFor(t, s, t.Context(), batch); err == nil {
 		t.Fatal("Write succeeded with nothing listening")
 	}
 	r := startReceiver(t, "tcp", "octet-counting", nil, addr)
-	if err := s.Write(t.Context(), batch); err != nil {
+	if err := writeFor(t, s, t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
 	requireAll(t, idsOf(t, r.waitMessages(3)), batch)
@@ -243,7 +243,7 @@ func TestTLSVerification(t *testing.T) {
 			if logs.Len() != c.warnings {
 				t.Errorf("%d warnings at New, want %d", logs.Len(), c.warnings)
 			}
-			err := s.Write(t.Context(), manyEvents("v", 1, 0))
+			err := writeFor(t, s, t.Context(), manyEvents("v", 1, 0))
 			if c.ok != (err == nil) {
 				t.Fatalf("Write: %v", err)
 			}
@@ -271,7 +271,7 @@ func TestMutualTLS(t *testing.T) {
 				cfg.TLS.CertFile, cfg.TLS.KeyFile = pki.clientCert, pki.clientKey
 			}
 			s := newSink(t, settings(t), cfg)
-			err := s.Write(t.Context(), manyEvents("m", 2, 0))
+			err := writeFor(t, s, t.Context(), manyEvents("m", 2, 0))
 			cerr := s.Check(t.Context())
 			if c.withCert {
 				if err != nil || cerr != nil {
@@ -319,7 +319,7 @@ func TestCheck(t *testing.T) {
 func TestCloseIdempotent(t *testing.T) {
 	r := startReceiver(t, "tcp", "octet-counting", nil, "")
 	s := newSink(t, settings(t), syslogConfig(r.addr(), "tcp"))
-	if err := s.Write(t.Context(), manyEvents("c", 1, 0)); err != nil {
+	if err := writeFor(t, s, t.Context(), manyEvents("c", 1, 0)); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -327,7 +327,7 @@ func TestCloseIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.Write(t.Context(), manyEvents("c", 1, 0)); err == nil {
+	if err := writeFor(t, s, t.Context(), manyEvents("c", 1, 0)); err == nil {
 		t.Fatal("Write after Close succeeded")
 	}
 }
@@ -345,7 +345,7 @@ func TestWriteCanceled(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		cancel()
 	}()
-	err := s.Write(ctx, manyEvents("x", 1000, 7000))
+	err := writeFor(t, s, ctx, manyEvents("x", 1000, 7000))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Write: %v, want context.Canceled", err)
 	}
@@ -361,7 +361,7 @@ func TestUDPResendsFromFailedDatagram(t *testing.T) {
 	}
 	m := &countingMetrics{}
 	s.metrics = m
-	if err := s.Write(t.Context(), batch); err != nil {
+	if err := writeFor(t, s, t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
 	msgs := r.waitMessages(len(batch))
