@@ -35,9 +35,9 @@ type packedFormatter struct {
 // packedShape is what one key order of a batch needs for its messages.
 type packedShape struct {
 	start, eventType, failure, total, user int // field indexes, -1 when absent or of another kind
-	prefix                                  []byte
-	ends                                    []int32 // per field: the end of what precedes its value in prefix
-	millis                                  []bool  // CEF: per field, its text is sent as epoch ms when it is a time
+	prefix                                 []byte
+	ends                                   []int32 // per field: the end of what precedes its value in prefix
+	millis                                 []bool  // CEF: per field, its text is sent as epoch ms when it is a time
 }
 
 // fieldTime is a CEF field's last text and its rendering as epoch ms.
