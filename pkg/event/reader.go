@@ -27,7 +27,24 @@ func (r *binReader) count() int {
 	return int(n)
 }
 
+// uvarint reads a uvarint; one-byte ones, the most common, take the short
+// way.
 func (r *binReader) uvarint() uint64 {
+	if r.err == nil && r.off+1 < len(r.b) {
+		c := r.b[r.off]
+		if c < 0x80 {
+			r.off++
+			return uint64(c)
+		}
+		if d := r.b[r.off+1]; d < 0x80 {
+			r.off += 2
+			return uint64(c&0x7f) | uint64(d)<<7
+		}
+	}
+	return r.uvarintSlow()
+}
+
+func (r *binReader) uvarintSlow() uint64 {
 	if r.err != nil {
 		return 0
 	}
@@ -40,7 +57,24 @@ func (r *binReader) uvarint() uint64 {
 	return v
 }
 
+// varint reads a zig-zag varint, one-byte ones the short way.
 func (r *binReader) varint() int64 {
+	if r.err == nil && r.off+1 < len(r.b) {
+		c := r.b[r.off]
+		if c < 0x80 {
+			r.off++
+			return int64(c>>1) ^ -int64(c&1)
+		}
+		if d := r.b[r.off+1]; d < 0x80 {
+			r.off += 2
+			u := uint64(c&0x7f) | uint64(d)<<7
+			return int64(u>>1) ^ -int64(u&1)
+		}
+	}
+	return r.varintSlow()
+}
+
+func (r *binReader) varintSlow() int64 {
 	if r.err != nil {
 		return 0
 	}

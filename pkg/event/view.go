@@ -123,7 +123,8 @@ func (p *Packed) readTexts(r *binReader, n int) bool {
 	if r.err != nil {
 		return false
 	}
-	p.text, p.ends, p.plain = growBytes(p.text, total)[:0], p.ends[:0], p.plain[:0]
+	p.text = growBytes(p.text, total)[:0]
+	p.ends, p.plain = slices.Grow(p.ends[:0], n), slices.Grow(p.plain[:0], n)
 	r.off = start
 	for range n {
 		h := r.uvarint()
@@ -132,8 +133,11 @@ func (p *Packed) readTexts(r *binReader, n int) bool {
 		if h&1 == 0 {
 			p.text = append(p.text, chunk...)
 		} else {
-			for _, c := range chunk {
-				p.text = append(p.text, hexDigits[c>>4], hexDigits[c&0xf])
+			at := len(p.text)
+			p.text = p.text[:at+2*size] // within total
+			out := p.text[at:]
+			for i, c := range chunk {
+				out[2*i], out[2*i+1] = hexDigits[c>>4], hexDigits[c&0xf]
 			}
 		}
 		r.off += size
@@ -373,41 +377,42 @@ func (w *cursor) next(p *Packed, v *View) error {
 		return errPacked("bad shape index")
 	}
 	sh := &p.shapes[si]
-	v.Shape, v.ShapeIndex, v.Values, v.Items = sh, int(si), v.Values[:0], v.Items[:0]
+	n := len(sh.Kinds)
+	v.Shape, v.ShapeIndex, v.Items = sh, int(si), v.Items[:0]
+	v.Values = slices.Grow(v.Values[:0], n)[:n]
+	prev := w.prev[sh.first : sh.first+n]
 	for i, kind := range sh.Kinds {
-		val := Value{Kind: kind}
+		val := &v.Values[i]
 		switch s := sh.slots[i]; {
 		case s >= 0:
 			if int(s) >= len(p.consts) {
 				return errPacked("a window constant that the batch lacks")
 			}
 			c := &p.consts[s]
-			val = c.Value
+			*val = c.Value
 			if c.Kind == List {
 				val.Text, val.Len = int32(len(v.Items)), int32(len(c.items))
 				v.Items = append(v.Items, c.items...)
 			}
-		case kind == String, kind == Raw:
-			val.Text = w.text(p)
 		case kind == Int:
-			prev := &w.prev[sh.first+i]
-			val.Int = *prev + w.r.varint()
-			*prev = val.Int
-		default: // List
-			n := w.r.count()
-			w.items += n
-			val.Text, val.Len = int32(len(v.Items)), int32(n)
-			for range n {
+			prev[i] += w.r.varint()
+			*val = Value{Kind: Int, Int: prev[i]}
+		case kind == List:
+			k := w.r.count()
+			w.items += k
+			*val = Value{Kind: List, Text: int32(len(v.Items)), Len: int32(k)}
+			for range k {
 				v.Items = append(v.Items, w.text(p))
 			}
+		default: // String, Raw
+			*val = Value{Kind: kind, Text: w.text(p)}
 		}
-		if w.r.err != nil {
-			return errPacked("truncated or inconsistent event")
-		}
-		v.Values = append(v.Values, val)
+	}
+	if w.r.err != nil {
+		return errPacked("truncated or inconsistent event")
 	}
 	w.at++
-	w.fields += len(sh.Kinds)
+	w.fields += n
 	return nil
 }
 

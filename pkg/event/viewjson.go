@@ -45,9 +45,18 @@ func (r *Renderings) Get(i int32) []byte {
 type JSON struct {
 	quoted Renderings
 	id     uint64
-	keys   []byte  // per field of every shape: `{"key":` for the first, then `,"key":`
-	ends   []int32 // per field of every shape: the end of its key in keys
-	first  []int   // per shape: the index in ends of its first field
+	lits   []byte   // the literal parts of every key order's objects
+	ops    []jsonOp // per key order, from first[i]: literal, value, literal, value, …, literal
+	first  []int    // per key order: the index of its first op
+}
+
+// jsonOp is one step of rendering an object: the literal up to lits[end],
+// then the value of field (none when -1). A key order's literal parts are
+// its keys with the punctuation around them, and the values of the fields
+// that the window constants hold.
+type jsonOp struct {
+	end   int32
+	field int32
 }
 
 // Prepare readies j for the events of p; Append calls it.
@@ -56,19 +65,34 @@ func (j *JSON) Prepare(p *Packed) {
 	if j.id == p.ID() {
 		return
 	}
-	j.id, j.keys, j.ends, j.first = p.ID(), j.keys[:0], j.ends[:0], j.first[:0]
+	j.id, j.lits, j.ops, j.first = p.ID(), j.lits[:0], j.ops[:0], j.first[:0]
 	for _, sh := range p.Shapes() {
-		j.first = append(j.first, len(j.ends))
+		j.first = append(j.first, len(j.ops))
+		j.lits = append(j.lits, '{')
 		for i, k := range sh.Keys {
-			sep := byte(',')
-			if i == 0 {
-				sep = '{'
+			if i > 0 {
+				j.lits = append(j.lits, ',')
 			}
-			j.keys = AppendJSONString(append(j.keys, sep), k)
-			j.keys = append(j.keys, ':')
-			j.ends = append(j.ends, int32(len(j.keys)))
+			j.lits = append(AppendJSONString(j.lits, k), ':')
+			if s := sh.slots[i]; s >= 0 {
+				j.lits = j.appendConst(j.lits, p, &p.consts[s])
+				continue
+			}
+			j.ops = append(j.ops, jsonOp{end: int32(len(j.lits)), field: int32(i)})
 		}
+		j.lits = append(j.lits, '}')
+		j.ops = append(j.ops, jsonOp{end: int32(len(j.lits)), field: -1})
 	}
+}
+
+// appendConst appends a window constant's value.
+func (j *JSON) appendConst(dst []byte, p *Packed, c *constValue) []byte {
+	if c.Kind != List {
+		return j.AppendValue(dst, p, nil, &c.Value)
+	}
+	v := View{Items: c.items}
+	val := Value{Kind: List, Len: int32(len(c.items))}
+	return j.AppendValue(dst, p, &v, &val)
 }
 
 // appendQuoted appends s as a JSON string; hex digits need no look.
@@ -87,21 +111,20 @@ func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), l
 // Append appends the event v of p as Event.AppendJSON would.
 func (j *JSON) Append(dst []byte, p *Packed, v *View) []byte {
 	j.Prepare(p)
-	if len(v.Values) == 0 {
-		return append(dst, '{', '}')
-	}
-	k := j.first[v.ShapeIndex]
 	start := int32(0)
+	k := j.first[v.ShapeIndex]
 	if k > 0 {
-		start = j.ends[k-1]
+		start = j.ops[k-1].end
 	}
-	for i := range v.Values {
-		end := j.ends[k+i]
-		dst = append(dst, j.keys[start:end]...)
-		start = end
-		dst = j.AppendValue(dst, p, v, &v.Values[i])
+	for _, op := range j.ops[k:] {
+		dst = append(dst, j.lits[start:op.end]...)
+		if op.field < 0 {
+			return dst
+		}
+		start = op.end
+		dst = j.AppendValue(dst, p, v, &v.Values[op.field])
 	}
-	return append(dst, '}')
+	return dst
 }
 
 // AppendValue appends one value of v as JSON.

@@ -25,6 +25,7 @@ type packedRenderer struct {
 	stamp   []byte // rendering of start
 	source  []byte // rendering of input
 	stamped bool
+	prefix  []byte // the envelope up to the event: '{', stamp, head, source, tail
 	scratch []byte
 }
 
@@ -107,14 +108,15 @@ func text(p *event.Packed, v *event.View, f int) string {
 func (r *packedRenderer) appendEnvelope(dst []byte, p *event.Packed, v *event.View) []byte {
 	r.prepare(p)
 	k := &r.shapes[v.ShapeIndex]
-	if start := text(p, v, k.start); !r.stamped || start != r.start {
-		r.start, r.stamp, r.stamped = strings.Clone(start), appendTimeKey(r.stamp[:0], start), true
+	start, input := text(p, v, k.start), text(p, v, k.input)
+	if !r.stamped || start != r.start || r.fixed == nil && input != r.input {
+		if !r.stamped || start != r.start {
+			r.start, r.stamp, r.stamped = strings.Clone(start), appendTimeKey(r.stamp[:0], start), true
+		}
+		r.prefix = append(append(r.prefix[:0], '{'), r.stamp...)
+		r.prefix = append(append(append(r.prefix, r.head...), r.sourceOf(input)...), r.tail...)
 	}
-	dst = append(dst, '{')
-	dst = append(dst, r.stamp...)
-	dst = append(dst, r.head...)
-	dst = append(dst, r.sourceOf(text(p, v, k.input))...)
-	dst = append(dst, r.tail...)
+	dst = append(dst, r.prefix...)
 	if r.metric {
 		dst = r.appendMetricFields(dst, p, v, k)
 		return append(dst, '}', '}')
