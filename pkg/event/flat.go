@@ -31,12 +31,13 @@ type rawField struct {
 type rawEvent struct {
 	fields []rawField
 	items  [][]byte // the list items of all fields
+	static int      // the first fields whose keys are the package's own variables (kEventType, …), which never change
 }
 
 func (e *rawEvent) reset() {
 	clear(e.fields) // let go of the last record's bytes
 	clear(e.items)
-	e.fields, e.items = e.fields[:0], e.items[:0]
+	e.fields, e.items, e.static = e.fields[:0], e.items[:0], 0
 }
 
 func (e *rawEvent) str(key, v []byte) {
