@@ -24,7 +24,7 @@ func variedBody(n int) []byte {
 			b.WriteByte(',')
 		}
 		user := fmt.Sprintf("user-%d", i%(n/2+1)) // the second half repeats the first
-		if i%5 == 3 { // now and then a record without unknown fields
+		if i%5 == 3 {                             // now and then a record without unknown fields
 			fmt.Fprintf(&b, `{"applicationName":"Plain","applicationUserName":%q,"fromHeader":["a.example","b.example"],"status":{"total":%d}}`, user, i)
 			continue
 		}
