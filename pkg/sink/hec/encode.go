@@ -24,8 +24,9 @@ type batch struct {
 	keys   []eventKey // packed: per event, what doneKey reads
 	all    []event.Event
 	buf    []byte
-	off    []int  // envelope i is buf[off[i]:off[i+1]]
-	done   []bool // event i was delivered or dead-lettered
+	off    []int   // envelope i is buf[off[i]:off[i+1]]
+	done   []bool  // event i was delivered or dead-lettered
+	keep   **batch // where release puts the batch (a renderer's spare); nil: the pool
 }
 
 // eventKey is where an event of a packed batch keeps its eventId and
@@ -76,9 +77,12 @@ func (b *batch) doneKey(i int) string {
 // about a kilobyte per event, which would otherwise be allocated anew.
 var batchPool = sync.Pool{New: func() any { return new(batch) }}
 
-// newBatch takes a batch from the pool, readied for n events.
-func newBatch(n int) *batch {
-	b := batchPool.Get().(*batch)
+// newBatch takes spare, or else a batch from the pool, readied for n events.
+func newBatch(spare *batch, n int) *batch {
+	b := spare
+	if b == nil {
+		b = batchPool.Get().(*batch)
+	}
 	b.off = append(b.off[:0], 0)
 	b.done = slices.Grow(b.done[:0], n)[:n]
 	clear(b.done)
@@ -89,7 +93,7 @@ func newBatch(n int) *batch {
 // encodeBatch renders every event as an envelope of the sink's layout. The
 // caller releases the batch when it no longer needs it.
 func encodeBatch(events []event.Event, l *layout) *batch {
-	b := newBatch(len(events))
+	b := newBatch(nil, len(events))
 	b.events = events
 	r := renderer{layout: l}
 	for i := range events {
@@ -99,13 +103,16 @@ func encodeBatch(events []event.Event, l *layout) *batch {
 	return b
 }
 
-// encodePacked renders every event of the opened batches with r.
+// encodePacked renders every event of the opened batches with r, into the
+// batch r keeps (a batch of envelopes takes about a megabyte, which a pool
+// would give back to the system between Writes and take again).
 func encodePacked(batches []*event.Packed, r *packedRenderer) *batch {
 	n := 0
 	for _, p := range batches {
 		n += p.Len()
 	}
-	b := newBatch(n)
+	b := newBatch(r.spare, n)
+	r.spare, b.keep = nil, &r.spare
 	b.packed = batches
 	v := &r.view
 	for bi, p := range batches {
@@ -127,12 +134,18 @@ func encodePacked(batches []*event.Packed, r *packedRenderer) *batch {
 	return b
 }
 
-// release returns the batch's buffers to the pool; b must not be used after.
+// release returns the batch's buffers to where it came from; b must not be
+// used after.
 func (b *batch) release() {
 	if cap(b.buf) > 16<<20 {
 		return // an outsized batch: let it go
 	}
-	b.events, b.packed, b.all = nil, nil, nil
+	keep := b.keep
+	b.events, b.packed, b.all, b.keep = nil, nil, nil, nil
+	if keep != nil {
+		*keep = b
+		return
+	}
 	batchPool.Put(b)
 }
 

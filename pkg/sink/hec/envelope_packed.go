@@ -27,6 +27,7 @@ type packedRenderer struct {
 	stamped bool
 	prefix  []byte // the envelope up to the event: '{', stamp, head, source, tail
 	scratch []byte
+	spare   *batch // the batch of the last Write, for the next
 }
 
 // shapeKeys says where the fields an envelope looks up sit in one key
