@@ -97,7 +97,8 @@ func TestPackedTextsOnce(t *testing.T) {
 
 func TestPackedHex(t *testing.T) {
 	texts := []string{"0123456789abcdef", "0123456789abcdeF", "0123456789abcde", "0123456789abcdef0", "",
-		strings.Repeat("ff", 100), "0123456789abcdeg", "g123456789abcdef"}
+		strings.Repeat("ff", 100), "0123456789abcdeg", "g123456789abcdef", "0123456789abcdef01",
+		"0123456789abcdef0123", "0123456789abcdef012345", strings.Repeat("a0", 33)}
 	var events []Event
 	for _, s := range texts {
 		var e Event
@@ -106,6 +107,7 @@ func TestPackedHex(t *testing.T) {
 		events = append(events, e)
 	}
 	unpackSame(t, pack(nil, events), events)
+	viewSame(t, new(Packed), new(JSON), pack(nil, events), nil)
 }
 
 func TestPackedKinds(t *testing.T) {

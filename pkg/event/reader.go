@@ -28,17 +28,13 @@ func (r *binReader) count() int {
 }
 
 // uvarint reads a uvarint; one-byte ones, the most common, take the short
-// way.
+// way (small enough to be inlined). After a failure it may go on reading,
+// but err stays set.
 func (r *binReader) uvarint() uint64 {
-	if r.err == nil && r.off+1 < len(r.b) {
-		c := r.b[r.off]
-		if c < 0x80 {
-			r.off++
+	if i := r.off; i < len(r.b) {
+		if c := r.b[i]; c < 0x80 {
+			r.off = i + 1
 			return uint64(c)
-		}
-		if d := r.b[r.off+1]; d < 0x80 {
-			r.off += 2
-			return uint64(c&0x7f) | uint64(d)<<7
 		}
 	}
 	return r.uvarintSlow()
@@ -59,16 +55,10 @@ func (r *binReader) uvarintSlow() uint64 {
 
 // varint reads a zig-zag varint, one-byte ones the short way.
 func (r *binReader) varint() int64 {
-	if r.err == nil && r.off+1 < len(r.b) {
-		c := r.b[r.off]
-		if c < 0x80 {
-			r.off++
+	if i := r.off; i < len(r.b) {
+		if c := r.b[i]; c < 0x80 {
+			r.off = i + 1
 			return int64(c>>1) ^ -int64(c&1)
-		}
-		if d := r.b[r.off+1]; d < 0x80 {
-			r.off += 2
-			u := uint64(c&0x7f) | uint64(d)<<7
-			return int64(u>>1) ^ -int64(u&1)
 		}
 	}
 	return r.varintSlow()

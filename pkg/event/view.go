@@ -7,6 +7,7 @@
 package event
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -41,6 +42,7 @@ type Shape struct {
 	Keys  []string
 	Kinds []Kind  // String, Int, List or Raw
 	slots []int16 // per field: the window constant it takes, or -1
+	ops   []uint8 // per field: its kind as stored (a window constant: constKind + its slot)
 	first int     // offset of the shape's fields in cursor.prev
 }
 
@@ -135,15 +137,35 @@ func (p *Packed) readTexts(r *binReader, n int) bool {
 		} else {
 			at := len(p.text)
 			p.text = p.text[:at+2*size] // within total
-			out := p.text[at:]
-			for i, c := range chunk {
-				out[2*i], out[2*i+1] = hexDigits[c>>4], hexDigits[c&0xf]
-			}
+			expandHex(p.text[at:], chunk)
 		}
 		r.off += size
 		p.ends, p.plain = append(p.ends, int32(len(p.text))), append(p.plain, h&1 == 1)
 	}
 	return true
+}
+
+// hexPairs holds each byte's two lowercase hex digits, as a little-endian
+// uint16.
+var hexPairs = func() (t [256]uint16) {
+	for c := range t {
+		t[c] = uint16(hexDigits[c>>4]) | uint16(hexDigits[c&0xf])<<8
+	}
+	return t
+}()
+
+// expandHex writes the hex digits of src to out, which holds 2×len(src).
+func expandHex(out, src []byte) {
+	out = out[:2*len(src)]
+	i := 0
+	for ; i+4 <= len(src); i += 4 {
+		s := src[i : i+4]
+		binary.LittleEndian.PutUint64(out[2*i:], uint64(hexPairs[s[0]])|uint64(hexPairs[s[1]])<<16|
+			uint64(hexPairs[s[2]])<<32|uint64(hexPairs[s[3]])<<48)
+	}
+	for ; i < len(src); i++ {
+		binary.LittleEndian.PutUint16(out[2*i:], hexPairs[src[i]])
+	}
 }
 
 func growBytes(b []byte, n int) []byte {
@@ -176,7 +198,11 @@ func (p *Packed) readShapes(r *binReader, n int) error {
 				slots[j] = int16(kind - constKind)
 			}
 		}
-		p.shapes = append(p.shapes, Shape{Keys: keys, Kinds: kinds, slots: slots, first: first})
+		ops := make([]uint8, k)
+		for j, kind := range kinds {
+			ops[j] = uint8(kind)
+		}
+		p.shapes = append(p.shapes, Shape{Keys: keys, Kinds: kinds, slots: slots, ops: ops, first: first})
 		first += k
 	}
 	p.walk.prev = slices.Grow(p.walk.prev[:0], first)[:first]
@@ -370,64 +396,79 @@ func (w *cursor) reset(p *Packed) {
 	clear(w.prev)
 }
 
-// next reads one event into v.
+// next reads one event into v. The hot paths read one-byte varints in
+// place (a call would not be inlined).
 func (w *cursor) next(p *Packed, v *View) error {
 	si := w.r.uvarint()
 	if w.r.err != nil || si >= uint64(len(p.shapes)) {
 		return errPacked("bad shape index")
 	}
 	sh := &p.shapes[si]
-	n := len(sh.Kinds)
+	ops := sh.ops
 	v.Shape, v.ShapeIndex, v.Items = sh, int(si), v.Items[:0]
-	v.Values = slices.Grow(v.Values[:0], n)[:n]
-	prev := w.prev[sh.first : sh.first+n]
-	for i, kind := range sh.Kinds {
-		val := &v.Values[i]
-		switch s := sh.slots[i]; {
-		case s >= 0:
-			if int(s) >= len(p.consts) {
-				return errPacked("a window constant that the batch lacks")
+	vals := slices.Grow(v.Values[:0], len(ops))[:len(ops)]
+	v.Values = vals
+	prev := w.prev[sh.first : sh.first+len(ops)]
+	r := &w.r
+	for i, op := range ops {
+		switch op {
+		case uint8(Int):
+			var d int64
+			if k := r.off; k < len(r.b) && r.b[k] < 0x80 {
+				c := r.b[k]
+				r.off, d = k+1, int64(c>>1)^-int64(c&1)
+			} else {
+				d = r.varint()
 			}
-			c := &p.consts[s]
-			*val = c.Value
-			if c.Kind == List {
-				val.Text, val.Len = int32(len(v.Items)), int32(len(c.items))
-				v.Items = append(v.Items, c.items...)
-			}
-		case kind == Int:
-			prev[i] += w.r.varint()
-			*val = Value{Kind: Int, Int: prev[i]}
-		case kind == List:
-			k := w.r.count()
+			prev[i] += d
+			vals[i] = Value{Kind: Int, Int: prev[i]}
+		case uint8(String), uint8(Raw):
+			vals[i] = Value{Kind: Kind(op), Text: w.text(p)}
+		case uint8(List):
+			k := r.count()
 			w.items += k
-			*val = Value{Kind: List, Text: int32(len(v.Items)), Len: int32(k)}
+			vals[i] = Value{Kind: List, Text: int32(len(v.Items)), Len: int32(k)}
 			for range k {
 				v.Items = append(v.Items, w.text(p))
 			}
-		default: // String, Raw
-			*val = Value{Kind: kind, Text: w.text(p)}
+		default: // a window constant
+			s := int(op - uint8(constKind))
+			if s >= len(p.consts) {
+				return errPacked("a window constant that the batch lacks")
+			}
+			c := &p.consts[s]
+			vals[i] = c.Value
+			if c.Kind == List {
+				vals[i].Text, vals[i].Len = int32(len(v.Items)), int32(len(c.items))
+				v.Items = append(v.Items, c.items...)
+			}
 		}
 	}
-	if w.r.err != nil {
+	if r.err != nil {
 		return errPacked("truncated or inconsistent event")
 	}
 	w.at++
-	w.fields += n
+	w.fields += len(ops)
 	return nil
 }
 
-// text resolves a text reference.
+// text resolves a text reference: 0 is the next text not used yet, i > 0
+// text i-1 (one used before).
 func (w *cursor) text(p *Packed) int32 {
-	ref := w.r.uvarint()
-	switch {
-	case w.r.err != nil:
+	r := &w.r
+	var ref uint64
+	if k := r.off; k < len(r.b) && r.b[k] < 0x80 {
+		r.off, ref = k+1, uint64(r.b[k])
+	} else if ref = r.uvarint(); r.err != nil {
 		return 0
+	}
+	switch {
 	case ref == 0 && w.fresh < p.nTexts:
 		w.fresh++
 		return int32(w.fresh - 1)
 	case ref > 0 && ref <= uint64(w.fresh):
 		return int32(ref - 1)
 	}
-	w.r.fail()
+	r.fail()
 	return 0
 }

@@ -122,9 +122,28 @@ func (j *JSON) Append(dst []byte, p *Packed, v *View) []byte {
 			return dst
 		}
 		start = op.end
-		dst = j.AppendValue(dst, p, v, &v.Values[op.field])
+		switch val := &v.Values[op.field]; val.Kind { // the common kinds without a call
+		case Int:
+			dst = appendInt(dst, val.Int)
+		case String:
+			dst = append(dst, j.quoted.Get(val.Text)...)
+		default:
+			dst = j.AppendValue(dst, p, v, val)
+		}
 	}
 	return dst
+}
+
+// appendInt is strconv.AppendInt in base 10, one- and two-digit numbers
+// (most counters) without a call.
+func appendInt(dst []byte, n int64) []byte {
+	switch {
+	case uint64(n) < 10:
+		return append(dst, byte('0'+n))
+	case uint64(n) < 100:
+		return append(dst, byte('0'+n/10), byte('0'+n%10))
+	}
+	return strconv.AppendInt(dst, n, 10)
 }
 
 // AppendValue appends one value of v as JSON.
@@ -133,7 +152,7 @@ func (j *JSON) AppendValue(dst []byte, p *Packed, v *View, val *Value) []byte {
 	case String:
 		return append(dst, j.quoted.Get(val.Text)...)
 	case Int:
-		return strconv.AppendInt(dst, val.Int, 10)
+		return appendInt(dst, val.Int)
 	case List:
 		dst = append(dst, '[')
 		for n, t := range v.List(val) {
