@@ -180,6 +180,9 @@ func (f *Flattener) build(r *serapi.RawRecord, id *ID, revision int64, ent *sera
 		e.integer(kThroughput, ent.AnnualThroughput)
 	}
 	e.static = len(e.fields)
+	if ent == nil {
+		e.layout = layoutPack
+	}
 	f.x.addAll(r.Extra)
 }
 
