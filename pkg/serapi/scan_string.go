@@ -31,7 +31,7 @@ func plainRun(b []byte, i int) int {
 		q, bs := x^(ones*'"'), x^(ones*'\\')
 		// A byte's high bit in m is set where that byte is not plain; a
 		// borrow may set it for a later byte as well, never an earlier one.
-		m := (x | (x - ones*0x20) | (q - ones) & ^q | (bs - ones) & ^bs) & highs
+		m := (x | (x - ones*0x20) | (q-ones) & ^q | (bs-ones) & ^bs) & highs
 		if m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
