@@ -223,6 +223,10 @@ type pooledBody struct {
 
 func (p *pooledBody) Read(q []byte) (int, error) { return p.r.Read(q) }
 
+// WriteTo hands the whole body to w at once (io.Copy prefers it): the
+// transport then writes it to the connection in one call, not in pieces.
+func (p *pooledBody) WriteTo(w io.Writer) (int64, error) { return p.r.WriteTo(w) }
+
 // Len is the body's length in bytes.
 func (p *pooledBody) Len() int { return p.buf.Len() }
 
