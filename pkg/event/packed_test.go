@@ -5,6 +5,7 @@ package event
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"testing"
@@ -205,4 +206,35 @@ func FuzzUnpack(f *testing.F) {
 	f.Add(pack(nil, []Event{{Fields: []Field{{Key: "l", Kind: List, List: []string{"0123456789abcdef"}}}}}))
 	f.Add([]byte{1, 0, 1, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) { unpackGarbage(t, b) })
+}
+
+// TestVarintsAsBinary: the reader's varints read and refuse exactly what
+// encoding/binary does, at every length and at the end of the input.
+func TestVarintsAsBinary(t *testing.T) {
+	rng := newRand(t, 24)
+	var cases [][]byte
+	for _, v := range []uint64{0, 1, 127, 128, 300, 1 << 35, 1<<63 - 1, 1 << 63, ^uint64(0)} {
+		cases = append(cases, binary.AppendUvarint(nil, v))
+	}
+	cases = append(cases, []byte{0x80}, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02},
+		[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, nil)
+	for range 5000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		cases = append(cases, b)
+	}
+	for _, b := range cases {
+		wantU, nu := binary.Uvarint(b)
+		r := binReader{b: b}
+		if got := r.uvarint(); (r.err == nil) != (nu > 0) || nu > 0 && (got != wantU || r.off != nu) {
+			t.Fatalf("uvarint(%x) = %d at %d, err %v; binary: %d, %d", b, got, r.off, r.err, wantU, nu)
+		}
+		wantS, ns := binary.Varint(b)
+		r = binReader{b: b}
+		if got := r.varint(); (r.err == nil) != (ns > 0) || ns > 0 && (got != wantS || r.off != ns) {
+			t.Fatalf("varint(%x) = %d at %d, err %v; binary: %d, %d", b, got, r.off, r.err, wantS, ns)
+		}
+	}
 }

@@ -28,8 +28,7 @@ func (r *binReader) count() int {
 }
 
 // uvarint reads a uvarint; one-byte ones, the most common, take the short
-// way (small enough to be inlined). After a failure it may go on reading,
-// but err stays set.
+// way. After a failure it may go on reading, but err stays set.
 func (r *binReader) uvarint() uint64 {
 	if i := r.off; i < len(r.b) {
 		if c := r.b[i]; c < 0x80 {
@@ -40,17 +39,26 @@ func (r *binReader) uvarint() uint64 {
 	return r.uvarintSlow()
 }
 
+// uvarintSlow reads a uvarint of any length in one loop, refusing what
+// binary.Uvarint refuses: more than ten bytes, or a tenth byte above 1.
 func (r *binReader) uvarintSlow() uint64 {
 	if r.err != nil {
 		return 0
 	}
-	v, k := binary.Uvarint(r.b[r.off:])
-	if k <= 0 {
-		r.fail()
-		return 0
+	var v uint64
+	for k, i := uint(0), r.off; i < len(r.b) && k < binary.MaxVarintLen64; k, i = k+1, i+1 {
+		c := r.b[i]
+		if c < 0x80 {
+			if k == binary.MaxVarintLen64-1 && c > 1 {
+				break
+			}
+			r.off = i + 1
+			return v | uint64(c)<<(7*k)
+		}
+		v |= uint64(c&0x7f) << (7 * k)
 	}
-	r.off += k
-	return v
+	r.fail()
+	return 0
 }
 
 // varint reads a zig-zag varint, one-byte ones the short way.
@@ -65,16 +73,8 @@ func (r *binReader) varint() int64 {
 }
 
 func (r *binReader) varintSlow() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, k := binary.Varint(r.b[r.off:])
-	if k <= 0 {
-		r.fail()
-		return 0
-	}
-	r.off += k
-	return v
+	u := r.uvarintSlow()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 func (r *binReader) byte() byte {

@@ -262,13 +262,13 @@ func (p *Packed) addText(s string) int32 {
 	return int32(len(p.ends) - 1)
 }
 
-// check walks the whole batch once, failing as Unpack would.
+// check walks the whole batch once, failing as Unpack would, without
+// keeping the values.
 func (p *Packed) check() error {
 	p.Rewind()
-	var v View
 	w := &p.walk
 	for range p.n {
-		if err := w.next(p, &v); err != nil {
+		if err := w.skim(p); err != nil {
 			return err
 		}
 		if w.fields > p.nFields {
@@ -418,7 +418,7 @@ func (w *cursor) next(p *Packed, v *View) error {
 				c := r.b[k]
 				r.off, d = k+1, int64(c>>1)^-int64(c&1)
 			} else {
-				d = r.varint()
+				d = r.varintSlow()
 			}
 			prev[i] += d
 			vals[i] = Value{Kind: Int, Int: prev[i]}
@@ -452,6 +452,44 @@ func (w *cursor) next(p *Packed, v *View) error {
 	return nil
 }
 
+// skim reads one event as next does, checking it, without keeping it.
+func (w *cursor) skim(p *Packed) error {
+	si := w.r.uvarint()
+	if w.r.err != nil || si >= uint64(len(p.shapes)) {
+		return errPacked("bad shape index")
+	}
+	ops := p.shapes[si].ops
+	r := &w.r
+	for _, op := range ops {
+		switch op {
+		case uint8(Int):
+			if k := r.off; k < len(r.b) && r.b[k] < 0x80 {
+				r.off = k + 1
+			} else {
+				r.varintSlow()
+			}
+		case uint8(String), uint8(Raw):
+			w.text(p)
+		case uint8(List):
+			k := r.count()
+			w.items += k
+			for range k {
+				w.text(p)
+			}
+		default: // a window constant
+			if int(op-uint8(constKind)) >= len(p.consts) {
+				return errPacked("a window constant that the batch lacks")
+			}
+		}
+	}
+	if r.err != nil {
+		return errPacked("truncated or inconsistent event")
+	}
+	w.at++
+	w.fields += len(ops)
+	return nil
+}
+
 // text resolves a text reference: 0 is the next text not used yet, i > 0
 // text i-1 (one used before).
 func (w *cursor) text(p *Packed) int32 {
@@ -459,7 +497,7 @@ func (w *cursor) text(p *Packed) int32 {
 	var ref uint64
 	if k := r.off; k < len(r.b) && r.b[k] < 0x80 {
 		r.off, ref = k+1, uint64(r.b[k])
-	} else if ref = r.uvarint(); r.err != nil {
+	} else if ref = r.uvarintSlow(); r.err != nil {
 		return 0
 	}
 	switch {
