@@ -39,6 +39,21 @@ func (r *binReader) uvarint() uint64 {
 	return r.uvarintSlow()
 }
 
+// short reads a uvarint, the one- and two-byte ones (text references and
+// most integer differences) in place: small enough to be inlined.
+func (r *binReader) short() uint64 {
+	if k := r.off; k+1 < len(r.b) {
+		if c := r.b[k]; c < 0x80 {
+			r.off = k + 1
+			return uint64(c)
+		} else if d := r.b[k+1]; d < 0x80 {
+			r.off = k + 2
+			return uint64(c&0x7f) | uint64(d)<<7
+		}
+	}
+	return r.uvarintSlow()
+}
+
 // uvarintSlow reads a uvarint of any length in one loop, refusing what
 // binary.Uvarint refuses: more than ten bytes, or a tenth byte above 1.
 func (r *binReader) uvarintSlow() uint64 {

@@ -396,8 +396,7 @@ func (w *cursor) reset(p *Packed) {
 	clear(w.prev)
 }
 
-// next reads one event into v. The hot paths read one-byte varints in
-// place (a call would not be inlined).
+// next reads one event into v.
 func (w *cursor) next(p *Packed, v *View) error {
 	si := w.r.uvarint()
 	if w.r.err != nil || si >= uint64(len(p.shapes)) {
@@ -413,14 +412,13 @@ func (w *cursor) next(p *Packed, v *View) error {
 	for i, op := range ops {
 		switch op {
 		case uint8(Int):
-			var d int64
+			var u uint64 // one-byte ones in place: a call is not inlined
 			if k := r.off; k < len(r.b) && r.b[k] < 0x80 {
-				c := r.b[k]
-				r.off, d = k+1, int64(c>>1)^-int64(c&1)
+				r.off, u = k+1, uint64(r.b[k])
 			} else {
-				d = r.varintSlow()
+				u = r.short()
 			}
-			prev[i] += d
+			prev[i] += int64(u>>1) ^ -int64(u&1)
 			vals[i] = Value{Kind: Int, Int: prev[i]}
 		case uint8(String), uint8(Raw):
 			vals[i] = Value{Kind: Kind(op), Text: w.text(p)}
@@ -463,11 +461,7 @@ func (w *cursor) skim(p *Packed) error {
 	for _, op := range ops {
 		switch op {
 		case uint8(Int):
-			if k := r.off; k < len(r.b) && r.b[k] < 0x80 {
-				r.off = k + 1
-			} else {
-				r.varintSlow()
-			}
+			r.short()
 		case uint8(String), uint8(Raw):
 			w.text(p)
 		case uint8(List):
@@ -494,10 +488,10 @@ func (w *cursor) skim(p *Packed) error {
 // text i-1 (one used before).
 func (w *cursor) text(p *Packed) int32 {
 	r := &w.r
-	var ref uint64
+	var ref uint64 // one-byte ones in place: a call is not inlined
 	if k := r.off; k < len(r.b) && r.b[k] < 0x80 {
 		r.off, ref = k+1, uint64(r.b[k])
-	} else if ref = r.uvarintSlow(); r.err != nil {
+	} else if ref = r.short(); r.err != nil {
 		return 0
 	}
 	switch {
