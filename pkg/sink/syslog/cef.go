@@ -100,11 +100,7 @@ func cefTitle(eventType string) string {
 // the fields that drop marks.
 func appendCEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.Time, drop []bool) []byte {
 	et := e.Type()
-	dst = append(dst, "CEF:0|Proofpoint|SER|"...)
-	for _, h := range [...]string{version, et, cefTitle(et)} {
-		dst = appendCEFHeaderField(dst, h)
-		dst = append(dst, '|')
-	}
+	dst = appendCEFHead(dst, version, et)
 	dst = strconv.AppendInt(dst, int64(failureSeverity(e)), 10)
 	dst = append(dst, "|rt="...)
 	dst = strconv.AppendInt(dst, ts.UnixMilli(), 10)
@@ -112,6 +108,16 @@ func appendCEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.
 		if drop == nil || !drop[i] {
 			dst = appendCEFField(dst, &e.Fields[i], n.names[i], n.spec[i])
 		}
+	}
+	return dst
+}
+
+// appendCEFHead appends the CEF header up to the severity.
+func appendCEFHead(dst []byte, version, et string) []byte {
+	dst = append(dst, "CEF:0|Proofpoint|SER|"...)
+	for _, h := range [...]string{version, et, cefTitle(et)} {
+		dst = appendCEFHeaderField(dst, h)
+		dst = append(dst, '|')
 	}
 	return dst
 }

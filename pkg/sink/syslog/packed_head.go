@@ -80,25 +80,11 @@ func (pf *packedFormatter) appendHead(dst []byte, p *event.Packed, v *event.View
 
 // appendPayloadHead appends the payload up to its severity.
 func (pf *packedFormatter) appendPayloadHead(dst []byte, et string, ts time.Time) []byte {
-	f := pf.f
-	switch f.format {
+	switch pf.f.format {
 	case "cef":
-		dst = append(dst, "CEF:0|Proofpoint|SER|"...)
-		for _, h := range [...]string{f.version, et, cefTitle(et)} {
-			dst = appendCEFHeaderField(dst, h)
-			dst = append(dst, '|')
-		}
-		return dst
+		return appendCEFHead(dst, pf.f.version, et)
 	case "json":
 		return dst
 	}
-	dst = append(dst, "LEEF:2.0|Proofpoint|SER|"...)
-	dst = appendLEEFHeaderField(dst, f.version)
-	dst = append(dst, '|')
-	dst = appendLEEFHeaderField(dst, et)
-	dst = append(dst, "|^|devTime="...)
-	dst = strconv.AppendInt(dst, ts.UnixMilli(), 10)
-	dst = append(dst, "^cat="...)
-	dst = appendLEEFText(dst, et)
-	return append(dst, "^sev="...)
+	return appendLEEFHead(dst, pf.f.version, et, ts)
 }
