@@ -85,6 +85,22 @@ func Flattened(t testing.TB, n int, start time.Time) Batch {
 	return Batch{Data: p.AppendPacked(nil), Consts: consts[0].Fields}
 }
 
+// Mixed returns one to three batches, each a Flattened one (a third of the
+// time, of a window start picks among three hours) or Random events packed.
+func Mixed(t testing.TB, rng *rand.Rand, round int) []Batch {
+	t.Helper()
+	start := time.Date(2026, 11, 1, 10+round%3, 0, 0, 0, time.UTC)
+	var out []Batch
+	for range 1 + rng.IntN(3) {
+		if rng.IntN(3) == 0 {
+			out = append(out, Flattened(t, rng.IntN(30), start))
+		} else {
+			out = append(out, Pack(Random(rng, rng.IntN(25))))
+		}
+	}
+	return out
+}
+
 // specKeys are keys that sinks look up or rename, and two of no meaning.
 var specKeys = []string{
 	"eventType", "eventId", "revision", "input", "windowStart", "windowEnd", "applicationName",

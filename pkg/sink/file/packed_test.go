@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/internal/packedtest"
@@ -19,18 +18,14 @@ func TestPackedLinesMatchEvents(t *testing.T) {
 	opened := []*event.Packed{new(event.Packed), new(event.Packed), new(event.Packed)}
 	for round := range 300 {
 		var evs []event.Event
-		n := 1 + rng.IntN(3)
-		for i := range n {
-			b := packedtest.Pack(packedtest.Random(rng, rng.IntN(25)))
-			if rng.IntN(3) == 0 {
-				b = packedtest.Flattened(t, rng.IntN(30), time.Date(2026, 11, 1, round%3, 0, 0, 0, time.UTC))
-			}
+		batches := packedtest.Mixed(t, rng, round)
+		for i, b := range batches {
 			evs = append(evs, b.Events(t)...)
 			b.Open(t, opened[i])
 		}
 		s.encode(evs)
 		want := bytes.Clone(s.buf)
-		s.encodePacked(opened[:n])
+		s.encodePacked(opened[:len(batches)])
 		if !bytes.Equal(s.buf, want) {
 			t.Fatalf("round %d:\n got %s\nwant %s", round, s.buf, want)
 		}

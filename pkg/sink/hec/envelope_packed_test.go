@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
@@ -63,21 +62,12 @@ func renderBoth(t *testing.T, l *layout, pr *packedRenderer, batches []packedtes
 
 func TestPackedEnvelopesMatchEvents(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
-	start := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 	for name, l := range layouts(t) {
 		t.Run(name, func(t *testing.T) {
 			pr := newPackedRenderer(l)
 			opened := []*event.Packed{new(event.Packed), new(event.Packed), new(event.Packed)}
 			for round := range 200 {
-				var batches []packedtest.Batch
-				for range 1 + rng.IntN(3) {
-					if rng.IntN(3) == 0 {
-						batches = append(batches, packedtest.Flattened(t, rng.IntN(30), start.Add(time.Duration(round%3)*time.Hour)))
-					} else {
-						batches = append(batches, packedtest.Pack(packedtest.Random(rng, rng.IntN(25))))
-					}
-				}
-				renderBoth(t, l, pr, batches, opened)
+				renderBoth(t, l, pr, packedtest.Mixed(t, rng, round), opened)
 			}
 		})
 	}

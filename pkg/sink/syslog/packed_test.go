@@ -92,7 +92,6 @@ func bothWays(t *testing.T, f *formatter, pf *packedFormatter, batches []packedt
 
 func TestPackedMessagesMatchEvents(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 3))
-	start := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 	for _, protocol := range []string{"rfc5424", "rfc3164"} {
 		for _, format := range []string{"leef", "cef", "json"} {
 			for _, limit := range []int{1 << 20, 480} {
@@ -111,15 +110,7 @@ func TestPackedMessagesMatchEvents(t *testing.T) {
 						bothWays(t, f, pf, []packedtest.Batch{packedtest.Pack([]event.Event{e})}, opened)
 					}
 					for round := range 150 {
-						var batches []packedtest.Batch
-						for range 1 + rng.IntN(3) {
-							if rng.IntN(3) == 0 {
-								batches = append(batches, packedtest.Flattened(t, rng.IntN(30), start.Add(time.Duration(round%3)*time.Hour)))
-							} else {
-								batches = append(batches, packedtest.Pack(packedtest.Random(rng, rng.IntN(25))))
-							}
-						}
-						bothWays(t, f, pf, batches, opened)
+						bothWays(t, f, pf, packedtest.Mixed(t, rng, round), opened)
 					}
 				})
 			}

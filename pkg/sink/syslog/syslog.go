@@ -110,15 +110,8 @@ func (s *Sink) encodePacked(batches []*event.Packed) {
 	for _, p := range batches {
 		p.Rewind()
 		for p.Next(v) {
-			var sh shortening
-			var short bool
-			var e *event.Event
-			s.msg, sh, short, e = s.packed.appendMessage(s.msg[:0], p, v)
-			if short {
-				shortened++
-				s.warnShortened(e, sh)
-			}
-			s.frame()
+			msg, sh, short, e := s.packed.appendMessage(s.msg[:0], p, v)
+			shortened += s.add(msg, sh, short, e)
 		}
 	}
 	if shortened > 0 {
@@ -131,19 +124,24 @@ func (s *Sink) encode(events []event.Event) {
 	s.out.reset()
 	shortened := 0
 	for i := range events {
-		e := &events[i]
-		var sh shortening
-		var short bool
-		s.msg, sh, short = s.fmt.appendMessage(s.msg[:0], e)
-		if short {
-			shortened++
-			s.warnShortened(e, sh)
-		}
-		s.frame()
+		msg, sh, short := s.fmt.appendMessage(s.msg[:0], &events[i])
+		shortened += s.add(msg, sh, short, &events[i])
 	}
 	if shortened > 0 {
 		s.metrics.Truncated(s.name, shortened)
 	}
+}
+
+// add frames the message msg of event e into s.out; when it was shortened
+// (short), it logs so and returns 1.
+func (s *Sink) add(msg []byte, sh shortening, short bool, e *event.Event) int {
+	s.msg = msg
+	s.frame()
+	if !short {
+		return 0
+	}
+	s.warnShortened(e, sh)
+	return 1
 }
 
 // frame appends s.msg to s.out, framed for the transport.
