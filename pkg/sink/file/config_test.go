@@ -32,3 +32,12 @@ func TestConfig(t *testing.T) {
 		t.Errorf("Validate() = %v", err)
 	}
 }
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	want := "path: required"
+	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
+		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
+	}
+}

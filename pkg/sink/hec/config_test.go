@@ -100,3 +100,12 @@ func TestResolveSourcetypeAndSource(t *testing.T) {
 		}
 	}
 }
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	want := "url: required\ntoken: required (or token_file)"
+	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
+		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
+	}
+}

@@ -114,3 +114,12 @@ func TestSoftwareVersion(t *testing.T) {
 		}
 	}
 }
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	want := "brokers: required: at least one host:port\ntopic: required"
+	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
+		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
+	}
+}

@@ -132,3 +132,12 @@ func TestNewRefusesAnInvalidConfig(t *testing.T) {
 		t.Errorf("New = %v, want the problems", err)
 	}
 }
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	want := "endpoint: required"
+	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
+		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
+	}
+}

@@ -92,3 +92,12 @@ func TestConfigDescribe(t *testing.T) {
 		}
 	}
 }
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	want := "address: required"
+	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
+		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
+	}
+}
