@@ -46,8 +46,9 @@ func LoadConfig(path string, opts ...config.Option) (*config.Config, error) {
 func (a *Agent) settings(sc config.Sink, m sink.Metrics) sink.Settings {
 	host, _ := os.Hostname()
 	dir := filepath.Dir(a.cfg.StatePath)
-	return sink.Settings{Name: sc.Name, Logger: a.log.With(zap.String("sink", sc.Name)), StateDir: dir,
-		Version: a.opts.Version, Hostname: host, Metrics: m, DeadLetter: sink.NewDeadLetters(dir, sc.Name)}
+	log := a.log.With(zap.String("sink", sc.Name))
+	return sink.Settings{Name: sc.Name, Logger: log, StateDir: dir, Version: a.opts.Version, Hostname: host,
+		Metrics: m, DeadLetter: sink.NewDeadLetters(dir, sc.Name, log, m)}
 }
 
 // buildSinks builds every configured sink (or takes the one the command
