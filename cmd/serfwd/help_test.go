@@ -112,17 +112,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{{"", "", 0}, {"form", "from", 2}, {"confg", "config", 1}, {"input", "input", 0}, {"to", "time", 3}, {"", "abc", 3}} {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
-		}
-	}
-}
-
 func TestManPage(t *testing.T) {
 	var b bytes.Buffer
 	writeMan(&b)

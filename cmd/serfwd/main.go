@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/redact"
 )
 
@@ -70,14 +71,14 @@ func dispatch(ctx context.Context, io stdio, args []string) int {
 
 // nearestCommand returns " (did you mean X?)" for a misspelt command.
 func nearestCommand(name string) string {
-	best, bestDist := "", 3
+	var names []string
 	for _, c := range commands() {
-		if d := editDistance(name, c.name); c.run != nil && d < bestDist {
-			best, bestDist = c.name, d
+		if c.run != nil {
+			names = append(names, c.name)
 		}
 	}
-	if best == "" {
-		return ""
+	if best, ok := config.Nearest(name, names); ok {
+		return fmt.Sprintf(" (did you mean %s?)", best)
 	}
-	return fmt.Sprintf(" (did you mean %s?)", best)
+	return ""
 }
