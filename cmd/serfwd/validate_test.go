@@ -54,6 +54,18 @@ sinks:
   - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", ack: maybe}
 `
 
+// validateTLSConfig names TLS files that do not exist: validate reads them
+// as every command will.
+const validateTLSConfig = `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret: ${SER_CLIENT_SECRET}
+    tls: {ca_file: /nonexistent/serfwd/ser-ca.pem}
+sinks:
+  - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", tls: {ca_file: /nonexistent/serfwd/splunk-ca.pem}}
+`
+
 // setValidateSecrets puts the test's secrets into the environment.
 func setValidateSecrets(t *testing.T) {
 	t.Setenv("SER_CLIENT_ID", "client-id")
@@ -85,6 +97,7 @@ func TestValidateCommand(t *testing.T) {
 	good := writeValidateFile(t, dir, "good.yaml", validateGoodConfig, 0o600)
 	bad := writeValidateFile(t, dir, "bad.yaml", validateBadConfig, 0o600)
 	twoKinds := writeValidateFile(t, dir, "two.yaml", validateTwoKindsConfig, 0o600)
+	tlsFiles := writeValidateFile(t, dir, "tls.yaml", validateTLSConfig, 0o600)
 	inline := writeValidateFile(t, dir, "inline.yaml", strings.ReplaceAll(validateGoodConfig, "${SER_CLIENT_SECRET}", validateSERSecret), 0o644)
 	missing := filepath.Join(dir, "missing.yaml")
 	tests := []struct {
@@ -111,6 +124,11 @@ func TestValidateCommand(t *testing.T) {
 			"inputs[0].windw: unknown key; did you mean window?",
 			`sinks[0].ack: invalid boolean "maybe" (want true or false)`,
 			"inputs[0].concurrency: must be from 1 to 64 (got 0)",
+		}},
+		{name: "TLS files that do not exist", args: []string{"validate", "--config", tlsFiles}, code: exitUsage, stderr: []string{
+			"serfwd: invalid config " + tlsFiles + " (2 problems):",
+			"inputs[0].tls.ca_file: reading /nonexistent/serfwd/ser-ca.pem: no such file or directory",
+			"sinks[0].tls.ca_file: reading /nonexistent/serfwd/splunk-ca.pem: no such file or directory",
 		}},
 		{name: "missing file", args: []string{"validate", "--config", missing}, code: exitUsage,
 			stderr: []string{"serfwd: reading config: open " + missing + ": no such file or directory"}},

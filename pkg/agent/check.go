@@ -127,7 +127,7 @@ func (a *Agent) checkInput(ctx context.Context, in config.Input, now time.Time) 
 func (a *Agent) checkSink(ctx context.Context, sc config.Sink) CheckResult {
 	s, err := a.kinds.New(a.settings(sc, sink.NopMetrics{}), sc)
 	if err != nil {
-		return checkFailed("sinks[%s]: %v", sc.Name, err)
+		return checkFailed("building sink: %v", err)
 	}
 	defer s.Close(context.Background())
 	c, ok := s.(sink.Checker)
