@@ -66,6 +66,17 @@ sinks:
   - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", tls: {ca_file: /nonexistent/serfwd/splunk-ca.pem}}
 `
 
+// validatePlainKafkaConfig is valid but sends a Kafka password in clear
+// text: validate says so, as a warning.
+const validatePlainKafkaConfig = `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret: ${SER_CLIENT_SECRET}
+sinks:
+  - {name: bus, type: kafka, brokers: ["kafka-1.example.com:9092"], topic: t, sasl: {mechanism: plain, username: serfwd, password: "${SPLUNK_HEC_TOKEN}"}}
+`
+
 // setValidateSecrets puts the test's secrets into the environment.
 func setValidateSecrets(t *testing.T) {
 	t.Setenv("SER_CLIENT_ID", "client-id")
@@ -98,6 +109,7 @@ func TestValidateCommand(t *testing.T) {
 	bad := writeValidateFile(t, dir, "bad.yaml", validateBadConfig, 0o600)
 	twoKinds := writeValidateFile(t, dir, "two.yaml", validateTwoKindsConfig, 0o600)
 	tlsFiles := writeValidateFile(t, dir, "tls.yaml", validateTLSConfig, 0o600)
+	plainKafka := writeValidateFile(t, dir, "kafka.yaml", validatePlainKafkaConfig, 0o600)
 	inline := writeValidateFile(t, dir, "inline.yaml", strings.ReplaceAll(validateGoodConfig, "${SER_CLIENT_SECRET}", validateSERSecret), 0o644)
 	missing := filepath.Join(dir, "missing.yaml")
 	tests := []struct {
@@ -130,6 +142,9 @@ func TestValidateCommand(t *testing.T) {
 			"inputs[0].tls.ca_file: reading /nonexistent/serfwd/ser-ca.pem: no such file or directory",
 			"sinks[0].tls.ca_file: reading /nonexistent/serfwd/splunk-ca.pem: no such file or directory",
 		}},
+		{name: "a kind's warning", args: []string{"validate", "--config", plainKafka}, code: exitOK,
+			stdout: "config OK: 1 input, 1 sink\n", stderr: []string{
+				"serfwd: warning: sinks[0].sasl.mechanism: plain without TLS sends the password in clear text to the brokers; set tls.enabled: true"}},
 		{name: "missing file", args: []string{"validate", "--config", missing}, code: exitUsage,
 			stderr: []string{"serfwd: reading config: open " + missing + ": no such file or directory"}},
 		{name: "inline secret in a readable file", args: []string{"validate", "--config", inline}, code: exitOK,

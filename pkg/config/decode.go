@@ -121,6 +121,7 @@ func (d *decoder) decodeFields(path string, pairs []pair, v reflect.Value, skip 
 		d.problems.add(kp, "unknown key%s", didYouMean(key, knownKeys(v.Type(), skip)))
 	}
 	d.checkCleartext(path, v)
+	d.checkWarner(path, v)
 	d.checkTLSFiles(path, v)
 }
 

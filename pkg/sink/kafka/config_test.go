@@ -123,3 +123,27 @@ func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
 		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
 	}
 }
+
+func TestConfigWarnings(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		sasl string
+		tls  bool
+		want string
+	}{
+		{"plain without tls", "plain", false, "sasl.mechanism: plain without TLS sends the password in clear text to the brokers; set tls.enabled: true"},
+		{"plain over tls", "plain", true, ""},
+		{"scram without tls", "scram-sha-512", false, ""},
+		{"no sasl", "", false, ""},
+	} {
+		c := DefaultConfig()
+		c.SASL.Mechanism, c.TLS.Enabled = tt.sasl, tt.tls
+		got := ""
+		if err := c.Warnings(); err != nil {
+			got = config.Within("", err).Error()
+		}
+		if got != tt.want {
+			t.Errorf("%s: Warnings() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -62,6 +62,13 @@ func TestConfigValidate(t *testing.T) {
 		{"no app_name", func(c *Config) { c.AppName = "" }, []string{"app_name: required"}},
 		{"hostname with a space", func(c *Config) { c.Hostname = "a host" }, []string{`hostname: "a host" may hold only printable ASCII without spaces`}},
 		{"cert without key", func(c *Config) { c.TLS.CertFile = "/c" }, []string{"tls: cert_file and key_file go together: set both or neither"}},
+		{"tls block on tcp", func(c *Config) { c.Network, c.TLS.CAFile, c.TLS.InsecureSkipVerify = "tcp", "/ca.pem", true }, []string{
+			"tls.ca_file: set, but network is tcp (no TLS): use network: tls",
+			"tls.insecure_skip_verify: set, but network is tcp (no TLS): use network: tls"}},
+		{"tls block on udp", func(c *Config) { c.Network, c.TLS.CertFile, c.TLS.KeyFile = "udp", "/c", "/k" }, []string{
+			"tls.cert_file: set, but network is udp (no TLS): use network: tls",
+			"tls.key_file: set, but network is udp (no TLS): use network: tls"}},
+		{"empty tls block on tcp", func(c *Config) { c.Network = "tcp" }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,7 +47,9 @@ func TestExactBytes(t *testing.T) {
 			}
 			r := startReceiver(t, c.network, c.framing, srvTLS, "")
 			cfg := syslogConfig(r.addr(), c.network)
-			cfg.TLS.CAFile = pki.caFile
+			if c.network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			if c.framing != "" { // UDP has none
 				cfg.Framing = c.framing
 			}
@@ -133,7 +135,9 @@ func TestReconnectAfterPeerClose(t *testing.T) {
 			}
 			r := startReceiver(t, network, "octet-counting", srvTLS, "")
 			cfg := syslogConfig(r.addr(), network)
-			cfg.TLS.CAFile = pki.caFile
+			if network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			s := newSink(t, settings(t), cfg)
 			first, second := manyEvents("a", 5, 0), manyEvents("b", 5, 0)
 			if err := s.Write(t.Context(), first); err != nil {
@@ -305,7 +309,9 @@ func TestCheck(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := syslogConfig(c.addr, c.network)
-			cfg.TLS.CAFile = pki.caFile
+			if c.network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			s := newSink(t, settings(t), cfg)
 			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()
