@@ -1,5 +1,6 @@
 // Command serfwd forwards Proofpoint Secure Email Relay reporting data to
-// SIEMs: Splunk HEC, syslog (QRadar LEEF, CEF, JSON) and files.
+// SIEMs and pipelines: Splunk HEC, syslog (QRadar LEEF, CEF, JSON), files,
+// Kafka and OTLP/HTTP logs (the sink kinds of pkg/agent's table).
 package main
 
 import (

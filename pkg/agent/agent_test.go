@@ -73,6 +73,12 @@ func TestSinkKindsTable(t *testing.T) {
 			t.Errorf("%s: %T is not a sink.Config", typ, def)
 		}
 	}
+	// Help texts (`serfwd help`, `check --help`) describe every kind.
+	for _, k := range kinds.Help() {
+		if k.About == "" || k.Check == "" {
+			t.Errorf("%s describes itself as %+v: help needs what it delivers to and what check proves", k.Type, k)
+		}
+	}
 }
 
 // startSim starts the simulator for the test.

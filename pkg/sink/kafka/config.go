@@ -198,7 +198,7 @@ func (c Config) Describe() sink.Description {
 	if c.Acks == "all" {
 		check += ", idempotent producer id"
 	}
-	return sink.Description{Target: scheme + strings.Join(c.Brokers, ",") + "/" + c.Topic, Check: check}
+	return sink.Description{Target: scheme + strings.Join(c.Brokers, ",") + "/" + c.Topic, Check: check, About: "Kafka topics"}
 }
 
 // Limits hands a Write batch_max_events events: the producer sends them as
