@@ -93,7 +93,7 @@ func runChecks(ctx context.Context, results []CheckResult, jobs []func() CheckRe
 	out := append([]CheckResult(nil), results...)
 	for i := range out {
 		if !out[i].done {
-			out[i].Detail = fmt.Sprintf("timed out after %s%s", timeout, tlsHint(out[i].Target, context.DeadlineExceeded))
+			out[i].Detail = fmt.Sprintf("timed out after %s", timeout)
 			out[i].Failed = true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -380,4 +381,57 @@ func TestUDPResendsFromFailedDatagram(t *testing.T) {
 	if m.count() != len(batch) {
 		t.Errorf("Truncated counted %d, want %d", m.count(), len(batch))
 	}
+}
+
+// plainPort listens on TCP, writes banner to every connection and then
+// reads whatever comes without ever answering.
+func plainPort(t *testing.T, banner string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_, _ = io.WriteString(c, banner)
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestCheckAdvisesOnPlainTextPorts: a TLS sink pointed at a port that
+// speaks plain syslog says what to change, whether the port answers the
+// handshake with text or waits silently; a TCP sink gets no such advice.
+func TestCheckAdvisesOnPlainTextPorts(t *testing.T) {
+	cases := []struct {
+		name, network, banner, want string
+	}{
+		{"banner", "tls", "<13>1 plain text from a syslog port\n", "; the server answered in plain text: is network: tls right for this port?"},
+		{"silent", "tls", "", "; no TLS answer from the server: if this port takes plain syslog over TCP, use network: tcp (or the receiver's TLS port)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSink(t, settings(t), syslogConfig(plainPort(t, c.banner), c.network))
+			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			defer cancel()
+			err := s.Check(ctx)
+			if err == nil || !strings.HasSuffix(err.Error(), c.want) {
+				t.Fatalf("Check: %v\nwant the advice %q", err, c.want)
+			}
+		})
+	}
+	t.Run("no advice without tls", func(t *testing.T) {
+		if hint := plainTextHint("tcp", context.DeadlineExceeded); hint != "" {
+			t.Errorf("a tcp sink is told %q", hint)
+		}
+	})
 }
