@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func TestConfig(t *testing.T) {
@@ -36,8 +37,5 @@ func TestConfig(t *testing.T) {
 // The defaults lack only what a user must give (agent's table test checks
 // that every kind's defaults fail only with "required").
 func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
-	want := "path: required"
-	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
-		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
-	}
+	sinktest.CheckProblems(t, DefaultConfig().Validate(), []string{"path: required"})
 }

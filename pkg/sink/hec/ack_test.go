@@ -113,7 +113,7 @@ func TestWriteAckProblems(t *testing.T) {
 		if !sink.IsPermanent(err) || !strings.Contains(err.Error(), ackDisabledHint) {
 			t.Fatalf("Write = %v, want Permanent with %q", err, ackDisabledHint)
 		}
-		if _, problems := h.metrics.counts(); problems != 1 {
+		if _, problems := h.metrics.Counts(); problems != 1 {
 			t.Errorf("ConfigProblem reported %d times", problems)
 		}
 	})
@@ -124,7 +124,7 @@ func TestWriteAckProblems(t *testing.T) {
 		if err := h.sink.Write(t.Context(), mkEvents(2)); err != nil {
 			t.Fatalf("Write: %v", err)
 		}
-		if _, problems := h.metrics.counts(); problems != 1 {
+		if _, problems := h.metrics.Counts(); problems != 1 {
 			t.Errorf("ConfigProblem reported %d times, want 1", problems)
 		}
 	})

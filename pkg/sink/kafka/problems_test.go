@@ -75,8 +75,8 @@ func TestConfigProblemsKeepTheDataQueued(t *testing.T) {
 			if strings.Contains(err.Error(), string(cfg.SASL.Password)) {
 				t.Fatalf("the error shows the password: %v", err)
 			}
-			if h.metrics.problemCount() != 1 {
-				t.Fatalf("%d configuration problems reported, want 1", h.metrics.problemCount())
+			if h.metrics.ProblemCount() != 1 {
+				t.Fatalf("%d configuration problems reported, want 1", h.metrics.ProblemCount())
 			}
 			requireStaysQueued(t, h.sink, evs)
 		})
@@ -186,7 +186,7 @@ func TestRefusedTimestampsAreAConfigurationProblem(t *testing.T) {
 		!strings.Contains(err.Error(), "message.timestamp.type=LogAppendTime") {
 		t.Fatalf("Write: %v\nwant a permanent error with the topic settings to change", err)
 	}
-	if n := h.metrics.problemCount(); n != 1 {
+	if n := h.metrics.ProblemCount(); n != 1 {
 		t.Fatalf("%d configuration problems reported, want 1", n)
 	}
 	rig := newLoopRig(t, evs, 10)

@@ -86,7 +86,12 @@ func holdProduce(c *kafkatest.Cluster, rig *loopRig, held chan<- struct{}, relea
 	kc := c.Kfake()
 	kc.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
 		kc.KeepControl()
-		if sent, _ := rig.counts(); sent == 0 || closed(release) {
+		select {
+		case <-release:
+			return nil, nil, false
+		default:
+		}
+		if sent, _ := rig.counts(); sent == 0 {
 			return nil, nil, false
 		}
 		select {
@@ -96,15 +101,6 @@ func holdProduce(c *kafkatest.Cluster, rig *loopRig, held chan<- struct{}, relea
 		kc.SleepControl(func() { <-release })
 		return nil, nil, false
 	})
-}
-
-func closed(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
 }
 
 // TestOneBrokerRestartMidRun: the broker dies while a Write is in flight
@@ -137,7 +133,7 @@ func TestClusterDownMidRunIsRetried(t *testing.T) {
 	c.Stop()
 	// Two Writes failed: the loop backs off and retries.
 	rig.waitUntil(t, "two failed Writes", func(_, failed int) bool { return failed >= 2 })
-	if n := h.metrics.problemCount(); n != 0 {
+	if n := h.metrics.ProblemCount(); n != 0 {
 		t.Fatalf("brokers that are down were reported as %d configuration problems", n)
 	}
 	if n := rig.queued(t); n == 0 {

@@ -178,7 +178,7 @@ func TestAnswers(t *testing.T) {
 				err := h.sink.Write(t.Context(), mkEvents(4))
 				w := tt.want
 				checkErrorClass(t, err, w.retry, w.after, w.permanent, w.errHas)
-				dead, problems := h.metrics.counts()
+				dead, problems := h.metrics.Counts()
 				if dead != w.dead || (problems > 0) != w.permanent {
 					t.Errorf("dead letters %d, configuration problems %d; want %d and %v", dead, problems, w.dead, w.permanent)
 				}
@@ -317,7 +317,7 @@ func TestRedirectIsAConfigurationProblem(t *testing.T) {
 			if err := h.sink.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "redirected") {
 				t.Errorf("Check = %v, want the redirect", err)
 			}
-			if _, problems := h.metrics.counts(); problems == 0 {
+			if _, problems := h.metrics.Counts(); problems == 0 {
 				t.Error("no configuration problem counted")
 			}
 		})

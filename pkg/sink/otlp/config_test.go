@@ -13,6 +13,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 const testHeaderSecret = "Bearer otlp-t0ken-Zq8xW3"
@@ -59,17 +60,7 @@ func TestConfigValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.change(&c)
-			err := c.Validate()
-			var got []string
-			if err != nil {
-				got = strings.Split(config.Within("", err).Error(), "\n")
-				if strings.Contains(err.Error(), "otlp-t0ken") {
-					t.Errorf("a problem shows a header value: %v", err)
-				}
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("problems:\n got %q\nwant %q", got, tt.want)
-			}
+			sinktest.CheckProblems(t, c.Validate(), tt.want, "otlp-t0ken")
 		})
 	}
 }
@@ -136,8 +127,5 @@ func TestNewRefusesAnInvalidConfig(t *testing.T) {
 // The defaults lack only what a user must give (agent's table test checks
 // that every kind's defaults fail only with "required").
 func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
-	want := "endpoint: required"
-	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
-		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
-	}
+	sinktest.CheckProblems(t, DefaultConfig().Validate(), []string{"endpoint: required"})
 }

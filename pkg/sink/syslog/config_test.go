@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func TestDefaultsResolve(t *testing.T) {
@@ -75,13 +75,7 @@ func TestConfigValidate(t *testing.T) {
 			c := DefaultConfig()
 			c.Address = "qradar.example.com:6514"
 			tt.change(&c)
-			var got []string
-			if err := c.Validate(); err != nil {
-				got = strings.Split(config.Within("", err).Error(), "\n")
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("problems:\n got %q\nwant %q", got, tt.want)
-			}
+			sinktest.CheckProblems(t, c.Validate(), tt.want)
 		})
 	}
 }
@@ -103,8 +97,5 @@ func TestConfigDescribe(t *testing.T) {
 // The defaults lack only what a user must give (agent's table test checks
 // that every kind's defaults fail only with "required").
 func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
-	want := "address: required"
-	if err := DefaultConfig().Validate(); err == nil || config.Within("", err).Error() != want {
-		t.Errorf("DefaultConfig().Validate() = %v\nwant %s", err, want)
-	}
+	sinktest.CheckProblems(t, DefaultConfig().Validate(), []string{"address: required"})
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func readGolden(t *testing.T, name string) []byte {
@@ -195,19 +196,8 @@ func TestResendAfterWriteFailure(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 func TestDialFailureThenRecover(t *testing.T) {
-	addr := freeAddr(t)
+	addr := sinktest.ClosedTCPAddr(t)
 	s := newSink(t, settings(t), syslogConfig(addr, "tcp"))
 	batch := manyEvents("d", 3, 0)
 	if err := s.Write(t.Context(), batch); err == nil {
@@ -301,10 +291,10 @@ func TestCheck(t *testing.T) {
 		ok                  bool
 	}{
 		{"tcp listening", tcp.addr(), "tcp", true},
-		{"tcp nothing listening", freeAddr(t), "tcp", false},
+		{"tcp nothing listening", sinktest.ClosedTCPAddr(t), "tcp", false},
 		{"tls handshake", tlsR.addr(), "tls", true},
 		{"tls to a plain tcp listener", tcp.addr(), "tls", false},
-		{"udp resolves and dials only", freeAddr(t), "udp", true},
+		{"udp resolves and dials only", sinktest.ClosedTCPAddr(t), "udp", true},
 		{"unresolvable host", "no-such-host.invalid:514", "tcp", false},
 	}
 	for _, c := range cases {
