@@ -18,12 +18,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -228,7 +226,7 @@ func (h *hostileEnv) hecCert() []byte {
 type hostileRun struct {
 	code           int
 	stdout, stderr string
-	maxRSS         int64 // serfwd's peak resident set size, bytes (see spawnMeasured)
+	maxRSS         int64 // serfwd's peak resident set size, bytes (see testdata/peakrss)
 }
 
 // run runs the built binary with args, measuring its peak RSS, and checks
@@ -236,7 +234,7 @@ type hostileRun struct {
 func (h *hostileEnv) run(args ...string) hostileRun {
 	h.t.Helper()
 	rssFile := filepath.Join(h.t.TempDir(), "peak-rss")
-	cmd := exec.Command(os.Args[0], append([]string{serfwdBin}, append(args, "--config", h.cfg)...)...)
+	cmd := exec.Command(peakRSSBin, append([]string{serfwdBin}, append(args, "--config", h.cfg)...)...)
 	// serfwd's own default soft memory limit applies, whatever the CI sets.
 	cmd.Env = append(os.Environ(), peakRSSFileEnv+"="+rssFile, "GOMEMLIMIT=")
 	var o, e bytes.Buffer
@@ -253,37 +251,9 @@ func (h *hostileEnv) run(args ...string) hostileRun {
 	return r
 }
 
-// peakRSSFileEnv makes the test binary, started with it, run the command
-// of its arguments and write the command's peak RSS to the file it names.
+// peakRSSFileEnv names the file where peakrss (testdata/peakrss, built
+// beside serfwd) writes the peak RSS of the command it runs.
 const peakRSSFileEnv = "SERFWD_TEST_PEAK_RSS_FILE"
-
-// spawnMeasured runs os.Args[1:] with this process's stdio, writes its
-// peak RSS in bytes (ru_maxrss of wait4) to $SERFWD_TEST_PEAK_RSS_FILE and
-// returns its exit code. Why a fresh process in between: Linux counts into
-// a process's ru_maxrss the high-water mark of the memory it replaced at
-// exec, and a child that Go starts replaces its parent's (shared, vfork):
-// started by the test process, serfwd would report the test's own peak.
-// This helper is a freshly started process, so what a child inherits from
-// it is its small start-up size, and the figure is serfwd's own peak (or
-// that start-up size, if larger).
-func spawnMeasured() int {
-	cmd := exec.Command(os.Args[1], os.Args[2:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, peakRSSFileEnv+"=") })
-	_ = cmd.Run()
-	if cmd.ProcessState == nil {
-		fmt.Fprintln(os.Stderr, "spawnMeasured: could not start", os.Args[1])
-		return 127
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		peak := strconv.FormatInt(ru.Maxrss*1024, 10) // kilobytes on Linux
-		if err := os.WriteFile(os.Getenv(peakRSSFileEnv), []byte(peak), 0o600); err != nil {
-			fmt.Fprintln(os.Stderr, "spawnMeasured:", err)
-			return 127
-		}
-	}
-	return cmd.ProcessState.ExitCode()
-}
 
 // show runs `checkpoint show --json` with the binary.
 func (h *hostileEnv) show() cpView {
@@ -410,7 +380,7 @@ func TestPeakRSSMeasure(t *testing.T) {
 	}
 	measure := func(script string) int64 {
 		rss := filepath.Join(t.TempDir(), "rss")
-		cmd := exec.Command(os.Args[0], "/bin/sh", "-c", script)
+		cmd := exec.Command(peakRSSBin, "/bin/sh", "-c", script)
 		cmd.Env = append(os.Environ(), peakRSSFileEnv+"="+rss)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s: %v\n%s", script, err, out)

@@ -248,7 +248,7 @@ func testSetsAside(t *testing.T, wrap func(*recSink) sink.Sink) {
 			l := newLoop(t, st, "a", wrap(s))
 			dir := t.TempDir()
 			if withDir {
-				l.DeadLetters = sink.NewDeadLetters(dir, "a")
+				l.DeadLetters = sink.NewDeadLetters(dir, "a", nil, nil)
 			}
 			stop := make(chan struct{})
 			close(stop)
@@ -279,5 +279,45 @@ func testSetsAside(t *testing.T, wrap func(*recSink) sink.Sink) {
 				t.Fatalf("queue holds %d events after setting aside", stat.Events)
 			}
 		})
+	}
+}
+
+// queuedSink is a QueuedWriter that records when each event was queued.
+type queuedSink struct {
+	recSink
+	queued map[string]time.Time
+}
+
+func (s *queuedSink) WriteQueued(ctx context.Context, evs []event.Event, queued []time.Time) error {
+	if len(queued) != len(evs) {
+		return sink.Permanent(errors.New("queued times do not match the events"))
+	}
+	for i := range evs {
+		s.queued[evs[i].ID()] = queued[i]
+	}
+	return s.Write(ctx, evs)
+}
+
+func TestLoopTellsAQueuedWriterWhenEachEventWasQueued(t *testing.T) {
+	st := openStore(t)
+	s := &queuedSink{queued: map[string]time.Time{}}
+	var spans [2][2]time.Time // per commit: before, after
+	for c := range spans {
+		spans[c][0] = time.Now().Truncate(time.Millisecond)
+		commitEvents(t, st, []string{"a"}, c*10, 10) // two queue entries per commit
+		spans[c][1] = time.Now()
+	}
+	stop := make(chan struct{})
+	close(stop)
+	if err := newLoop(t, st, "a", s).Run(context.Background(), stop); err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, s.delivered(), 20)
+	for i := range 20 {
+		q, span := s.queued[strconv.Itoa(i)], spans[i/10]
+		if q.Before(span[0]) || q.After(span[1]) {
+			t.Errorf("event %d: queued at %s, outside its commit's %s … %s", i, q.Format(time.RFC3339Nano),
+				span[0].Format(time.RFC3339Nano), span[1].Format(time.RFC3339Nano))
+		}
 	}
 }

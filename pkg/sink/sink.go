@@ -6,6 +6,7 @@ package sink
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -41,6 +42,15 @@ type Checker interface {
 	Check(ctx context.Context) error
 }
 
+// QueuedWriter is implemented by sinks whose destination records when each
+// event was queued (OTLP's observedTimeUnixNano). The delivery loop then
+// calls WriteQueued in place of Write, with queued[i] the time the batch
+// holding events[i] was packed for the queue (millisecond precision, as the
+// queue keeps it); the contract is Write's.
+type QueuedWriter interface {
+	WriteQueued(ctx context.Context, events []event.Event, queued []time.Time) error
+}
+
 // Reopener is implemented by sinks that hold files to reopen on SIGHUP.
 type Reopener interface {
 	Reopen() error
@@ -54,7 +64,7 @@ type Settings struct {
 	Version    string       // serfwd's version, for payloads that carry it
 	Hostname   string       // the machine's hostname, for defaults
 	Metrics    Metrics      // never nil after WithDefaults; a no-op when metrics are off
-	DeadLetter *DeadLetters // the sink's dead-letter file, shared with its delivery loop
+	DeadLetter *DeadLetters // the sink's dead-letter file, shared with its delivery loop; it counts and logs what it writes
 }
 
 // WithDefaults fills what a caller left out: a no-op logger and metrics,
@@ -67,7 +77,7 @@ func (s Settings) WithDefaults() Settings {
 		s.Metrics = NopMetrics{}
 	}
 	if s.DeadLetter == nil {
-		s.DeadLetter = NewDeadLetters(s.StateDir, s.Name)
+		s.DeadLetter = NewDeadLetters(s.StateDir, s.Name, s.Logger, s.Metrics)
 	}
 	return s
 }
@@ -75,7 +85,7 @@ func (s Settings) WithDefaults() Settings {
 // Metrics are the counters a sink reports besides what the delivery loop
 // counts itself.
 type Metrics interface {
-	DeadLetter(sink string, n int)        // events written to the dead-letter file
+	DeadLetter(sink string, n int)        // events written to the dead-letter file (counted by DeadLetters)
 	Truncated(sink string, n int)         // messages shortened to fit a size limit
 	ConfigProblem(sink string, err error) // a refusal that needs an operator (401/403, bad index)
 }

@@ -79,7 +79,8 @@ type Entry struct {
 	Seq    uint64
 	Events int
 	Data   []byte
-	Bad    error // the entry cannot be read (damaged, or another serfwd version's format)
+	Queued time.Time // when the batch was packed for the queue (Unix ms), as its header says
+	Bad    error     // the entry cannot be read (damaged, or another serfwd version's format)
 }
 
 // Peek returns the oldest entries of sink's queue, in order, until at least
@@ -133,7 +134,7 @@ func readEntry(tx *bolt.Tx, seq uint64, v []byte) (Entry, error) {
 	if events < 0 {
 		events = h.events
 	}
-	return Entry{Seq: seq, Events: events, Data: withConsts(consts, data)}, nil
+	return Entry{Seq: seq, Events: events, Data: withConsts(consts, data), Queued: h.committed}, nil
 }
 
 // resolve returns the batch a queue entry stands for, its event count (-1:

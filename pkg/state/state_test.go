@@ -202,3 +202,31 @@ func TestCommitAllIsOneOrderedTransaction(t *testing.T) {
 		t.Fatalf("queue order: %v", ids)
 	}
 }
+
+func TestPeekSaysWhenEachBatchWasQueued(t *testing.T) {
+	s, _ := openTemp(t)
+	at := []time.Time{time.Date(2026, 11, 26, 10, 5, 1, 123e6, time.UTC), time.Date(2026, 11, 26, 11, 5, 2, 456e6, time.UTC)}
+	for i, when := range at {
+		enc := NewEncoder(10)
+		enc.now = func() time.Time { return when.Add(789 * time.Microsecond) } // below a millisecond: not kept
+		evs := testEvents(3, "w"+strconv.Itoa(i))
+		for j := range evs {
+			if err := enc.Add(&evs[j]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		batches, _ := enc.Finish()
+		if err := s.Commit(Commit{Input: "acme", Sinks: []string{"a"}, Batches: batches, Cursor: when}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := s.Peek("a", 100)
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("Peek: %d entries, %v", len(entries), err)
+	}
+	for i, e := range entries {
+		if !e.Queued.Equal(at[i]) {
+			t.Errorf("entry %d: Queued %s, want %s", i, e.Queued.UTC().Format(time.RFC3339Nano), at[i].Format(time.RFC3339Nano))
+		}
+	}
+}

@@ -85,6 +85,8 @@ func TestPackedPath(t *testing.T) {
 		{"WriteRetryable", TestWriteRetryable}, {"WritePermanent", TestWritePermanent},
 		{"WriteResumes", TestWriteResumes}, {"WriteRefusedData", TestWriteRefusedData},
 		{"WriteAck", TestWriteAck}, {"WriteAckProblems", TestWriteAckProblems},
+		{"AckPollFailureFailsTheWrite", TestAckPollFailureFailsTheWrite},
+		{"OutstandingAcksResentAfterTimeout", TestOutstandingAcksResentAfterTimeout},
 		{"OtelReceiverEvents", TestOtelReceiverEvents}, {"OtelReceiverMetrics", TestOtelReceiverMetrics},
 		{"RedirectIsAConfigurationProblem", TestRedirectIsAConfigurationProblem},
 		{"SecretNeverLogged", TestSecretNeverLogged}, {"TLS", TestTLS},

@@ -28,6 +28,7 @@ type Sink struct {
 	bodies   *bodies         // request bodies: a gzip writer and buffers kept
 	channel  string          // X-Splunk-Request-Channel when ack is on
 	done     doneSet
+	awaiting []awaited // acks a failed Write left outstanding
 	problems problemReporter
 	redact   *redact.Redactor // knows the token, for answers that echo it
 

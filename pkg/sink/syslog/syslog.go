@@ -168,7 +168,7 @@ func (s *Sink) warnShortened(e *event.Event, sh shortening) {
 // an absent receiver goes unnoticed.
 func (s *Sink) Check(ctx context.Context) error {
 	if err := s.tr.check(ctx); err != nil {
-		return fmt.Errorf("checking syslog sink %q: %w", s.name, err)
+		return fmt.Errorf("checking syslog sink %q: %w%s", s.name, err, plainTextHint(s.tr.network, err))
 	}
 	return nil
 }
