@@ -83,7 +83,7 @@ func (a *Agent) inputStatus(in config.Input, now time.Time) (control.InputStatus
 	} else if next, ok = a.starts[in.Name]; !ok {
 		next = poller.FirstStart(in, now)
 	}
-	is.NextStart, is.LagSeconds = event.FormatTime(next), max(int64(now.Sub(next)/time.Second), 0)
+	is.NextStart, is.LagSeconds = event.FormatTime(next), int64(config.Lag(now, next)/time.Second)
 	rs, err := a.store.Revisits(in.Name)
 	if err != nil {
 		return is, err

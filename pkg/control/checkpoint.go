@@ -96,7 +96,7 @@ func checkpointInputs(cfg *config.Config, st *state.Store, cursors map[string]ti
 		i := slices.IndexFunc(cfg.Inputs, func(in config.Input) bool { return in.Name == name })
 		ci := CheckpointInput{Name: name, Configured: i >= 0, Revisits: []Revisit{}}
 		if cur, ok := cursors[name]; ok {
-			ci.Cursor, ci.LagSeconds = ptr(event.FormatTime(cur)), ptr(int64(now.Sub(cur)/time.Second))
+			ci.Cursor, ci.LagSeconds = ptr(event.FormatTime(cur)), ptr(int64(config.Lag(now, cur)/time.Second))
 		} else if i >= 0 {
 			at, ok := starts[name]
 			if !ok {

@@ -181,7 +181,7 @@ func (p *Poller) CatchUp(ctx context.Context) (int, error) {
 		}
 		p.Logger.Info("poll complete", zap.String("input", p.Input.Name), zap.Int("windows", n),
 			zap.Int("events", events), zap.String("cursor", event.FormatTime(from)),
-			zap.Duration("lag", p.Now().Sub(from).Round(time.Second)), zap.Error(err))
+			zap.Duration("lag", config.Lag(p.Now(), from).Round(time.Second)), zap.Error(err))
 	}
 	if err != nil {
 		return n, err
