@@ -83,7 +83,7 @@ func onceCommand() command {
 		usage:   []string{"once [--config FILE]"},
 		about: []string{
 			"Fetches every window of every input up to now - delay (and the revisits that are due), delivers everything queued, and gives the sinks shutdown_timeout after the last window was committed to empty their queues. It ends with one line per sink on stderr: events delivered, still queued (they stay in the state file for the next run) and dead-lettered. For cron jobs, systemd timers and tests.",
-			"A window is tried at most 3 times. An API it cannot reach (connection refused, DNS failure, host unreachable, TLS handshake failure) costs one request per try, with connect and handshake limited to 8 s each, so that once gives up within a minute and says after how many attempts over how long; 429 and 5xx answers are retried with backoff within each try, as the daemon does. The daemon retries every failure until it succeeds.",
+			"An API that fails (refusing connections, never answering, answering 5xx or 429) makes once give up within about a minute, with one line saying what happened: each request is tried at most 5 times with waits of at most 10 s, no attempt is made that could not end within 60 s of the input's first failure (so with the default 30 s timeout an attempt without an answer is the last), nor after a Retry-After over 10 s, and an input that found no good answer for 60 s gives up. The daemon retries every failure until it succeeds.",
 		},
 		exits: []exitCode{
 			{exitOK, "every input caught up and every sink delivered everything"},

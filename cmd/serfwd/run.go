@@ -65,7 +65,7 @@ func agentOptions(log *zap.Logger, extra map[string]sink.Sink) agent.Options {
 }
 
 // oneShotOptions are agentOptions for a command that must end (once,
-// backfill, demo): it gives up on an API it cannot reach within a minute.
+// backfill, demo): it gives up on an API that fails within about a minute.
 func oneShotOptions(log *zap.Logger, extra map[string]sink.Sink) agent.Options {
 	o := agentOptions(log, extra)
 	o.OneShot = true

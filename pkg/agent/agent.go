@@ -28,10 +28,10 @@ type Options struct {
 	// Extra are sinks the command builds itself (the demo's stdout), by
 	// configured name; they replace building that entry from its kind.
 	Extra map[string]sink.Sink
-	// OneShot is for commands that must end (once, backfill, demo): an
-	// API that cannot be reached is not retried by the HTTP client (the
-	// pass's window attempts are the retries), and connects time out
-	// sooner (serapi.Options.FailFast). The daemon retries as ever.
+	// OneShot is for commands that must end (once, backfill, demo): the
+	// inputs' clients follow the one-shot policy (serapi.Options.FailFast:
+	// few, short retries, a deadline once an input fails, per-attempt
+	// failures logged at debug). The daemon retries as ever.
 	OneShot bool
 }
 

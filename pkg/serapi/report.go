@@ -37,6 +37,13 @@ func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
 // ErrBodyTooLarge. Errors say which request failed and how, not the window:
 // the caller names it. An error of h ends the fetch and comes back as it is.
 func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
+	ctx, leave := c.enter(ctx)
+	defer leave()
+	return c.explain(ctx, c.stream(ctx, w, h))
+}
+
+// stream is Stream under the one-shot deadline.
+func (c *Client) stream(ctx context.Context, w Window, h StreamHandler) error {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
 		err := c.fetchReport(ctx, w, &refreshed, h)
@@ -44,7 +51,11 @@ func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
 		if err == nil || !errors.As(err, &berr) || attempt >= c.opts.BodyRetries || ctx.Err() != nil {
 			return err
 		}
-		c.log.Warn("report body unusable, fetching the window again",
+		logAttempt := c.log.Warn
+		if c.opts.FailFast {
+			logAttempt = c.log.Debug // the caller reports the outcome
+		}
+		logAttempt("report body unusable, fetching the window again",
 			zap.Stringer("window", w), zap.Int("attempt", attempt+1), zap.Error(err))
 		if err := sleepOrWake(ctx, jitteredBackoff(c.opts.RetryWaitMin, c.opts.RetryWaitMax, attempt), nil); err != nil {
 			return err
@@ -97,7 +108,7 @@ func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response,
 	}
 	req.Header.Set("Authorization", bearer(tok))
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
+	resp, err := do(c.http, req)
 	if err != nil {
 		return nil, fmt.Errorf("requesting report: %w", redirectHint(err, "api_url"))
 	}

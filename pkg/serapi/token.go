@@ -130,7 +130,7 @@ func (s *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) 
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := s.http.Do(req)
+	resp, err := do(s.http, req)
 	if err != nil {
 		return "", 0, fmt.Errorf("requesting token: %w", redirectHint(err, "token_url"))
 	}

@@ -166,7 +166,7 @@ func TestTokenErrors(t *testing.T) {
 		{"bad credentials 401", 401, `{"error":"invalid_client"}`, []string{"HTTP 401", "check client_id/client_secret", "invalid_client"}},
 		{"bad request 400", 400, `bad`, []string{"HTTP 400", "check client_id/client_secret"}},
 		{"forbidden", 403, ``, []string{"HTTP 403"}},
-		{"server error after retries", 500, `oops`, []string{"giving up after", "HTTP 500"}},
+		{"server error after retries", 500, `oops`, []string{"HTTP 500 from ", " on each of 3 attempts over "}},
 		{"no token in answer", 200, `{"token_type":"Bearer"}`, []string{"no access_token"}},
 		{"not JSON", 200, `<html>`, []string{"not the expected JSON"}},
 	}
