@@ -21,7 +21,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/sink/hec"
 )
 
-const opsHECToken = "hec-token-never-printed-4711"
+const opsHECToken = "hec t0ken/never+printed&4711=%41$x" // $, space, /, +, &, =, %: encoded forms differ
 
 // opsRun runs a serfwd command in-process and returns its exit status and
 // output.
@@ -68,12 +68,12 @@ func opsClosedPort(t *testing.T) string {
 }
 
 func opsHECSinkYAML(url string) string {
-	return fmt.Sprintf("  - name: splunk\n    type: splunk_hec\n    url: %s\n    token: %s\n    compression: none\n", url, opsHECToken)
+	return fmt.Sprintf("  - name: splunk\n    type: splunk_hec\n    url: %s\n    token: %q\n    compression: none\n", url, opsHECToken)
 }
 
 func TestCheck(t *testing.T) {
 	hec := opsHEC(t)
-	const badSecret = "wrong-secret-also-never-printed"
+	const badSecret = "wrong secret/also+never&printed=%2F$"
 	tests := []struct {
 		name     string
 		hecURL   string
@@ -99,8 +99,10 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("check exited %d, want %d", code, tc.wantCode)
 			}
 			for _, s := range []string{e2eClientSecret, badSecret, opsHECToken, "url-password-xyz"} {
-				if strings.Contains(stdout+stderr, s) {
-					t.Fatalf("check output contains the secret %q", s)
+				for form, v := range encodings(s) {
+					if strings.Contains(stdout+stderr, v) {
+						t.Fatalf("check output contains the secret %q (%s)", s, form)
+					}
 				}
 			}
 			rows := opsCheckRows(t, stdout)

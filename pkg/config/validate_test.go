@@ -20,10 +20,10 @@ import (
 func validConfig() *config.Config {
 	cfg := config.Default()
 	in := config.DefaultInput()
-	in.Name, in.ClientID, in.ClientSecret = "acme", "id", "secret-value"
+	in.Name, in.ClientID, in.ClientSecret = "acme", "id", "secret-value /+&=%41$"
 	in.Sinks = []string{"splunk", "qradar", "archive"}
 	h, sl, f := hec.DefaultConfig(), syslog.DefaultConfig(), file.DefaultConfig()
-	h.URL, h.Token = "https://splunk.example.com:8088", "hec-token-value"
+	h.URL, h.Token = "https://splunk.example.com:8088", "hec-token-value /+&=%2F$"
 	sl.Address = "qradar.example.com:6514"
 	f.Path = "/var/log/serfwd/x.ndjson"
 	cfg.Inputs = []config.Input{in}

@@ -19,7 +19,7 @@ import (
 )
 
 // testToken is the credential inside testHeaderSecret.
-const testToken = "otlp-t0ken-Zq8xW3"
+const testToken = "otlp t0ken/Zq8+xW3&=%41$" // $, space, /, +, &, =, %
 
 // secretForms are the forms in which a header value must not appear.
 func secretForms() map[string]string {
