@@ -9,7 +9,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +22,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
+	"github.com/serfwd/serfwd/pkg/testnet"
 )
 
 // lockedBuffer is a daemon's stderr, safe to read while it writes.
@@ -60,6 +60,18 @@ func startDaemon(t *testing.T, e *e2eEnv) *runningDaemon {
 	// The daemon answers on its socket once it runs.
 	waitFor(t, 30*time.Second, func() bool { code, _, _ := e.run("status", "--json"); return code == exitOK })
 	return d
+}
+
+// metricsAddress is where the running daemon's metrics endpoint listens, as
+// `status --json` tells (metrics.listen asks for port 0: no port is picked
+// by the test and then possibly taken by another process).
+func metricsAddress(t *testing.T, e *e2eEnv) string {
+	t.Helper()
+	st := statusJSON(t, e)
+	if st.MetricsAddress == nil || strings.HasSuffix(*st.MetricsAddress, ":0") {
+		t.Fatalf("status --json names no bound metrics address: %v", st.MetricsAddress)
+	}
+	return *st.MetricsAddress
 }
 
 // stop ends the daemon with SIGTERM and fails unless it exits 0.
@@ -159,11 +171,11 @@ func inputStatus(t *testing.T, st control.Status, name string) control.InputStat
 func TestE2EViewsAgreeThroughAHECOutage(t *testing.T) {
 	hec := newHECReceiver(t)
 	hec.setRefuse(true)
-	listen := opsClosedPort(t)
-	e := newE2E(t, sersim.Options{RecordsPerWindow: 20}, 4, "", hecSinkYAML(hec.srv.URL)+fmt.Sprintf("metrics: {listen: %q}\n", listen))
+	e := newE2E(t, sersim.Options{RecordsPerWindow: 20}, 4, "", hecSinkYAML(hec.srv.URL)+"metrics: {listen: \"127.0.0.1:0\"}\n")
 	want := int64(len(e.expected(e.end)))
 	end := event.FormatTime(e.end)
 	d := startDaemon(t, e)
+	listen := metricsAddress(t, e)
 
 	// Moment 1: every window queued for a HEC that answers 503; the file
 	// sink has delivered.
@@ -201,6 +213,7 @@ func TestE2EViewsAgreeThroughAHECOutage(t *testing.T) {
 		t.Errorf("the control socket outlived the daemon: %v", err)
 	}
 	d = startDaemon(t, e)
+	listen = metricsAddress(t, e) // another port, chosen at this start
 	if q2 := agreeOnQueue(t, "restarted", e, listen, "splunk"); q2 != q {
 		t.Fatalf("restarted: splunk queue %+v, before the restart %+v", q2, q)
 	}
@@ -225,10 +238,10 @@ func TestE2EViewsAgreeThroughAHECOutage(t *testing.T) {
 }
 
 func TestE2ELagGrowsForAnInputThatNeverReachedItsAPI(t *testing.T) {
-	listen := opsClosedPort(t)
-	e := newE2E(t, sersim.Options{}, 5, "", fmt.Sprintf("metrics: {listen: %q}\n", listen))
-	pointAPIAt(t, e, opsClosedPort(t))
+	e := newE2E(t, sersim.Options{}, 5, "", "metrics: {listen: \"127.0.0.1:0\"}\n")
+	pointAPIAt(t, e, testnet.RefusingAddr(t))
 	d := startDaemon(t, e)
+	listen := metricsAddress(t, e)
 	in := map[string]string{"input": "acme"}
 	read := func() (lag, checkpoint, success float64) {
 		before := time.Now()

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -57,6 +58,9 @@ type Agent struct {
 	starts  map[string]time.Time
 	started time.Time
 	jobs    jobs // a daemon's backfill jobs
+	// metricsAddr is where the metrics endpoint listens (port 0 resolved);
+	// empty while it does not.
+	metricsAddr atomic.Value // string
 }
 
 // New opens the state file and builds sinks, loops and pollers.

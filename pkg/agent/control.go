@@ -54,6 +54,9 @@ func (d daemon) Status() (control.Status, error) {
 	s := control.Status{Protocol: control.Protocol, Version: a.opts.Version, PID: os.Getpid(),
 		Started: event.FormatTime(a.started), Now: event.FormatTime(now), StatePath: a.cfg.StatePath,
 		Inputs: []control.InputStatus{}, Sinks: []control.SinkStatus{}, Jobs: a.jobs.list()}
+	if addr, _ := a.metricsAddr.Load().(string); addr != "" {
+		s.MetricsAddress = &addr
+	}
 	for _, in := range a.cfg.Inputs {
 		is, err := a.inputStatus(in, now)
 		if err != nil {
