@@ -273,6 +273,18 @@ func TestE2ELagGrowsForAnInputThatNeverReachedItsAPI(t *testing.T) {
 		st.LagSeconds < int64(before.Sub(e.start)/time.Second) || !strings.Contains(st.LastError.Error, "connection refused") {
 		t.Errorf("status of acme: %+v, last error %+v", st, st.LastError)
 	}
+	// checkpoint show, through the daemon, is the same view: the same next
+	// start, and a lag counted from it (read after status's).
+	for _, in := range showJSON(t, e).Inputs {
+		if in.Name == "acme" && (in.Cursor != nil || in.NextStart == nil || *in.NextStart != st.NextStart ||
+			in.LagSeconds == nil || *in.LagSeconds < st.LagSeconds) {
+			t.Errorf("checkpoint show of acme: cursor %v, next_start %v, lag %v; status said next_start %s, lag %d",
+				deref(in.Cursor), deref(in.NextStart), deref(in.LagSeconds), st.NextStart, st.LagSeconds)
+		}
+	}
+	if code, stdout, _ := e.run("checkpoint", "show"); code != exitOK || !strings.Contains(stdout, "none yet (starts "+event.FormatTime(e.start)+")") {
+		t.Errorf("checkpoint show (table) exited %d:\n%s", code, stdout)
+	}
 	code, stdout, _ := e.run("status")
 	if code != exitOK || !strings.Contains(stdout, "none yet (starts "+event.FormatTime(e.start)+")") ||
 		!strings.Contains(stdout, "input acme: last error at ") {
@@ -293,4 +305,11 @@ func TestE2EStatusWithoutADaemon(t *testing.T) {
 	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "no serfwd daemon answers on "+socket) {
 		t.Fatalf("status without a daemon: exit %d\n%s%s", code, stdout, stderr)
 	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
