@@ -35,6 +35,9 @@ func cmdOnce(ctx context.Context, io stdio, args []string) int {
 	}
 	defer log.Sync()
 	res := runOnce(ctx, cfg, log, nil)
+	if res.setupErr != nil {
+		return startFailed(ctx, io, "once", cfg, res.setupErr) // who holds a locked state file
+	}
 	return res.report(io, "once", true)
 }
 

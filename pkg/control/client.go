@@ -49,9 +49,9 @@ func Dial(ctx context.Context, path string) (*Client, error) {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ECONNREFUSED):
 		return nil, fmt.Errorf("%w on %s", ErrNoDaemon, path)
 	case errors.Is(err, fs.ErrPermission):
-		return nil, fmt.Errorf("control socket %s: %w (run this as the daemon's user, or root)", path, err)
+		return nil, fmt.Errorf("control socket %s: %w (run this as the daemon's user, or root)", path, dialCause(err))
 	case err != nil:
-		return nil, fmt.Errorf("control socket %s: %w", path, err)
+		return nil, fmt.Errorf("control socket %s: %w", path, dialCause(err))
 	}
 	conn.Close()
 	tr := &http.Transport{
@@ -59,6 +59,16 @@ func Dial(ctx context.Context, path string) (*Client, error) {
 		DisableKeepAlives: true,
 	}
 	return &Client{path: path, hc: &http.Client{Transport: tr}}, nil
+}
+
+// dialCause is a dial error without the "dial unix PATH:" its *net.OpError
+// adds, as the caller names the socket.
+func dialCause(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }
 
 // Status asks for the daemon's live view.
