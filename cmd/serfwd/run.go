@@ -35,9 +35,9 @@ func cmdRun(ctx context.Context, io stdio, args []string) int {
 // protocol and to SIGHUP, until ctx ends (SIGINT/SIGTERM) or the state file
 // fails.
 func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger) int {
-	a, err := agent.New(cfg, agentOptions(log, nil))
+	a, err := newDaemonAgent(ctx, cfg, log)
 	if err != nil {
-		return setupFailed(io, "run", err)
+		return startFailed(ctx, io, "run", cfg, err)
 	}
 	defer a.Close(context.Background())
 	sd := newNotifier(log)
