@@ -60,7 +60,7 @@ func checkpointShow(ctx context.Context, io stdio, args []string, now time.Time)
 		return code
 	}
 	defer a.cf.close()
-	cfg, code := loadConfig(io, a.cf)
+	cfg, code := loadViewConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}

@@ -313,3 +313,44 @@ func deref[T any](p *T) any {
 	}
 	return *p
 }
+
+// `sudo serfwd status` and `checkpoint show` need no --credentials or
+// --env-file: they load the config leniently (state_path and names), so a
+// secret they cannot read does not stop them; validate still needs it.
+func TestE2EStatusWithoutTheServicesSecrets(t *testing.T) {
+	e := newE2E(t, sersim.Options{}, 2, "", "")
+	creds := t.TempDir()
+	secretFile := filepath.Join(creds, "acme.secret")
+	if err := os.WriteFile(secretFile, []byte(e2eClientSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	editConfig(t, e, "client_secret_file: "+filepath.Join(e.dir, "secret"), "client_secret_file: ${CREDENTIALS_DIRECTORY}/serfwd_acme.secret")
+	d := &runningDaemon{cmd: exec.Command(serfwdBin, "run", "--config", e.cfg, "--credentials", creds), log: &lockedBuffer{}}
+	d.cmd.Stderr = d.log
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.cmd.Process.Kill(); d.cmd.Wait() })
+	// Without --credentials: ${CREDENTIALS_DIRECTORY} is not set.
+	waitFor(t, 30*time.Second, func() bool { code, _, _ := e.run("status", "--json"); return code == exitOK })
+	if code, stdout, stderr := e.run("checkpoint", "show"); code != exitOK || !strings.Contains(stdout, "acme") {
+		t.Errorf("checkpoint show without --credentials: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := e.run("validate"); code != exitUsage || !strings.Contains(stderr, "CREDENTIALS_DIRECTORY") {
+		t.Errorf("validate without --credentials: exit %d, want 2 naming the variable\n%s", code, stderr)
+	}
+	// With --credentials, but the secret file unreadable (gone).
+	if err := os.Remove(secretFile); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"status"}, {"status", "--json"}, {"checkpoint", "show", "--json"}} {
+		if code, stdout, stderr := e.run(append(args, "--credentials", creds)...); code != exitOK {
+			t.Errorf("%v with the secret file gone: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+	d.stop(t)
+	// Without a daemon, checkpoint show reads the file, leniently too.
+	if code, stdout, stderr := e.run("checkpoint", "show", "--credentials", creds); code != exitOK || !strings.Contains(stdout, "acme") {
+		t.Errorf("checkpoint show without a daemon, the secret file gone: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
