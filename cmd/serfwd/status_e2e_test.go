@@ -354,3 +354,22 @@ func TestE2EStatusWithoutTheServicesSecrets(t *testing.T) {
 		t.Errorf("checkpoint show without a daemon, the secret file gone: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// A state_path longer than a Unix socket address allows (~107 bytes) still
+// gets its control socket: status answers.
+func TestE2EStatusWithALongStatePath(t *testing.T) {
+	e := newE2E(t, sersim.Options{}, 1, "", "")
+	dir := filepath.Join(e.dir, "state")
+	for len(dir) < 150 {
+		dir = filepath.Join(dir, "deeper-and-deeper")
+	}
+	setStatePath(t, e, filepath.Join(dir, "state.db"))
+	d := startDaemon(t, e) // waits for status to answer
+	if st := statusJSON(t, e); st.StatePath != filepath.Join(dir, "state.db") {
+		t.Errorf("status answers for %s", st.StatePath)
+	}
+	d.stop(t)
+	if strings.Contains(d.log.String(), "no control socket") {
+		t.Errorf("the daemon ran without its socket:\n%s", tail(d.log.String(), 10))
+	}
+}

@@ -44,7 +44,14 @@ type Client struct {
 // not reach (another error, e.g. permission denied).
 func Dial(ctx context.Context, path string) (*Client, error) {
 	d := net.Dialer{Timeout: dialTimeout}
-	conn, err := d.DialContext(ctx, "unix", path)
+	dial := func(ctx context.Context, _, _ string) (conn net.Conn, err error) {
+		err = viaShortPath(path, func(addr string) error {
+			conn, err = d.DialContext(ctx, "unix", addr)
+			return err
+		})
+		return conn, err
+	}
+	conn, err := dial(ctx, "", "")
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ECONNREFUSED):
 		return nil, fmt.Errorf("%w on %s", ErrNoDaemon, path)
@@ -55,7 +62,7 @@ func Dial(ctx context.Context, path string) (*Client, error) {
 	}
 	conn.Close()
 	tr := &http.Transport{
-		DialContext:       func(ctx context.Context, _, _ string) (net.Conn, error) { return d.DialContext(ctx, "unix", path) },
+		DialContext:       dial,
 		DisableKeepAlives: true,
 	}
 	return &Client{path: path, hc: &http.Client{Transport: tr}}, nil
