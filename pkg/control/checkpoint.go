@@ -37,10 +37,10 @@ type CheckpointView struct {
 
 // CheckpointInput is one input of a CheckpointView.
 type CheckpointInput struct {
-	Name       string    `json:"name"`
-	Cursor     *string   `json:"cursor"`
-	LagSeconds *int64    `json:"lag_seconds"` // now - next_start
-	Configured bool      `json:"configured"`
+	Name       string  `json:"name"`
+	Cursor     *string `json:"cursor"`
+	LagSeconds *int64  `json:"lag_seconds"` // now - next_start
+	Configured bool    `json:"configured"`
 	// NextStart is where the next window starts: the cursor, else (a
 	// configured input) its start or now - lookback; null for an input
 	// that is neither configured nor has a cursor.
