@@ -65,7 +65,7 @@ func runCommand() command {
 		summary: "the daemon: poll every input on its interval and deliver to the sinks until stopped",
 		usage:   []string{"run [--config FILE]"},
 		about: []string{
-			"Polls every input on its interval, queues each window's events durably in the state file and delivers them to the sinks, until SIGINT or SIGTERM. Then it stops polling, lets the sinks drain for at most shutdown_timeout (what is left stays queued for the next start), closes the state file and exits 0. SIGHUP reopens file sinks and log files; it does not reread the config.",
+			"Polls every input on its interval, queues each window's events durably in the state file and delivers them to the sinks, until SIGINT or SIGTERM. Then it stops polling, lets the sinks drain for at most shutdown_timeout (what is left stays queued for the next start), closes the state file and exits 0. SIGHUP reopens the files of file sinks (after logrotate moved them); serfwd's own log goes to stderr, which needs no reopening; it does not reread the config.",
 			"Under systemd (Type=notify) it reports READY=1 once the state file is open, pings the watchdog and reports STOPPING=1 on shutdown. Exit 2 marks problems a restart cannot fix, so that the unit's RestartPreventExitStatus=2 stops a restart loop.",
 		},
 		exits: []exitCode{
