@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"syscall"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/httpx"
 )
 
 // ErrNoDaemon means that no daemon answers on the socket: there is none,
@@ -65,7 +67,7 @@ func Dial(ctx context.Context, path string) (*Client, error) {
 		DialContext:       dial,
 		DisableKeepAlives: true,
 	}
-	return &Client{path: path, hc: &http.Client{Transport: tr}}, nil
+	return &Client{path: path, hc: &http.Client{Transport: tr, CheckRedirect: httpx.RefuseRedirect}}, nil
 }
 
 // dialCause is a dial error without the "dial unix PATH:" its *net.OpError

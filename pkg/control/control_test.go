@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/serfwd/serfwd/pkg/control"
@@ -214,5 +215,34 @@ func TestSocketOfALongStatePath(t *testing.T) {
 	}
 	if _, err := control.Dial(context.Background(), path); !errors.Is(err, control.ErrNoDaemon) {
 		t.Errorf("Dial after Close = %v, want ErrNoDaemon", err)
+	}
+}
+
+// The client never follows a redirect (SPEC §1, for every HTTP client).
+func TestClientRefusesRedirects(t *testing.T) {
+	path := socketIn(t)
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	followed := make(chan struct{}, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/status", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/v1/elsewhere", http.StatusTemporaryRedirect)
+	})
+	mux.HandleFunc("/v1/elsewhere", func(w http.ResponseWriter, _ *http.Request) {
+		followed <- struct{}{}
+		json.NewEncoder(w).Encode(control.Status{Protocol: 1})
+	})
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	defer srv.Close()
+	if _, err := dial(t, path).Status(context.Background()); err == nil || !strings.Contains(err.Error(), "redirects are never followed") {
+		t.Fatalf("Status from a daemon that redirects = %v, want the redirect refused", err)
+	}
+	select {
+	case <-followed:
+		t.Fatal("the client followed the redirect")
+	default:
 	}
 }
