@@ -141,6 +141,9 @@ func TestE2EMetricsDuringRun(t *testing.T) {
 			t.Errorf("/metrics lacks %s%v", r.name, r.labels)
 		}
 	}
+	if _, ok := findSample(samples, "serfwd_syslog_truncated_total", sk); ok {
+		t.Error("/metrics has serfwd_syslog_truncated_total for a file sink, which never truncates")
+	}
 	for _, name := range []string{"serfwd_events_total", "serfwd_token_refreshes_total", "serfwd_api_request_duration_seconds_count"} {
 		if v, _ := findSample(samples, name, in); v <= 0 {
 			t.Errorf("%s{input=acme} = %v after the catch-up, want > 0", name, v)

@@ -149,11 +149,14 @@ func newMetrics(cfg *config.Config, version string) *metrics.Metrics {
 	for _, in := range cfg.Inputs {
 		inputs = append(inputs, in.Name)
 	}
-	sinks := make([]string, 0, len(cfg.Sinks))
+	sinks, truncating := make([]string, 0, len(cfg.Sinks)), []string(nil)
 	for _, s := range cfg.Sinks {
 		sinks = append(sinks, s.Name)
+		if sc, ok := s.Config.(sink.Config); ok && sc.Describe().Truncates {
+			truncating = append(truncating, s.Name)
+		}
 	}
-	return metrics.New(inputs, sinks, metrics.WithVersion(version))
+	return metrics.New(inputs, sinks, metrics.WithVersion(version), metrics.WithTruncating(truncating...))
 }
 
 // Close closes sinks, then the state file.

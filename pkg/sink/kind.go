@@ -23,10 +23,15 @@ type Config interface {
 	Limits() Limits        // what one Write gets
 }
 
-// Description is how a sink presents itself in `check`, `status` and logs.
+// Description is how a sink presents itself in `check`, `status`, logs and
+// metrics.
 type Description struct {
 	Target string // where events go, safe to print: a URL without credentials, network://address, a path
 	Check  string // what a passed `serfwd check` proved, e.g. "health ok, token accepted"
+	// Truncates says that the sink may shorten messages to fit a size
+	// limit and reports it (Metrics.Truncated): its truncation counter
+	// exists from the start; a sink that never truncates has none.
+	Truncates bool
 }
 
 // Limits bound what the delivery loop hands one Write. Bytes per request

@@ -143,7 +143,7 @@ func checkPrintable(path, s string, max int) error {
 
 // Describe says where the sink delivers and what `check` proves.
 func (c Config) Describe() sink.Description {
-	d := sink.Description{Target: c.Network + "://" + c.Address, Check: "connected"}
+	d := sink.Description{Target: c.Network + "://" + c.Address, Check: "connected", Truncates: true}
 	switch c.Network {
 	case "udp":
 		d.Check = "socket ok (UDP: a missing receiver goes unnoticed)"
