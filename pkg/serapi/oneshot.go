@@ -61,11 +61,20 @@ func (d *deadline) retry(next retryablehttp.CheckRetry, maxWait, timeout time.Du
 		}
 		again, cerr := next(ctx, resp, err)
 		if again && !d.fits(time.Now().Add(maxWait+timeout)) {
+			if resp != nil {
+				// Through giveUp, so that the answer is counted with the
+				// attempts before it (a transport error goes there anyway).
+				return false, errNoRoom
+			}
 			return false, cerr
 		}
 		return again, cerr
 	}
 }
+
+// errNoRoom ends a request whose next attempt would not end before the
+// one-shot deadline; giveUp reports the last answer instead.
+var errNoRoom = errors.New("no time left for another attempt")
 
 // fits reports whether an attempt ending at t ends before the deadline (or
 // no deadline runs).
