@@ -3,6 +3,7 @@ package serapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -153,6 +154,45 @@ func TestTokenConcurrent401SharesRefresh(t *testing.T) {
 	wg.Wait()
 	if n := f.tokenCalls.Load(); n != 2 {
 		t.Errorf("%d token requests, want 2 (initial + one shared refresh)", n)
+	}
+}
+
+// TestToken401AfterAnotherRefresh: the API rejects the caller's token, and
+// the newer token another request fetched meanwhile is rejected too (it
+// expired there before serfwd expected): that newer token was not fetched
+// for this window, so one token is still fetched for it and the report is
+// read.
+func TestToken401AfterAnotherRefresh(t *testing.T) {
+	f := newFakeSER(t)
+	var c *Client
+	ctx := context.Background()
+	f.report = func(w http.ResponseWriter, r *http.Request, n int) {
+		if n > 1 {
+			fmt.Fprint(w, oneRecord)
+			return
+		}
+		// While the window's request with bearer-tok-1 is in flight, another
+		// request refreshes (bearer-tok-2), and the API stops taking both.
+		f.revoke()
+		if _, err := c.tokens.get(ctx, true, "bearer-tok-1"); err != nil {
+			t.Error(err)
+		}
+		f.revoke()
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}
+	c = f.client()
+	if err := c.Token(ctx); err != nil { // bearer-tok-1
+		t.Fatal(err)
+	}
+	rep, err := c.Report(ctx, testWindow)
+	if err != nil {
+		t.Fatalf("Report: %v", err)
+	}
+	// tok-1 refused, tok-2 (not fetched for this window) refused, tok-3
+	// (fetched for it) answered.
+	if rep.Users.Len() != 1 || f.tokenCalls.Load() != 3 || f.reportCalls.Load() != 3 {
+		t.Errorf("users %d, token requests %d, report requests %d; want 1, 3, 3",
+			rep.Users.Len(), f.tokenCalls.Load(), f.reportCalls.Load())
 	}
 }
 
