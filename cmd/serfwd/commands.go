@@ -118,7 +118,7 @@ func checkCommand() command {
 		summary: "check credentials, the API, every sink and the state path, live",
 		usage:   []string{"check [--config FILE] [--timeout DURATION]"},
 		about: []string{
-			"Tests what the daemon will need, all at once under one timeout, and prints a table: for each input a token and one small report request; for each sink its own check (HEC health endpoint and token, syslog connect and TLS handshake, file writable); and the state path (its directory writable, the state file lockable). A state file held by a running serfwd is reported as such, not as a failure; check never takes the lock from it.",
+			"Tests what the daemon will need, all at once under one timeout, and prints a table: for each input a token and one small report request; for each sink its own check (" + sinkChecks() + "); and the state path (its directory writable, the state file lockable). A state file held by a running serfwd is reported as such, not as a failure; check never takes the lock from it.",
 			"When a TLS handshake gets a plain-text answer (an HTTP or syslog port without TLS), the row says so: is the URL's https or network: tls right for this port?",
 		},
 		exits: []exitCode{

@@ -96,12 +96,12 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 
 // buildPollers builds one poller per input, with its SER API client.
 func (a *Agent) buildPollers() error {
-	for _, in := range a.cfg.Inputs {
+	for i, in := range a.cfg.Inputs {
 		// The poller names the input in each line; the client's lines need it added.
 		client, err := serapi.New(in, serapi.Options{Logger: a.log.With(zap.String("input", in.Name)), Observer: clientObserver{Observer: a.metrics.Input(in.Name), input: in.Name, obs: a.obs},
 			FailFast: a.opts.OneShot})
 		if err != nil {
-			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
+			return fmt.Errorf("inputs[%d] (%s): %w", i, in.Name, err)
 		}
 		a.limiters[in.Name] = client.Limiter()
 		a.fetchers[in.Name] = watchedFetcher{Fetcher: client, input: in.Name, obs: a.obs}

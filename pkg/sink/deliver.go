@@ -57,9 +57,9 @@ type Loop struct {
 	// DeadLetters is where unreadable queue entries are set aside (the
 	// sink's own dead-letter file); nil stops the loop on one instead.
 	DeadLetters *DeadLetters
-	// DeadLettered is the sink's Settings.Metrics (optional): the events the
-	// sink dead-letters during a Write are not counted as sent, and the
-	// events of unreadable entries set aside are counted in it.
+	// DeadLettered is the count the sink's dead-letter file reports to (its
+	// Settings.Metrics; optional): the events dead-lettered during a Write
+	// are not counted as sent.
 	DeadLettered *DeadLetterCount
 }
 
@@ -259,18 +259,16 @@ func (l *Loop) setAside(e state.Entry, cause error) error {
 	if l.DeadLetters == nil {
 		return fmt.Errorf("sink %q: %w", l.Name, cause)
 	}
-	if err := l.DeadLetters.Write(Letter{Code: "queue-entry", Reason: cause.Error(), Entry: e.Data}); err != nil {
+	// The file counts and logs the letter. An entry whose header cannot be
+	// read does not tell how many events it held: it counts as one.
+	letter := Letter{Code: "queue-entry", Reason: fmt.Sprintf("queue entry %d: %v", e.Seq, cause), Entry: e.Data}
+	if err := l.DeadLetters.WriteCounting(max(e.Events, 1), letter); err != nil {
 		return fmt.Errorf("sink %q: setting aside an unreadable queue entry (%v): %w", l.Name, cause, err)
 	}
-	l.Logger.Error("unreadable queue entry set aside in the dead-letter file", zap.String("sink", l.Name),
-		zap.Uint64("entry", e.Seq), zap.String("file", l.DeadLetters.Path()), zap.Error(cause))
 	l.Observer.Failed(l.Name, cause)
 	if err := l.Queue.Ack(l.Name, []state.Entry{e}); err != nil {
 		return fmt.Errorf("removing a set-aside entry of sink %q: %w", l.Name, err)
 	}
-	// An entry whose header cannot be read does not tell how many events
-	// it held: it counts as one.
-	l.DeadLettered.DeadLetter(l.Name, max(e.Events, 1))
 	l.reportDepth()
 	return nil
 }

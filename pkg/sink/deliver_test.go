@@ -215,7 +215,7 @@ func TestLoopSetsAsideUnreadableEntries(t *testing.T) {
 			l := newLoop(t, st, "a", s)
 			dir := t.TempDir()
 			if withDir {
-				l.DeadLetters = sink.NewDeadLetters(dir, "a")
+				l.DeadLetters = sink.NewDeadLetters(dir, "a", nil, nil)
 			}
 			stop := make(chan struct{})
 			close(stop)

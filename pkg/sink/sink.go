@@ -55,7 +55,7 @@ type Settings struct {
 	Version    string       // serfwd's version, for payloads that carry it
 	Hostname   string       // the machine's hostname, for defaults
 	Metrics    Metrics      // never nil after WithDefaults; a no-op when metrics are off
-	DeadLetter *DeadLetters // the sink's dead-letter file, shared with its delivery loop
+	DeadLetter *DeadLetters // the sink's dead-letter file, shared with its delivery loop; it counts and logs what it writes
 }
 
 // WithDefaults fills what a caller left out: a no-op logger and metrics,
@@ -68,7 +68,7 @@ func (s Settings) WithDefaults() Settings {
 		s.Metrics = NopMetrics{}
 	}
 	if s.DeadLetter == nil {
-		s.DeadLetter = NewDeadLetters(s.StateDir, s.Name)
+		s.DeadLetter = NewDeadLetters(s.StateDir, s.Name, s.Logger, s.Metrics)
 	}
 	return s
 }
@@ -76,7 +76,7 @@ func (s Settings) WithDefaults() Settings {
 // Metrics are the counters a sink reports besides what the delivery loop
 // counts itself.
 type Metrics interface {
-	DeadLetter(sink string, n int)        // events written to the dead-letter file
+	DeadLetter(sink string, n int)        // events written to the dead-letter file (counted by DeadLetters)
 	Truncated(sink string, n int)         // messages shortened to fit a size limit
 	ConfigProblem(sink string, err error) // a refusal that needs an operator (401/403, bad index)
 }

@@ -26,6 +26,7 @@ type Sink struct {
 	layout   *layout // what every envelope shares
 	channel  string  // X-Splunk-Request-Channel when ack is on
 	done     doneSet
+	awaiting []awaited // acks a failed Write left outstanding
 	problems problemReporter
 	redact   *redact.Redactor // knows the token, for answers that echo it
 

@@ -1,9 +1,8 @@
-// helpers_test.go builds test events, sinks and a metrics recorder.
+// helpers_test.go builds test events and sinks (metrics recorded by sinktest).
 package hec
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 // testStart is the first test window: 2025-11-26T12:00:00Z.
@@ -42,31 +42,10 @@ func mkEvents(n int) []event.Event {
 	return evs
 }
 
-// recMetrics records what a sink reports.
-type recMetrics struct {
-	mu       sync.Mutex
-	dead     int
-	problems []error
-}
-
-func (m *recMetrics) DeadLetter(_ string, n int) { m.mu.Lock(); m.dead += n; m.mu.Unlock() }
-func (m *recMetrics) Truncated(string, int)      {}
-func (m *recMetrics) ConfigProblem(_ string, err error) {
-	m.mu.Lock()
-	m.problems = append(m.problems, err)
-	m.mu.Unlock()
-}
-
-func (m *recMetrics) counts() (dead, problems int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.dead, len(m.problems)
-}
-
 // harness is a sink under test with what it reports.
 type harness struct {
 	sink    *Sink
-	metrics *recMetrics
+	metrics *sinktest.Metrics
 	logs    *observer.ObservedLogs
 	dir     string
 }
@@ -80,7 +59,7 @@ func newHarness(t *testing.T, url string, mod func(*Config)) *harness {
 		mod(&c)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
-	h := &harness{metrics: &recMetrics{}, logs: logs, dir: t.TempDir()}
+	h := &harness{metrics: &sinktest.Metrics{}, logs: logs, dir: t.TempDir()}
 	s, err := newSink(sink.Settings{Name: "splunk", Logger: zap.New(core), StateDir: h.dir,
 		Version: "test", Hostname: "loghost", Metrics: h.metrics}, c)
 	if err != nil {

@@ -34,11 +34,13 @@ func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 	return nil
 }
 
-// writeBatch sends the events not yet delivered, then waits for their acks.
+// writeBatch sends the events not yet delivered (nor awaiting an ack from
+// a failed Write), then waits for their acks.
 func (s *Sink) writeBatch(ctx context.Context, b *batch) error {
-	var waits []waiting
-	for _, req := range split(b, s.pending(b), s.opt.maxEvents, s.opt.maxBytes) {
+	waits, todo := s.resumeAcks(b)
+	for _, req := range split(b, todo, s.opt.maxEvents, s.opt.maxBytes) {
 		if err := s.send(ctx, b, req, &waits); err != nil {
+			s.keepAwaiting(b, waits)
 			return err
 		}
 	}

@@ -186,7 +186,7 @@ func TestWriteRetryable(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.rep.Text) {
 				t.Errorf("error %q does not carry Splunk's text", err)
 			}
-			if dead, problems := h.metrics.counts(); dead != 0 || problems != 0 {
+			if dead, problems := h.metrics.Counts(); dead != 0 || problems != 0 {
 				t.Errorf("dead letters %d, config problems %d", dead, problems)
 			}
 		})
@@ -239,7 +239,7 @@ func TestWritePermanent(t *testing.T) {
 			if _, indexed := f.snapshot(); len(indexed) != 0 {
 				t.Errorf("%d events indexed", len(indexed))
 			}
-			if _, problems := h.metrics.counts(); problems != 2 {
+			if _, problems := h.metrics.Counts(); problems != 2 {
 				t.Errorf("ConfigProblem reported %d times, want 2", problems)
 			}
 			// The delivery loop logs a Permanent error (once a minute);

@@ -71,10 +71,12 @@ var cefReservedNames = func() map[string]bool {
 	return m
 }()
 
-// cefReserved reports the names no other key may take: the mapping's and
-// SPEC §4's (a label names a §4 key, so a custom key of that name would
-// read as a second one).
-func cefReserved(name string) bool { return cefReservedNames[name] || specIndex(name) >= 0 }
+// cefReserved reports the names no other key may take: the mapping's, the
+// CEF extension dictionary's (reserved.go) and SPEC §4's (a label names a
+// §4 key, so a custom key of that name would read as a second one).
+func cefReserved(name string) bool {
+	return cefReservedNames[name] || cefDictionary[name] || specIndex(name) >= 0
+}
 
 func cefSpecName(i int8) string {
 	if t := cefTargets[i]; t != nil {

@@ -130,7 +130,8 @@ func randomEvent(r *rand.Rand) event.Event {
 		return b.String()
 	}
 	bases := []string{"success", "failure", "eventId", "sev", "usrName", "devTime", "cat", "cs1Label",
-		"cn1", "rt", "extra_x", "extra2_x", "x", "a_b", "fromHeader", "limits.perHour"}
+		"cn1", "rt", "extra_x", "extra2_x", "x", "a_b", "fromHeader", "limits.perHour",
+		"src", "dst", "act", "msg", "proto", "identSrc", "deviceAction"}
 	e := userEvent(word(10), int64(r.IntN(3)))
 	seen := map[string]bool{}
 	for _, f := range e.Fields {

@@ -42,6 +42,7 @@ func FuzzLEEF(f *testing.F) {
 	f.Add("ser.applicationUser", "limits_perHour", "limits perHour", "10", int64(3), int64(1206))
 	f.Add("ser.applicationUser", "succ ess", "failure\n", "999", int64(0), int64(0))
 	f.Add("ser.applicationUser", "sev", "extra_sev", "10", int64(1), int64(2))
+	f.Add("ser.applicationUser", "src", "identSrc", "192.0.2.1", int64(1), int64(2))
 	f.Fuzz(func(t *testing.T, eventType, key1, key2, value string, failure, total int64) {
 		fm := testFormatter("rfc5424", "leef")
 		e := fuzzEvent(eventType, key1, key2, value, failure, total)
@@ -55,6 +56,7 @@ func FuzzLEEF(f *testing.F) {
 func FuzzCEF(f *testing.F) {
 	f.Add("ser.window", "records", "cs1Label", "0", int64(0), int64(5))
 	f.Add("ser.applicationUser", "cn1", "success ", "1", int64(5), int64(5))
+	f.Add("ser.applicationUser", "act", "msg", "forge", int64(1), int64(2))
 	f.Fuzz(func(t *testing.T, eventType, key1, key2, value string, failure, total int64) {
 		fm := testFormatter("rfc5424", "cef")
 		e := fuzzEvent(eventType, key1, key2, value, failure, total)

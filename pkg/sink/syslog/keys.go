@@ -7,11 +7,13 @@ package syslog
 //
 // The rule, the same for LEEF and CEF:
 //
-//  1. Names the payload itself uses are reserved: in LEEF devTime,
-//     devTimeFormat, cat, sev and usrName; in CEF rt, every key of the CEF
-//     mapping (externalId, cat, start, end, app, suser, in, out, cnt,
-//     cs1…cs6, cn1…cn3 and their …Label keys) and the names of SPEC §4 (a
-//     custom field's label names one).
+//  1. Names a SIEM reads a meaning into are reserved (reserved.go): in LEEF
+//     the predefined attributes (devTime, cat, sev and usrName, which the
+//     payload sets, and src, dst, proto, identSrc, …); in CEF the extension
+//     dictionary's key names and full names (rt, act, msg, src, …), every
+//     key of the CEF mapping (externalId, cat, start, end, app, suser, in,
+//     out, cnt, cs1…cs6, cn1…cn3 and their …Label keys) and the names of
+//     SPEC §4 (a custom field's label names one).
 //  2. A key of SPEC §4 keeps its own name (in CEF: the key it maps to). Only
 //     its first occurrence counts as the §4 key; an event never holds two.
 //  3. Any other key is rewritten: every character outside A–Z, a–z, 0–9,
@@ -23,8 +25,9 @@ package syslog
 //     one free.
 //
 // So an unknown field "succ ess" travels as succ_ess, "failure\n" as
-// failure_, an unknown "sev" in LEEF as extra_sev, and a field "a b" beside
-// a field "a_b" as extra_a_b. Values are never renamed or moved: each stays
+// failure_, an unknown "sev" or "src" in LEEF as extra_sev or extra_src,
+// "act" in CEF as extra_act, and a field "a b" beside a field "a_b" as
+// extra_a_b. Values are never renamed or moved: each stays
 // with its key.
 
 import (

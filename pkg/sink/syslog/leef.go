@@ -26,14 +26,10 @@ import (
 
 const leefDelimiter = '^'
 
-// leefReserved reports the attribute names the LEEF payload sets itself.
-func leefReserved(name string) bool {
-	switch name {
-	case "devTime", "devTimeFormat", "cat", "sev", "usrName":
-		return true
-	}
-	return false
-}
+// leefReserved reports the names no other key may take: LEEF's predefined
+// attributes (reserved.go), the payload's own (devTime, cat, sev, usrName)
+// among them.
+func leefReserved(name string) bool { return leefPredefined[name] }
 
 func leefSpecName(i int8) string { return specKeyList[i] }
 

@@ -119,7 +119,7 @@ func (s *Sink) encode(events []event.Event) {
 // an absent receiver goes unnoticed.
 func (s *Sink) Check(ctx context.Context) error {
 	if err := s.tr.check(ctx); err != nil {
-		return fmt.Errorf("checking syslog sink %q: %w", s.name, err)
+		return fmt.Errorf("checking syslog sink %q: %w%s", s.name, err, plainTextHint(s.tr.network, err))
 	}
 	return nil
 }

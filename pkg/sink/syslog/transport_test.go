@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func readGolden(t *testing.T, name string) []byte {
@@ -47,7 +49,9 @@ func TestExactBytes(t *testing.T) {
 			}
 			r := startReceiver(t, c.network, c.framing, srvTLS, "")
 			cfg := syslogConfig(r.addr(), c.network)
-			cfg.TLS.CAFile = pki.caFile
+			if c.network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			if c.framing != "" { // UDP has none
 				cfg.Framing = c.framing
 			}
@@ -133,7 +137,9 @@ func TestReconnectAfterPeerClose(t *testing.T) {
 			}
 			r := startReceiver(t, network, "octet-counting", srvTLS, "")
 			cfg := syslogConfig(r.addr(), network)
-			cfg.TLS.CAFile = pki.caFile
+			if network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			s := newSink(t, settings(t), cfg)
 			first, second := manyEvents("a", 5, 0), manyEvents("b", 5, 0)
 			if err := s.Write(t.Context(), first); err != nil {
@@ -190,19 +196,8 @@ func TestResendAfterWriteFailure(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 func TestDialFailureThenRecover(t *testing.T) {
-	addr := freeAddr(t)
+	addr := sinktest.ClosedTCPAddr(t)
 	s := newSink(t, settings(t), syslogConfig(addr, "tcp"))
 	batch := manyEvents("d", 3, 0)
 	if err := s.Write(t.Context(), batch); err == nil {
@@ -296,16 +291,18 @@ func TestCheck(t *testing.T) {
 		ok                  bool
 	}{
 		{"tcp listening", tcp.addr(), "tcp", true},
-		{"tcp nothing listening", freeAddr(t), "tcp", false},
+		{"tcp nothing listening", sinktest.ClosedTCPAddr(t), "tcp", false},
 		{"tls handshake", tlsR.addr(), "tls", true},
 		{"tls to a plain tcp listener", tcp.addr(), "tls", false},
-		{"udp resolves and dials only", freeAddr(t), "udp", true},
+		{"udp resolves and dials only", sinktest.ClosedTCPAddr(t), "udp", true},
 		{"unresolvable host", "no-such-host.invalid:514", "tcp", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := syslogConfig(c.addr, c.network)
-			cfg.TLS.CAFile = pki.caFile
+			if c.network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			s := newSink(t, settings(t), cfg)
 			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()
@@ -374,4 +371,57 @@ func TestUDPResendsFromFailedDatagram(t *testing.T) {
 	if m.count() != len(batch) {
 		t.Errorf("Truncated counted %d, want %d", m.count(), len(batch))
 	}
+}
+
+// plainPort listens on TCP, writes banner to every connection and then
+// reads whatever comes without ever answering.
+func plainPort(t *testing.T, banner string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_, _ = io.WriteString(c, banner)
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestCheckAdvisesOnPlainTextPorts: a TLS sink pointed at a port that
+// speaks plain syslog says what to change, whether the port answers the
+// handshake with text or waits silently; a TCP sink gets no such advice.
+func TestCheckAdvisesOnPlainTextPorts(t *testing.T) {
+	cases := []struct {
+		name, network, banner, want string
+	}{
+		{"banner", "tls", "<13>1 plain text from a syslog port\n", "; the server answered in plain text: is network: tls right for this port?"},
+		{"silent", "tls", "", "; no TLS answer from the server: if this port takes plain syslog over TCP, use network: tcp (or the receiver's TLS port)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSink(t, settings(t), syslogConfig(plainPort(t, c.banner), c.network))
+			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			defer cancel()
+			err := s.Check(ctx)
+			if err == nil || !strings.HasSuffix(err.Error(), c.want) {
+				t.Fatalf("Check: %v\nwant the advice %q", err, c.want)
+			}
+		})
+	}
+	t.Run("no advice without tls", func(t *testing.T) {
+		if hint := plainTextHint("tcp", context.DeadlineExceeded); hint != "" {
+			t.Errorf("a tcp sink is told %q", hint)
+		}
+	})
 }
