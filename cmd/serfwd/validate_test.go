@@ -16,8 +16,8 @@ import (
 )
 
 const (
-	validateSERSecret = "ser-secret-do-not-print"
-	validateHECToken  = "hec-token-do-not-print"
+	validateSERSecret = "ser secret/do+not&print=%41$" // $, space, /, +, &, =, %
+	validateHECToken  = "hec token/do+not&print=%2F$"
 )
 
 const validateGoodConfig = `
@@ -177,8 +177,10 @@ func TestValidateCommand(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tt.stderrHas, stderr)
 			}
 			for _, s := range []string{validateSERSecret, validateHECToken} {
-				if strings.Contains(stdout+stderr, s) {
-					t.Errorf("output shows a secret:\n%s%s", stdout, stderr)
+				for form, v := range encodings(s) {
+					if strings.Contains(stdout+stderr, v) {
+						t.Errorf("output shows a secret (%s):\n%s%s", form, stdout, stderr)
+					}
 				}
 			}
 		})

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -69,35 +68,28 @@ func jitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration 
 }
 
 // giveUp is the retryablehttp ErrorHandler: it closes the last body and
-// returns an error naming the attempts, the status and the host.
-func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
-	var redirect *httpx.RedirectError
-	if errors.As(err, &redirect) {
-		return nil, redirect // one attempt, and nothing to add: it names both ends
-	}
-	if resp == nil {
-		cause := httpx.Cause(err)
-		where := ""
-		if host := errorHost(err); !strings.Contains(cause.Error(), host) {
-			where = " to " + host
-		}
-		if attempts == 1 { // not retried (FailFast): nothing to count
-			if where == "" {
-				return nil, cause
-			}
-			return nil, fmt.Errorf("request%s: %w", where, cause)
-		}
-		return nil, fmt.Errorf("giving up after %d attempt(s)%s: %w", attempts, where, cause)
+// returns the last attempt's failure, naming the status or cause and the
+// host; do counts the attempts (*RetriedError).
+func giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	var (
+		redirect *httpx.RedirectError
+		refused  *RetryAfterError
+	)
+	switch {
+	case errors.As(err, &redirect):
+		return nil, redirect // nothing to add: it names both ends
+	case errors.As(err, &refused):
+		drainClose(resp.Body)
+		return nil, refused
+	case resp == nil:
+		return nil, transportFailure(err)
 	}
 	drainClose(resp.Body)
-	host := ""
-	if resp.Request != nil && resp.Request.URL != nil {
-		host = resp.Request.URL.Host
-	}
+	host := responseHost(resp)
 	if err != nil && (resp.StatusCode < 400 || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, host, err)
+		return nil, fmt.Errorf("request to %s: %w", host, err)
 	}
-	return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, &StatusError{Code: resp.StatusCode, Host: host})
+	return nil, &StatusError{Code: resp.StatusCode, Host: host}
 }
 
 // errorHost is the host of the request a transport error is about.

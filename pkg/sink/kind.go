@@ -23,12 +23,17 @@ type Config interface {
 	Limits() Limits        // what one Write gets
 }
 
-// Description is how a sink presents itself in `check`, `status` and logs,
-// and its kind in `serfwd help` (the kind's defaults describe it there).
+// Description is how a sink presents itself in `check`, `status`, logs and
+// metrics, and its kind in `serfwd help` (the kind's defaults describe it
+// there).
 type Description struct {
 	Target string // where events go, safe to print: a URL without credentials, network://address, a path
 	Check  string // what a passed `serfwd check` proved, e.g. "health ok, token accepted"
 	About  string // what the kind delivers to, in words: "Splunk (HTTP Event Collector)"
+	// Truncates says that the sink may shorten messages to fit a size
+	// limit and reports it (Metrics.Truncated): its truncation counter
+	// exists from the start; a sink that never truncates has none.
+	Truncates bool
 }
 
 // KindHelp is how one kind appears in help texts: its type, what it

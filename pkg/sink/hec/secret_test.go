@@ -11,7 +11,7 @@ import (
 // TestSecretNeverLogged drives every failure path with a token Splunk
 // refuses and checks neither errors nor log lines carry it.
 func TestSecretNeverLogged(t *testing.T) {
-	const secret = "hec-token-that-must-not-leak-7c1d"
+	const secret = "hec token/that+must&not=leak%7c1d$" // $, space, /, +, &, =, %
 	f := newFakeHEC(t, false)
 	tlsF := newFakeHEC(t, true)
 	var texts []string

@@ -16,7 +16,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
-const testHeaderSecret = "Bearer otlp-t0ken-Zq8xW3"
+const testHeaderSecret = "Bearer " + testToken
 
 func TestConfigValidate(t *testing.T) {
 	valid := func() Config {
@@ -74,7 +74,7 @@ func TestConfigLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := func(name string) (string, bool) {
-		return map[string]string{"OTLP_TOKEN": "otlp-t0ken-Zq8xW3"}[name], name == "OTLP_TOKEN"
+		return map[string]string{"OTLP_TOKEN": testToken}[name], name == "OTLP_TOKEN"
 	}
 	load := func(sinkYAML string) (*config.Config, error) {
 		path := filepath.Join(t.TempDir(), "serfwd.yaml")

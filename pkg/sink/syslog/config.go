@@ -162,7 +162,8 @@ func checkPrintable(path, s string, max int) error {
 
 // Describe says where the sink delivers and what `check` proves.
 func (c Config) Describe() sink.Description {
-	d := sink.Description{Target: c.Network + "://" + c.Address, Check: "connected", About: "syslog receivers such as QRadar (LEEF, CEF, JSON)"}
+	d := sink.Description{Target: c.Network + "://" + c.Address, Check: "connected", Truncates: true,
+		About: "syslog receivers such as QRadar (LEEF, CEF, JSON)"}
 	switch c.Network {
 	case "udp":
 		d.Check = "socket ok (UDP: a missing receiver goes unnoticed)"
