@@ -8,11 +8,12 @@
 #   packaging/build.sh version          print the package version and exit
 #   packaging/build.sh addon            build only the Splunk add-on
 #   packaging/build.sh addon-version    print the add-on's version and exit
+#   packaging/build.sh maintainer       print the packages' maintainer and exit
 #
 # Environment: GOARCH (default amd64), VERSION (default: git describe, made
 # valid for deb and rpm), COMMIT (default: git's short HEAD), DIST (the
 # output folder, default dist/ in the repository), MAINTAINER (the packages'
-# "Name <email>", default: the author of the commit built).
+# "Name <email>", default: the project's, as packaging/nfpm.yaml names it).
 set -euo pipefail
 
 NFPM=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
@@ -167,8 +168,8 @@ addon-version)
 	exit 0
 	;;
 esac
-if [[ $# -gt 1 || ( $# -eq 1 && $1 != addon ) ]]; then
-	echo "usage: $0 [version|addon|addon-version]" >&2
+if [[ $# -gt 1 || ( $# -eq 1 && $1 != addon && $1 != maintainer ) ]]; then
+	echo "usage: $0 [version|addon|addon-version|maintainer]" >&2
 	exit 2
 fi
 
@@ -178,9 +179,12 @@ GOARCH=${GOARCH:-amd64}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 DIST=${DIST:-dist}
 SERFWD_STAGE=$DIST/.stage-$GOARCH
-MAINTAINER=${MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || true)}
-MAINTAINER=${MAINTAINER:-serfwd maintainers <serfwd@users.noreply.github.com>}
+MAINTAINER=${MAINTAINER:-$(sed -n 's/^maintainer: *//p' packaging/nfpm.yaml)}
 export VERSION GOARCH SOURCE_DATE_EPOCH SERFWD_STAGE MAINTAINER
+if [[ ${1:-} == maintainer ]]; then
+	echo "$MAINTAINER"
+	exit 0
+fi
 
 if [[ ${1:-} == addon ]]; then
 	build_addon "$DIST/.stage-addon"
@@ -228,12 +232,16 @@ changelog() {
 }
 changelog | gzip -9n >"$SERFWD_STAGE/changelog.gz"
 
+# The recipe with $MAINTAINER as the maintainer (the project's by default).
+awk '/^maintainer:/ { print "maintainer: " ENVIRON["MAINTAINER"]; next } { print }' \
+	packaging/nfpm.yaml >"$SERFWD_STAGE/nfpm.yaml"
+
 # nfpm itself is built for this machine, whatever GOARCH the package is for.
 nfpm() { host_go run "$NFPM" "$@"; }
 for pkg in deb rpm; do
 	out=$DIST/serfwd_${VERSION}_${GOARCH}.$pkg
 	rm -f "$out"
-	nfpm package --config packaging/nfpm.yaml --packager "$pkg" --target "$out"
+	nfpm package --config "$SERFWD_STAGE/nfpm.yaml" --packager "$pkg" --target "$out"
 done
 rm -rf "$SERFWD_STAGE"
 echo "build.sh: built $DIST/serfwd_${VERSION}_${GOARCH}.deb and .rpm"

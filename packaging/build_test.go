@@ -43,6 +43,18 @@ func TestPackageVersion(t *testing.T) {
 
 var validVersion = regexp.MustCompile(`^[0-9][A-Za-z0-9.+~]*$`)
 
+// The packages' maintainer is the project's, fixed in nfpm.yaml, not
+// whoever made the last commit; $MAINTAINER replaces it.
+func TestBuildMaintainer(t *testing.T) {
+	needTool(t, "bash")
+	for env, want := range map[string]string{"": "serfwd maintainers <maintainers@serfwd.example>", testMaintainer: testMaintainer} {
+		out := runTool(t, t.TempDir(), envWith("MAINTAINER="+env), "bash", filepath.Join(repoRoot(t), "packaging", "build.sh"), "maintainer")
+		if got := strings.TrimSpace(out); got != want {
+			t.Errorf("MAINTAINER=%q: maintainer %q, want %q", env, got, want)
+		}
+	}
+}
+
 // TestBuildPackages runs build.sh and inspects the .deb and .rpm it makes.
 func TestBuildPackages(t *testing.T) {
 	if testing.Short() {
@@ -101,6 +113,9 @@ func checkDeb(t *testing.T, dpkgDeb, deb, version, commit string) {
 	want := "Package: serfwd\nVersion: " + version + "\nArchitecture: amd64\nMaintainer: " + testMaintainer + "\n"
 	if fields != want {
 		t.Errorf("control fields:\n%s\nwant:\n%s", fields, want)
+	}
+	if depends := runTool(t, ".", nil, dpkgDeb, "-f", deb, "Depends"); strings.TrimSpace(depends) != "systemd (>= 252)" {
+		t.Errorf("Depends: %q, want systemd (>= 252) (LoadCredential= of a directory)", depends)
 	}
 	conffiles := runTool(t, ".", nil, dpkgDeb, "-I", deb, "conffiles")
 	if strings.TrimSpace(conffiles) != "/etc/serfwd/serfwd.yaml" {
@@ -169,6 +184,9 @@ func checkRPM(t *testing.T, rpmFile, version string) {
 	flags := runTool(t, ".", nil, rpm, "-qp", "--queryformat", `[%{FILENAMES} %{FILEFLAGS:fflags}\n]`, rpmFile)
 	if !regexp.MustCompile(`(?m)^/etc/serfwd/serfwd\.yaml c\S*n`).MatchString(flags) {
 		t.Errorf("/etc/serfwd/serfwd.yaml is not %%config(noreplace):\n%s", flags)
+	}
+	if req := runTool(t, ".", nil, rpm, "-qp", "--requires", rpmFile); !regexp.MustCompile(`(?m)^systemd >= 252$`).MatchString(req) {
+		t.Errorf("the .rpm does not require systemd >= 252 (LoadCredential= of a directory):\n%s", req)
 	}
 	scripts := runTool(t, ".", nil, rpm, "-qp", "--scripts", rpmFile)
 	for _, s := range []string{"postinstall scriptlet", "preuninstall scriptlet", "postuninstall scriptlet"} {

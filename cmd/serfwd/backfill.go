@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/serapi"
-	"github.com/serfwd/serfwd/pkg/state"
 )
 
 // backfillPlan is a checked range: the aligned windows in [from, to).
@@ -124,11 +122,7 @@ func clipBackfill(io stdio, in config.Input, from, to, now time.Time) (backfillP
 func runBackfill(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger, plan backfillPlan) int {
 	a, err := agent.New(cfg, oneShotOptions(log, nil))
 	if err != nil {
-		if errors.Is(err, state.ErrLocked) {
-			fmt.Fprintln(io.Stderr, lockedMessage("backfill", cfg))
-			return exitUsage
-		}
-		return setupFailed(io, "backfill", err)
+		return startFailed(ctx, io, "backfill", cfg, err)
 	}
 	defer a.Close(context.Background())
 	prog := newProgress(io.Stderr, "backfill "+plan.in.Name, plan.windows)

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,9 +18,10 @@ import (
 	"github.com/serfwd/serfwd/pkg/redact"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 	"github.com/serfwd/serfwd/pkg/sink/hec"
+	"github.com/serfwd/serfwd/pkg/testnet"
 )
 
-const opsHECToken = "hec-token-never-printed-4711"
+const opsHECToken = "hec t0ken/never+printed&4711=%41$x" // $, space, /, +, &, =, %: encoded forms differ
 
 // opsRun runs a serfwd command in-process and returns its exit status and
 // output.
@@ -55,25 +55,13 @@ func opsHEC(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// opsClosedPort returns an address nothing listens on.
-func opsClosedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func opsHECSinkYAML(url string) string {
-	return fmt.Sprintf("  - name: splunk\n    type: splunk_hec\n    url: %s\n    token: %s\n    compression: none\n", url, opsHECToken)
+	return fmt.Sprintf("  - name: splunk\n    type: splunk_hec\n    url: %s\n    token: %q\n    compression: none\n", url, opsHECToken)
 }
 
 func TestCheck(t *testing.T) {
 	hec := opsHEC(t)
-	const badSecret = "wrong-secret-also-never-printed"
+	const badSecret = "wrong secret/also+never&printed=%2F$"
 	tests := []struct {
 		name     string
 		hecURL   string
@@ -82,7 +70,7 @@ func TestCheck(t *testing.T) {
 		wantFail []string // names whose row must say FAIL
 	}{
 		{name: "healthy", hecURL: hec.URL, wantCode: exitOK},
-		{name: "hec down", hecURL: "http://splunkuser:url-password-xyz@" + opsClosedPort(t), wantCode: exitFailure, wantFail: []string{"splunk"}},
+		{name: "hec down", hecURL: "http://splunkuser:url-password-xyz@" + testnet.RefusingAddr(t), wantCode: exitFailure, wantFail: []string{"splunk"}},
 		{name: "wrong credentials", hecURL: hec.URL, secret: badSecret, wantCode: exitFailure, wantFail: []string{"acme"}},
 	}
 	for _, tc := range tests {
@@ -99,8 +87,10 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("check exited %d, want %d", code, tc.wantCode)
 			}
 			for _, s := range []string{e2eClientSecret, badSecret, opsHECToken, "url-password-xyz"} {
-				if strings.Contains(stdout+stderr, s) {
-					t.Fatalf("check output contains the secret %q", s)
+				for form, v := range encodings(s) {
+					if strings.Contains(stdout+stderr, v) {
+						t.Fatalf("check output contains the secret %q (%s)", s, form)
+					}
 				}
 			}
 			rows := opsCheckRows(t, stdout)

@@ -16,10 +16,14 @@ func printView(w io.Writer, v cpView) {
 	fmt.Fprintln(tw, "INPUT\tCURSOR\tLAG\tREVISITS\tNOTE")
 	for _, in := range v.Inputs {
 		cursor, lag, note := "-", "-", ""
-		if in.Cursor != nil {
-			cursor, lag = *in.Cursor, cpDuration(*in.LagSeconds)
-		} else if in.NextStart != nil {
-			note = "no cursor: the next run starts at " + *in.NextStart
+		if in.LagSeconds != nil {
+			lag = cpDuration(*in.LagSeconds)
+		}
+		switch {
+		case in.Cursor != nil:
+			cursor = *in.Cursor
+		case in.NextStart != nil:
+			cursor = "none yet (starts " + *in.NextStart + ")" // as status says it
 		}
 		if !in.Configured {
 			note = "not configured"

@@ -55,7 +55,7 @@ func checkpointSet(ctx context.Context, io stdio, args []string, now time.Time) 
 	if code := refuseBesideDaemon(ctx, io, "checkpoint set", cfg); code >= 0 {
 		return code
 	}
-	st, code := openState(io, "checkpoint set", cfg)
+	st, code := openState(ctx, io, "checkpoint set", cfg)
 	if code != exitOK {
 		return code
 	}
@@ -72,8 +72,11 @@ func checkpointSet(ctx context.Context, io stdio, args []string, now time.Time) 
 	if had {
 		was = event.FormatTime(old)
 	}
-	fmt.Fprintf(io.Stdout, "input %s: cursor set to %s (%s aligned down to the %s window); it was %s\n",
-		in.Name, event.FormatTime(aligned), event.FormatTime(t), in.Window, was)
+	how := ""
+	if !aligned.Equal(t) {
+		how = fmt.Sprintf(" (%s aligned down to the %s window)", event.FormatTime(t), config.FormatDuration(in.Window))
+	}
+	fmt.Fprintf(io.Stdout, "input %s: cursor set to %s%s; it was %s\n", in.Name, event.FormatTime(aligned), how, was)
 	fmt.Fprintf(io.Stdout, "input %s: the next run fetches windows from %s on\n", in.Name, event.FormatTime(aligned))
 	return exitOK
 }
@@ -130,7 +133,7 @@ func checkpointReset(ctx context.Context, io stdio, args []string, now time.Time
 		fmt.Fprintf(io.Stdout, "no state file at %s yet: no cursor to reset\n", cfg.StatePath)
 		return exitOK
 	}
-	st, code := openState(io, "checkpoint reset", cfg)
+	st, code := openState(ctx, io, "checkpoint reset", cfg)
 	if code != exitOK {
 		return code
 	}

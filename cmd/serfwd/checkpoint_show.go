@@ -60,7 +60,7 @@ func checkpointShow(ctx context.Context, io stdio, args []string, now time.Time)
 		return code
 	}
 	defer a.cf.close()
-	cfg, code := loadConfig(io, a.cf)
+	cfg, code := loadViewConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}
@@ -74,7 +74,7 @@ func checkpointShow(ctx context.Context, io stdio, args []string, now time.Time)
 	if fromFile {
 		var st *state.Store
 		if stateExists(cfg) { // never create a state file just to show it
-			if st, code = openState(io, "checkpoint show", cfg); code != exitOK {
+			if st, code = openState(ctx, io, "checkpoint show", cfg); code != exitOK {
 				return code
 			}
 			defer st.Close()

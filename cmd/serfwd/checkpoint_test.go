@@ -141,8 +141,13 @@ func TestCheckpointSetThenOnceStartsThere(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("checkpoint set exited %d:\n%s", code, stderr)
 	}
-	if !strings.Contains(stdout, event.FormatTime(want)) || !strings.Contains(stdout, "aligned down") {
+	if !strings.HasPrefix(stdout, "input acme: cursor set to "+event.FormatTime(want)+" ("+event.FormatTime(ts)+" aligned down to the 1h window); it was ") {
 		t.Fatalf("checkpoint set does not say where it aligned to:\n%s", stdout)
+	}
+	// A time already aligned is not said twice.
+	code, stdout, stderr = opsRun(t, "checkpoint", "set", "--input", "acme", "--time", event.FormatTime(want), "--config", e.cfg)
+	if code != exitOK || !strings.HasPrefix(stdout, "input acme: cursor set to "+event.FormatTime(want)+"; it was "+event.FormatTime(want)+"\n") {
+		t.Fatalf("checkpoint set of an aligned time exited %d:\n%s%s", code, stdout, stderr)
 	}
 	if got := opsCursor(t, opsShow(t, e)); !got.Equal(want) {
 		t.Fatalf("cursor after set: %s, want %s", got, want)
@@ -190,6 +195,7 @@ func TestCheckpointUsageErrors(t *testing.T) {
 		{"checkpoint", "set", "--input", "nosuch", "--time", past},
 		{"checkpoint", "set", "--input", "acme", "--time", future},
 		{"checkpoint", "set", "--input", "acme", "--time", "yesterday"},
+		{"checkpoint", "set", "--input", "acme", "--time", "0001-01-01"},
 		{"checkpoint", "reset"},
 		{"checkpoint", "reset", "--input", "acme", "--all"},
 		{"checkpoint", "reset", "--input", "nosuch"},

@@ -65,7 +65,7 @@ func runCommand() command {
 		summary: "the daemon: poll every input on its interval and deliver to the sinks until stopped",
 		usage:   []string{"run [--config FILE]"},
 		about: []string{
-			"Polls every input on its interval, queues each window's events durably in the state file and delivers them to the sinks, until SIGINT or SIGTERM. Then it stops polling, lets the sinks drain for at most shutdown_timeout (what is left stays queued for the next start), closes the state file and exits 0. SIGHUP reopens file sinks and log files; it does not reread the config.",
+			"Polls every input on its interval, queues each window's events durably in the state file and delivers them to the sinks, until SIGINT or SIGTERM. Then it stops polling, lets the sinks drain for at most shutdown_timeout (what is left stays queued for the next start), closes the state file and exits 0. SIGHUP reopens the files of file sinks (after logrotate moved them); serfwd's own log goes to stderr, which needs no reopening; it does not reread the config.",
 			"Under systemd (Type=notify) it reports READY=1 once the state file is open, pings the watchdog and reports STOPPING=1 on shutdown. Exit 2 marks problems a restart cannot fix, so that the unit's RestartPreventExitStatus=2 stops a restart loop.",
 		},
 		exits: []exitCode{
@@ -83,7 +83,7 @@ func onceCommand() command {
 		usage:   []string{"once [--config FILE]"},
 		about: []string{
 			"Fetches every window of every input up to now - delay (and the revisits that are due), delivers everything queued, and gives the sinks shutdown_timeout after the last window was committed to empty their queues. It ends with one line per sink on stderr: events delivered, still queued (they stay in the state file for the next run) and dead-lettered. For cron jobs, systemd timers and tests.",
-			"A window is tried at most 3 times. An API it cannot reach (connection refused, DNS failure, host unreachable, TLS handshake failure) costs one request per try, with connect and handshake limited to 8 s each, so that once gives up within a minute and says after how many attempts over how long; 429 and 5xx answers are retried with backoff within each try, as the daemon does. The daemon retries every failure until it succeeds.",
+			"An API that fails (refusing connections, never answering, answering 5xx or 429) makes once give up within about a minute, with one line saying what happened: each request is tried at most 5 times with waits of at most 10 s, no attempt is made that could not end within 60 s of the input's first failure (so with the default 30 s timeout an attempt without an answer is the last), nor after a Retry-After over 10 s, and an input that found no good answer for 60 s gives up. The daemon retries every failure until it succeeds.",
 		},
 		exits: []exitCode{
 			{exitOK, "every input caught up and every sink delivered everything"},
@@ -118,7 +118,7 @@ func checkCommand() command {
 		summary: "check credentials, the API, every sink and the state path, live",
 		usage:   []string{"check [--config FILE] [--timeout DURATION]"},
 		about: []string{
-			"Tests what the daemon will need, all at once under one timeout, and prints a table: for each input a token and one small report request; for each sink its own check (HEC health endpoint and token, syslog connect and TLS handshake, file writable); and the state path (its directory writable, the state file lockable). A state file held by a running serfwd is reported as such, not as a failure; check never takes the lock from it.",
+			"Tests what the daemon will need, all at once under one timeout, and prints a table: for each input a token and one small report request; for each sink its own check (" + sinkChecks() + "); and the state path (its directory writable, the state file lockable). A state file held by a running serfwd is reported as such, not as a failure; check never takes the lock from it.",
 			"When a TLS handshake gets a plain-text answer (an HTTP or syslog port without TLS), the row says so: is the URL's https or network: tls right for this port?",
 		},
 		exits: []exitCode{

@@ -32,7 +32,7 @@ func checkpointShowCommand() command {
 		summary: "print every input's cursor and lag, every sink's queue and the revisit lists",
 		usage:   []string{"checkpoint show [--json] [--config FILE]"},
 		about: []string{
-			"Prints a table for people, or with --json one object for scripts: {\"state_path\", \"now\", \"inputs\": [{\"name\", \"cursor\", \"lag_seconds\", \"configured\", \"next_start\", \"revisits\"}], \"sinks\": [{\"name\", \"events\", \"bytes\", \"oldest\", \"oldest_age_seconds\", \"configured\"}]}. Fields may be added, never renamed. While serfwd run holds the state file, the daemon answers over its control socket (state_path + .sock) with the same view; otherwise the file is read. It never creates a state file.",
+			"Prints a table for people, or with --json one object for scripts: {\"state_path\", \"now\", \"inputs\": [{\"name\", \"cursor\", \"lag_seconds\", \"configured\", \"next_start\", \"revisits\"}], \"sinks\": [{\"name\", \"events\", \"bytes\", \"oldest\", \"oldest_age_seconds\", \"configured\"}]}. Fields may be added, never renamed. An input's next_start is where its next window starts (the cursor, else its start or now - lookback) and lag_seconds counts from there, as status and serfwd_lag_seconds do, also before the first commit. While serfwd run holds the state file, the daemon answers over its control socket (state_path + .sock) with the same view; otherwise the file is read. It never creates a state file.",
 		},
 		exits:    []exitCode{{exitOK, "printed"}, {exitFailure, "the state file could not be read, or the daemon not asked"}, exitConfigState},
 		examples: []example{{"serfwd checkpoint show --json | jq '.sinks[] | {name, events}'", "queue depths for a script"}},

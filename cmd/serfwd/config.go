@@ -60,8 +60,9 @@ func (c *configFlags) close() {
 // through the agent's table of sink kinds, and teaches io's redactor every
 // secret in it. Warnings go to stderr, also when there are problems. On
 // failure it prints a header naming the file and then each
-// problem as "path: problem", one per line, and returns exitUsage.
-func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
+// problem as "path: problem", one per line, and returns exitUsage. opts
+// add to the options (config.Lenient).
+func loadConfig(io stdio, c *configFlags, opts ...config.Option) (*config.Config, int) {
 	lookup, err := c.lookupEnv()
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "serfwd: %v\n", err)
@@ -69,7 +70,7 @@ func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
 	}
 	path := c.configPath()
 	warn := func(msg string) { fmt.Fprintf(io.Stderr, "serfwd: warning: %s\n", msg) }
-	cfg, err := agent.LoadConfig(path, config.WithWarnings(warn), config.WithLookupEnv(lookup))
+	cfg, err := agent.LoadConfig(path, append([]config.Option{config.WithWarnings(warn), config.WithLookupEnv(lookup)}, opts...)...)
 	if cfg != nil {
 		io.redactor().Add(redact.Collect(cfg)...)
 	}
@@ -89,6 +90,14 @@ func loadConfig(io stdio, c *configFlags) (*config.Config, int) {
 		fmt.Fprintln(io.Stderr, hint)
 	}
 	return nil, exitUsage
+}
+
+// loadViewConfig loads the config for a command that only looks (status,
+// checkpoint show): leniently, so that a secret it cannot read (no
+// --credentials or --env-file under sudo) does not stop it; the secrets it
+// can read still teach io's redactor.
+func loadViewConfig(io stdio, c *configFlags) (*config.Config, int) {
+	return loadConfig(io, c, config.Lenient())
 }
 
 // loadConfigAndLogger loads and validates the config at path and builds the

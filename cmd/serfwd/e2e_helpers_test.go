@@ -134,11 +134,15 @@ func (e *e2eEnv) run(args ...string) (code int, stdout, stderr string) {
 	return code, o.String(), er.String()
 }
 
+// noSecret fails the test when the client secret appears in any output, in
+// any of its encodings (security_e2e_test.go).
 func (e *e2eEnv) noSecret(outputs ...string) {
 	e.t.Helper()
 	for _, s := range outputs {
-		if strings.Contains(s, e2eClientSecret) {
-			e.t.Fatalf("the client secret appears in serfwd's output:\n%s", s)
+		for form, v := range encodings(e2eClientSecret) {
+			if strings.Contains(s, v) {
+				e.t.Fatalf("the client secret (%s) appears in serfwd's output:\n%s", form, s)
+			}
 		}
 	}
 }

@@ -6,14 +6,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
+	"github.com/serfwd/serfwd/pkg/state"
 )
 
 func TestE2EOnceDeliversExactlyTheExpectedEvents(t *testing.T) {
@@ -56,23 +55,42 @@ func TestE2EOnceDeliversExactlyTheExpectedEvents(t *testing.T) {
 	}
 }
 
+// Beside a daemon, once and a second run exit 2 at once, naming the
+// daemon's pid and where to look instead.
 func TestE2ESecondProcessOnStateFileExits2(t *testing.T) {
 	e := newE2E(t, sersim.Options{}, 2, "", "")
-	daemon := exec.Command(serfwdBin, "run", "--config", e.cfg)
-	if err := daemon.Start(); err != nil {
+	d := startDaemon(t, e)
+	holds := fmt.Sprintf("serfwd run (pid %d) holds the state file %s (one process at a time); serfwd status shows what it does",
+		d.cmd.Process.Pid, opsStatePath(e))
+	for _, cmd := range []string{"once", "run"} {
+		code, _, stderr := e.run(cmd)
+		if code != exitUsage || !strings.Contains(stderr, "serfwd "+cmd+": "+holds) || strings.Contains(stderr, "waiting") {
+			t.Errorf("%s beside the daemon: exit %d, stderr:\n%s", cmd, code, stderr)
+		}
+	}
+	d.stop(t) // SIGTERM: the daemon drains and exits 0
+}
+
+// A daemon that starts while a short-lived command holds the state file
+// waits for it instead of exiting 2 (which the unit would never restart).
+func TestE2ERunWaitsForAShortLivedCommand(t *testing.T) {
+	e := newE2E(t, sersim.Options{}, 2, "", "")
+	st, err := state.Open(opsStatePath(e)) // the "command", holding the lock
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer daemon.Process.Kill()
-	waitFor(t, 20*time.Second, func() bool { _, err := os.Stat(e.out); return err == nil })
-	code, _, stderr := e.run("once")
-	if code != exitUsage || !strings.Contains(stderr, "in use") {
-		t.Fatalf("second process: exit %d, stderr:\n%s", code, stderr)
+	d := &runningDaemon{cmd: exec.Command(serfwdBin, "run", "--config", e.cfg), log: &lockedBuffer{}}
+	d.cmd.Stderr = d.log
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
-	// SIGTERM: the daemon drains and exits 0.
-	daemon.Process.Signal(syscall.SIGTERM)
-	if err := daemon.Wait(); err != nil {
-		t.Fatalf("daemon after SIGTERM: %v", err)
+	t.Cleanup(func() { d.cmd.Process.Kill(); d.cmd.Wait() })
+	waitFor(t, 30*time.Second, func() bool { return strings.Contains(d.log.String(), "waiting for it to finish") })
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
 	}
+	waitFor(t, 30*time.Second, func() bool { code, _, _ := e.run("status", "--json"); return code == exitOK })
+	d.stop(t)
 }
 
 func normJSON(t *testing.T, s string) string {
@@ -93,5 +111,22 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 			t.Fatal(fmt.Sprintf("condition not met within %s", d))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A lock held past runLockWait by a process that does not answer on the
+// control socket ends the wait with the lock error.
+func TestRunGivesUpOnALockHeldTooLong(t *testing.T) {
+	defer func(d time.Duration) { runLockWait = d }(runLockWait)
+	runLockWait = 1500 * time.Millisecond
+	e := newE2E(t, sersim.Options{}, 1, "", "")
+	st, err := state.Open(opsStatePath(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, _, stderr := opsRun(t, "run", "--config", e.cfg)
+	if code != exitUsage || !strings.Contains(stderr, "another serfwd process holds the state file "+opsStatePath(e)+" and does not answer") {
+		t.Fatalf("run beside a held lock: exit %d, stderr:\n%s", code, stderr)
 	}
 }

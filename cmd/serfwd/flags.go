@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/config"
 )
 
 // newFlagSet returns the flag set of command name ("backfill", "checkpoint
@@ -106,35 +108,11 @@ func valueKind(f *flag.Flag) string {
 	return "a valid value"
 }
 
-// nearestFlag returns the defined flag closest to name, if it is at most
-// two edits away (a typo), else "".
+// nearestFlag returns the defined flag nearest to name when it is
+// plausibly a misspelling of it (config.Nearest), else "".
 func nearestFlag(fs *flag.FlagSet, name string) string {
-	best, bestDist := "", 3
-	fs.VisitAll(func(f *flag.Flag) {
-		if d := editDistance(name, f.Name); d < bestDist {
-			best, bestDist = f.Name, d
-		}
-	})
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	best, _ := config.Nearest(name, names)
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

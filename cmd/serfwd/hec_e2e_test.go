@@ -22,7 +22,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 )
 
-const e2eHECToken = "hec-token-e2e-never-printed"
+const e2eHECToken = "hec token/e2e+never&printed=%25$" // $, space, /, +, &, =, %
 
 // hecReceiver is a small Splunk HEC for end-to-end tests: it decodes gzip
 // bodies of concatenated envelopes and records each event's JSON, or
@@ -124,7 +124,7 @@ func hecSinkYAML(url string) string {
 	return fmt.Sprintf(`  - name: splunk
     type: splunk_hec
     url: %s
-    token: %s
+    token: %q
     batch_max_events: 50
     batch_timeout: 100ms
 `, url, e2eHECToken)

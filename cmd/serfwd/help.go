@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/serfwd/serfwd/pkg/agent"
 )
 
 // helpWidth is where help text is wrapped.
@@ -21,7 +23,7 @@ type helpTerm struct{ name, text string }
 // The overview's parts, shared by `serfwd help` and the man page.
 var (
 	overview = []string{
-		"serfwd polls the Proofpoint Secure Email Relay (SER) reporting API on successive time windows, keeps its place in a local state file, turns every applicationUsers record into one flat event and delivers the events, at least once and with no gaps, to Splunk (HTTP Event Collector), to syslog receivers such as QRadar (LEEF, CEF, JSON) and to files.",
+		"serfwd polls the Proofpoint Secure Email Relay (SER) reporting API on successive time windows, keeps its place in a local state file, turns every applicationUsers record into one flat event and delivers the events, at least once and with no gaps, to " + sinkDestinations() + ".",
 		"Every command that reads the configuration takes --config FILE (default: $SERFWD_CONFIG, else " + defaultConfigPath + "), --credentials DIR and --env-file FILE. Times on the command line are YYYY-MM-DDTHH:mm:ss.SSSZ in UTC, or dates YYYY-MM-DD meaning 00:00 UTC.",
 	}
 	exitSummary = []exitCode{
@@ -44,6 +46,34 @@ var (
 		{"/var/lib/serfwd/deadletter-SINK.ndjson", "events a sink rejected for good, one JSON line each, beside the state file"},
 	}
 )
+
+// sinkDestinations lists what the sink kinds deliver to, as the table of
+// kinds describes them: "Splunk (…), syslog receivers …, files, … and …".
+func sinkDestinations() string {
+	var about []string
+	for _, k := range agent.SinkKinds().Help() {
+		about = append(about, k.About)
+	}
+	return joinAnd(about)
+}
+
+// sinkChecks lists what `check` proves for each sink kind, as the table of
+// kinds describes it: "splunk_hec: health ok, token accepted; …".
+func sinkChecks() string {
+	var checks []string
+	for _, k := range agent.SinkKinds().Help() {
+		checks = append(checks, k.Type+": "+k.Check)
+	}
+	return strings.Join(checks, "; ")
+}
+
+// joinAnd joins items as "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
 
 func helpFlags(fs *flag.FlagSet) {
 	fs.Bool("man", false, "print the whole help as the man page serfwd(1), in roff")

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/serfwd/serfwd/pkg/agent"
 )
 
 // runCLI runs serfwd in-process and returns its exit status and output.
@@ -112,17 +114,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{{"", "", 0}, {"form", "from", 2}, {"confg", "config", 1}, {"input", "input", 0}, {"to", "time", 3}, {"", "abc", 3}} {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
-		}
-	}
-}
-
 func TestManPage(t *testing.T) {
 	var b bytes.Buffer
 	writeMan(&b)
@@ -148,5 +139,27 @@ func TestManPage(t *testing.T) {
 	}
 	if got := roff(`.a-b\c`); got != `\&.a\-b\ec` {
 		t.Errorf("roff escaping: %q", got)
+	}
+}
+
+// TestHelpNamesEverySinkKind: the overview (and so the man page) says
+// what every kind of the table delivers to, and `check --help` what check
+// proves for each, so that a new kind cannot be left out.
+func TestHelpNamesEverySinkKind(t *testing.T) {
+	_, overview, _ := runCLI("help")
+	_, checkHelp, _ := runCLI("check", "--help")
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, k := range agent.SinkKinds().Help() {
+		if !strings.Contains(flat(overview), k.About) {
+			t.Errorf("serfwd help does not say %q (%s)", k.About, k.Type)
+		}
+		if !strings.Contains(flat(checkHelp), k.Type+": "+k.Check) {
+			t.Errorf("serfwd check --help does not say what check proves for %s", k.Type)
+		}
+	}
+	for _, s := range []string{"Kafka", "OTLP"} {
+		if !strings.Contains(overview, s) {
+			t.Errorf("serfwd help does not mention %s", s)
+		}
 	}
 }

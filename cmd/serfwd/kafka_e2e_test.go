@@ -28,7 +28,7 @@ import (
 const (
 	e2eKafkaTopic    = "proofpoint.ser.summary"
 	e2eKafkaUser     = "serfwd"
-	e2eKafkaPassword = "kafka-Pw-e2e-never-printed"
+	e2eKafkaPassword = "kafka Pw/e2e+never&printed=%41$" // $, space, /, +, &, =, %
 )
 
 // startKafka starts a cluster with the e2e user (SCRAM-SHA-512, the grants

@@ -25,8 +25,8 @@ import (
 
 // The passwords of the two Kafka sinks: PLAIN inline, SCRAM from a file.
 const (
-	kafkaInlinePassword = "kafka-inline-Pw-Q7z3#k"
-	kafkaFilePassword   = "kafka-file-Pw-W2x8&m"
+	kafkaInlinePassword = "kafka inline/Pw+Q7z3#k&=%2F$" // $, space, /, +, &, =, %: encoded forms differ
+	kafkaFilePassword   = "kafka file/Pw+W2x8&m=%3D$"
 )
 
 // kafkaSecretEnv is an e2e scenario with two Kafka sinks, one per way a
@@ -51,7 +51,7 @@ func newKafkaSecretEnv(t *testing.T) *kafkaSecretEnv {
 	brokers := strings.Join(c.Addrs, ", ")
 	sinks := "  - name: inline\n    type: kafka\n    brokers: [" + brokers + "]\n    topic: " + e2eKafkaTopic +
 		"\n    tls: {enabled: true, ca_file: " + strconv.Quote(c.PKI.CAFile) + "}\n" +
-		"    sasl: {mechanism: plain, username: inline-user, password: " + kafkaInlinePassword + "}\n" +
+		"    sasl: {mechanism: plain, username: inline-user, password: " + strconv.Quote(kafkaInlinePassword) + "}\n" +
 		"  - name: fromfile\n    type: kafka\n    brokers: [" + brokers + "]\n    topic: " + e2eKafkaTopic +
 		"\n    tls: {enabled: true, ca_file: " + strconv.Quote(c.PKI.CAFile) + "}\n" +
 		"    sasl: {mechanism: scram-sha-256, username: file-user, password_file: " + strconv.Quote(pwFile) + "}\n"

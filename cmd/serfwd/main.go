@@ -1,5 +1,6 @@
 // Command serfwd forwards Proofpoint Secure Email Relay reporting data to
-// SIEMs: Splunk HEC, syslog (QRadar LEEF, CEF, JSON) and files.
+// SIEMs and pipelines: Splunk HEC, syslog (QRadar LEEF, CEF, JSON), files,
+// Kafka and OTLP/HTTP logs (the sink kinds of pkg/agent's table).
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/redact"
 )
 
@@ -70,14 +72,14 @@ func dispatch(ctx context.Context, io stdio, args []string) int {
 
 // nearestCommand returns " (did you mean X?)" for a misspelt command.
 func nearestCommand(name string) string {
-	best, bestDist := "", 3
+	var names []string
 	for _, c := range commands() {
-		if d := editDistance(name, c.name); c.run != nil && d < bestDist {
-			best, bestDist = c.name, d
+		if c.run != nil {
+			names = append(names, c.name)
 		}
 	}
-	if best == "" {
-		return ""
+	if best, ok := config.Nearest(name, names); ok {
+		return fmt.Sprintf(" (did you mean %s?)", best)
 	}
-	return fmt.Sprintf(" (did you mean %s?)", best)
+	return ""
 }

@@ -5,7 +5,7 @@ package main
 
 import (
 	"bufio"
-	"fmt"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os/exec"
@@ -88,15 +88,17 @@ func httpGet(url string) (int, string, error) {
 }
 
 func TestE2EMetricsDuringRun(t *testing.T) {
-	listen := opsClosedPort(t)
-	e := newE2E(t, sersim.Options{}, 4, "", fmt.Sprintf("metrics: {listen: %q}\n", listen))
+	e := newE2E(t, sersim.Options{}, 4, "", "metrics: {listen: \"127.0.0.1:0\"}\n")
 	daemon := exec.Command(serfwdBin, "run", "--config", e.cfg)
-	var stderr strings.Builder
-	daemon.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	daemon.Stderr = stderr
 	if err := daemon.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer daemon.Process.Kill()
+	// The port the system chose, as the start-up log line tells it.
+	var listen string
+	waitFor(t, 20*time.Second, func() bool { listen = loggedMetricsAddress(stderr.String()); return listen != "" })
 	base := "http://" + listen
 	waitFor(t, 20*time.Second, func() bool { code, _, _ := httpGet(base + "/readyz"); return code == http.StatusOK })
 	if code, _, err := httpGet(base + "/healthz"); code != http.StatusOK {
@@ -139,6 +141,9 @@ func TestE2EMetricsDuringRun(t *testing.T) {
 			t.Errorf("/metrics lacks %s%v", r.name, r.labels)
 		}
 	}
+	if _, ok := findSample(samples, "serfwd_syslog_truncated_total", sk); ok {
+		t.Error("/metrics has serfwd_syslog_truncated_total for a file sink, which never truncates")
+	}
 	for _, name := range []string{"serfwd_events_total", "serfwd_token_refreshes_total", "serfwd_api_request_duration_seconds_count"} {
 		if v, _ := findSample(samples, name, in); v <= 0 {
 			t.Errorf("%s{input=acme} = %v after the catch-up, want > 0", name, v)
@@ -153,4 +158,19 @@ func TestE2EMetricsDuringRun(t *testing.T) {
 		t.Fatalf("daemon after SIGTERM: %v\n%s", err, log[max(0, len(log)-4000):])
 	}
 	e.noSecret(stderr.String())
+}
+
+// loggedMetricsAddress is the address of the "metrics endpoint listening"
+// line of a JSON log, or "".
+func loggedMetricsAddress(log string) string {
+	for _, line := range strings.Split(log, "\n") {
+		var m struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if json.Unmarshal([]byte(line), &m) == nil && m.Msg == "metrics endpoint listening" {
+			return m.Addr
+		}
+	}
+	return ""
 }

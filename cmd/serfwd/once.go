@@ -14,10 +14,13 @@ import (
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
-// onceMaxAttempts bounds the fetches of one failing window in `once`, on top
-// of the client's own retries: a one-shot job reports failure, the cursor
-// stays before the window, and the next run tries again.
-const onceMaxAttempts = 3
+// onceMaxAttempts bounds the fetches of one failing window in `once` and
+// `backfill`: one, as the client's one-shot policy (serapi.Options.FailFast:
+// five attempts of each request, a deadline for the input) is the only
+// retrying, so that its error counts every attempt. A one-shot job reports
+// the failure, the cursor stays before the window, and the next run tries
+// again.
+const onceMaxAttempts = 1
 
 func cmdOnce(ctx context.Context, io stdio, args []string) int {
 	fs := newFlagSet("once", io)
@@ -32,6 +35,9 @@ func cmdOnce(ctx context.Context, io stdio, args []string) int {
 	}
 	defer log.Sync()
 	res := runOnce(ctx, cfg, log, nil)
+	if res.setupErr != nil {
+		return startFailed(ctx, io, "once", cfg, res.setupErr) // who holds a locked state file
+	}
 	return res.report(io, "once", true)
 }
 

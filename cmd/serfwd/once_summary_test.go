@@ -14,6 +14,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
+	"github.com/serfwd/serfwd/pkg/testnet"
 )
 
 // windowRejectingHEC accepts every event but ser.window ones, which it
@@ -54,7 +55,7 @@ func onceLines(stderr string) map[string]string {
 
 func TestE2EOnceEndsWithASummaryPerSink(t *testing.T) {
 	hec := windowRejectingHEC(t)
-	sinks := fmt.Sprintf("  - name: splunk\n    type: splunk_hec\n    url: %s\n    token: %s\n    compression: none\n", hec.URL, e2eHECToken)
+	sinks := fmt.Sprintf("  - name: splunk\n    type: splunk_hec\n    url: %s\n    token: %q\n    compression: none\n", hec.URL, e2eHECToken)
 	e := newE2E(t, sersim.Options{}, 3, "", sinks)
 	all := e.expected(e.end)
 	windows := 0
@@ -92,7 +93,7 @@ func TestE2EOnceEndsWithASummaryPerSink(t *testing.T) {
 }
 
 func TestE2EOnceSummaryCountsWhatStaysQueued(t *testing.T) {
-	sinks := fmt.Sprintf("  - name: down\n    type: splunk_hec\n    url: http://%s\n    token: %s\n", opsClosedPort(t), e2eHECToken)
+	sinks := fmt.Sprintf("  - name: down\n    type: splunk_hec\n    url: http://%s\n    token: %q\n", testnet.RefusingAddr(t), e2eHECToken)
 	e := newE2E(t, sersim.Options{}, 2, "", sinks)
 	data, err := os.ReadFile(e.cfg)
 	if err != nil {

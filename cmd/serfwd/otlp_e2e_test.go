@@ -27,7 +27,7 @@ import (
 )
 
 // e2eOTLPSecret is the value of the otlp sinks' authorization header.
-const e2eOTLPSecret = "Bearer otlp-e2e-t0ken-Hf7Kq2Lw"
+const e2eOTLPSecret = "Bearer otlp e2e/t0ken+Hf7&Kq=2%Lw$" // $, space, /, +, &, =, %
 
 func otlpSinkYAML(name, endpoint, encoding, compression string) string {
 	return fmt.Sprintf(`  - name: %s
@@ -35,7 +35,7 @@ func otlpSinkYAML(name, endpoint, encoding, compression string) string {
     endpoint: %s
     encoding: %s
     compression: %s
-    headers: {authorization: "%s", x-scope-orgid: tenant-1}
+    headers: {authorization: %q, x-scope-orgid: tenant-1}
     batch_max_events: 40
     batch_timeout: 100ms
 `, name, endpoint, encoding, compression, e2eOTLPSecret)

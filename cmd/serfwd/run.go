@@ -35,9 +35,9 @@ func cmdRun(ctx context.Context, io stdio, args []string) int {
 // protocol and to SIGHUP, until ctx ends (SIGINT/SIGTERM) or the state file
 // fails.
 func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger) int {
-	a, err := agent.New(cfg, agentOptions(log, nil))
+	a, err := newDaemonAgent(ctx, cfg, log)
 	if err != nil {
-		return setupFailed(io, "run", err)
+		return startFailed(ctx, io, "run", cfg, err)
 	}
 	defer a.Close(context.Background())
 	sd := newNotifier(log)
@@ -65,7 +65,7 @@ func agentOptions(log *zap.Logger, extra map[string]sink.Sink) agent.Options {
 }
 
 // oneShotOptions are agentOptions for a command that must end (once,
-// backfill, demo): it gives up on an API it cannot reach within a minute.
+// backfill, demo): it gives up on an API that fails within about a minute.
 func oneShotOptions(log *zap.Logger, extra map[string]sink.Sink) agent.Options {
 	o := agentOptions(log, extra)
 	o.OneShot = true

@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 )
@@ -152,19 +153,25 @@ func (s *secEnv) command(args ...string) (code int, out string) {
 	return code, string(b)
 }
 
-// daemon starts serfwd with args, lets it work until ready says so (or d
-// passes), then sends SIGTERM and returns what it printed.
-func (s *secEnv) daemon(d time.Duration, ready func() bool, args ...string) (code int, out string) {
+// daemon starts serfwd with args, lets it work until ready (handed what it
+// printed so far) says it did what the test needs, then sends SIGTERM and
+// returns what it printed. A generous safety timeout fails the test when
+// ready never comes.
+func (s *secEnv) daemon(ready func(out string) bool, args ...string) (code int, out string) {
 	s.t.Helper()
 	cmd := exec.Command(serfwdBin, args...)
 	cmd.Env = append(os.Environ(), "SECURITY_SER_SECRET="+secEnvSER, "SERFWD_CONFIG="+s.cfg)
-	var buf strings.Builder
-	cmd.Stdout, cmd.Stderr = &buf, &buf
+	buf := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = buf, buf
 	if err := cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	for deadline := time.Now().Add(d); time.Now().Before(deadline) && (ready == nil || !ready()); {
-		time.Sleep(50 * time.Millisecond)
+	for deadline := time.Now().Add(time.Minute); !ready(buf.String()); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			s.t.Fatalf("serfwd %v: what the test waits for did not happen within a minute:\n%s", args, tail(buf.String(), 30))
+		}
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
@@ -178,6 +185,23 @@ func (s *secEnv) daemon(d time.Duration, ready func() bool, args ...string) (cod
 	}
 	s.requireNoSecret(fmt.Sprintf("output of serfwd %s", strings.Join(args, " ")), buf.String())
 	return cmd.ProcessState.ExitCode(), buf.String()
+}
+
+// status asks the daemon for its live view; ok is false while none answers.
+func (s *secEnv) status() (st control.Status, ok bool) {
+	s.t.Helper()
+	cmd := exec.Command(serfwdBin, "status", "--json")
+	cmd.Env = append(os.Environ(), "SECURITY_SER_SECRET="+secEnvSER, "SERFWD_CONFIG="+s.cfg)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return st, false
+	}
+	s.requireNoSecret("output of serfwd status --json", stdout.String()+stderr.String())
+	if err := json.Unmarshal([]byte(stdout.String()), &st); err != nil {
+		s.t.Fatalf("status --json: %v\n%s", err, stdout.String())
+	}
+	return st, true
 }
 
 // encodings returns the forms in which a secret must not appear, made by
@@ -294,13 +318,24 @@ func TestE2ENoSecretInAnyOutput(t *testing.T) {
 	if n := s.hec.events.Load(); n == 0 {
 		t.Fatal("the HEC sinks delivered nothing: the token path was not exercised")
 	}
-	// The daemon, briefly, stopped by SIGTERM.
-	if code, out := s.daemon(3*time.Second, nil, "run"); code != exitOK {
+	// The daemon, from the start again (the cursors forgotten), until both
+	// HEC sinks delivered, stopped by SIGTERM.
+	if code, out := s.command("checkpoint", "reset", "--all"); code != exitOK {
+		t.Fatalf("checkpoint reset exited %d:\n%s", code, out)
+	}
+	before := s.hec.events.Load()
+	delivered := func(string) bool {
+		st, ok := s.status()
+		return ok && s.hec.events.Load() > before && sinkStatus(t, st, "splunk").LastDelivery != nil &&
+			sinkStatus(t, st, "splunk2").LastDelivery != nil
+	}
+	if code, out := s.daemon(delivered, "run"); code != exitOK {
 		t.Fatalf("run exited %d after SIGTERM:\n%s", code, tail(out, 30))
 	}
-	// The simulator, briefly, with credentials on its command line (the one
-	// documented exception): it must not print them back.
-	code, out := s.daemon(2*time.Second, nil, "simulate", "--listen", "127.0.0.1:0", "--client-id", "x", "--client-secret", secInlineSER)
+	// The simulator, until it listens, with credentials on its command line
+	// (the one documented exception): it must not print them back.
+	listening := func(out string) bool { return strings.Contains(out, "listening") }
+	code, out := s.daemon(listening, "simulate", "--listen", "127.0.0.1:0", "--client-id", "x", "--client-secret", secInlineSER)
 	if code != exitOK || !strings.Contains(out, "listening") {
 		t.Fatalf("simulate exited %d:\n%s", code, out)
 	}
@@ -379,7 +414,8 @@ func TestE2EWarnsAboutAReadableConfigWithInlineSecrets(t *testing.T) {
 		for _, cmd := range []string{"validate", "once", "run"} {
 			var out string
 			if cmd == "run" {
-				_, out = s.daemon(2*time.Second, nil, cmd)
+				// Up and answering: its config was read and any warning printed.
+				_, out = s.daemon(func(string) bool { _, ok := s.status(); return ok }, cmd)
 			} else {
 				_, out = s.command(cmd)
 			}

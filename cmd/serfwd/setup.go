@@ -39,7 +39,10 @@ func setupHint(cmd string, err error) string {
 	if cmd == "simulate" {
 		listen = "--listen"
 	}
-	var netErr *net.OpError
+	var (
+		netErr *net.OpError
+		dns    *net.DNSError
+	)
 	switch {
 	case errors.As(err, &netErr) && errors.Is(err, fs.ErrPermission):
 		return fmt.Sprintf("this user (uid %d) may not listen on that port: ports below 1024 need privileges", os.Geteuid())
@@ -52,6 +55,8 @@ func setupHint(cmd string, err error) string {
 		return "another process listens on that address: choose another " + listen + ", or stop that process"
 	case errors.Is(err, syscall.EADDRNOTAVAIL):
 		return "this host has no such address: check " + listen
+	case errors.As(err, &dns):
+		return "that host name does not resolve: set " + listen + " to an IP address of this host (e.g. 127.0.0.1:9464, or :9464 for every address)"
 	}
 	return ""
 }

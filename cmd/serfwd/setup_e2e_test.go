@@ -79,6 +79,14 @@ func TestE2ESetupErrorsExit2(t *testing.T) {
 		e := newE2E(t, sersim.Options{}, 1, "", "metrics: {listen: \""+ln.Addr().String()+"\"}\n")
 		runSetupCase(t, e, exec.Command(serfwdBin, "run", "--config", e.cfg), "already in use", "choose another metrics.listen")
 	})
+	// A host name would be looked up at each start; one that does not
+	// resolve must not become a restart loop: validate and run refuse it.
+	t.Run("metrics address a host name", func(t *testing.T) {
+		e := newE2E(t, sersim.Options{}, 1, "", "metrics: {listen: \"nosuchhost.invalid:9464\"}\n")
+		const want = `metrics.listen: "nosuchhost.invalid:9464": the host must be an IP address of this host, localhost, or empty for every address`
+		runSetupCase(t, e, exec.Command(serfwdBin, "run", "--config", e.cfg), want)
+		runSetupCase(t, e, exec.Command(serfwdBin, "validate", "--config", e.cfg), want)
+	})
 }
 
 // commandAsUnprivileged runs serfwd so that file modes bind it: as itself

@@ -112,7 +112,7 @@ func simToken(t *testing.T, base, id, secret string) (int, simTokenAnswer) {
 }
 
 func TestSimulateServes(t *testing.T) {
-	const secret = "hunter2-do-not-print"
+	const secret = "hunter2 do/not+print&=%41$" // $, space, /, +, &, =, %
 	base, stderr, stop := startSimulate(t, "--listen", "127.0.0.1:0", "--client-id", "acme",
 		"--client-secret", secret, "--records", "3", "--seed", "9")
 

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,28 +17,53 @@ import (
 	"github.com/serfwd/serfwd/pkg/state"
 )
 
-// lockedMessage explains that another serfwd holds the state file while
-// no daemon answers on its control socket: a daemon starting or stopping,
-// or a one-shot command.
-func lockedMessage(cmd string, cfg *config.Config) string {
+// lockedMessage explains that another process holds the state file: a
+// daemon that answers on the control socket, by its pid, and where to look
+// instead; else a process that does not answer there (a daemon starting or
+// stopping, or a one-shot command).
+func lockedMessage(ctx context.Context, cmd string, cfg *config.Config) string {
+	if who, ok := daemonHolding(ctx, cfg); ok {
+		return fmt.Sprintf("serfwd %s: %s holds the state file %s (one process at a time); serfwd status shows what it does, "+
+			"checkpoint show and backfill work beside it; stop it first (systemctl stop serfwd) to run %s", cmd, who, cfg.StatePath, cmd)
+	}
 	return fmt.Sprintf("serfwd %s: another serfwd process holds the state file %s and does not answer on %s "+
 		"(a daemon starting or stopping, or a once, backfill or checkpoint command); try again when it is done",
 		cmd, cfg.StatePath, control.SocketPath(cfg.StatePath))
 }
 
+// daemonHolding names the daemon that answers on cfg's control socket
+// ("serfwd run (pid N)"); ok is false when none answers.
+func daemonHolding(ctx context.Context, cfg *config.Config) (who string, ok bool) {
+	c, err := reachDaemon(ctx, cfg)
+	if err != nil || c == nil {
+		return "", false
+	}
+	if st, err := c.Status(ctx); err == nil {
+		return fmt.Sprintf("serfwd run (pid %d)", st.PID), true
+	}
+	return "serfwd run", true
+}
+
 // openState opens the state file; on failure it prints why and returns the
 // exit status (2 for a setup error such as a locked or corrupt file, 1
 // otherwise).
-func openState(io stdio, cmd string, cfg *config.Config) (*state.Store, int) {
+func openState(ctx context.Context, io stdio, cmd string, cfg *config.Config) (*state.Store, int) {
 	st, err := state.Open(cfg.StatePath)
-	switch {
-	case err == nil:
-		return st, exitOK
-	case errors.Is(err, state.ErrLocked):
-		fmt.Fprintln(io.Stderr, lockedMessage(cmd, cfg))
-		return nil, exitUsage
+	if err != nil {
+		return nil, startFailed(ctx, io, cmd, cfg, err)
 	}
-	return nil, setupFailed(io, cmd, agent.ClassifySetup(err))
+	return st, exitOK
+}
+
+// startFailed reports why cmd could not open the state file or build its
+// agent: who holds a locked state file, else as setupFailed does. It
+// returns the exit status.
+func startFailed(ctx context.Context, io stdio, cmd string, cfg *config.Config, err error) int {
+	if errors.Is(err, state.ErrLocked) {
+		fmt.Fprintln(io.Stderr, lockedMessage(ctx, cmd, cfg))
+		return exitUsage
+	}
+	return setupFailed(io, cmd, agent.ClassifySetup(err))
 }
 
 // stateExists reports whether the state file exists, so that read-only

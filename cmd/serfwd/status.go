@@ -23,7 +23,7 @@ func cmdStatus(ctx context.Context, io stdio, args []string) int {
 		return code
 	}
 	defer a.cf.close()
-	cfg, code := loadConfig(io, a.cf)
+	cfg, code := loadViewConfig(io, a.cf)
 	if code != exitOK {
 		return code
 	}

@@ -9,7 +9,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +22,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
+	"github.com/serfwd/serfwd/pkg/testnet"
 )
 
 // lockedBuffer is a daemon's stderr, safe to read while it writes.
@@ -60,6 +60,18 @@ func startDaemon(t *testing.T, e *e2eEnv) *runningDaemon {
 	// The daemon answers on its socket once it runs.
 	waitFor(t, 30*time.Second, func() bool { code, _, _ := e.run("status", "--json"); return code == exitOK })
 	return d
+}
+
+// metricsAddress is where the running daemon's metrics endpoint listens, as
+// `status --json` tells (metrics.listen asks for port 0: no port is picked
+// by the test and then possibly taken by another process).
+func metricsAddress(t *testing.T, e *e2eEnv) string {
+	t.Helper()
+	st := statusJSON(t, e)
+	if st.MetricsAddress == nil || strings.HasSuffix(*st.MetricsAddress, ":0") {
+		t.Fatalf("status --json names no bound metrics address: %v", st.MetricsAddress)
+	}
+	return *st.MetricsAddress
 }
 
 // stop ends the daemon with SIGTERM and fails unless it exits 0.
@@ -159,11 +171,11 @@ func inputStatus(t *testing.T, st control.Status, name string) control.InputStat
 func TestE2EViewsAgreeThroughAHECOutage(t *testing.T) {
 	hec := newHECReceiver(t)
 	hec.setRefuse(true)
-	listen := opsClosedPort(t)
-	e := newE2E(t, sersim.Options{RecordsPerWindow: 20}, 4, "", hecSinkYAML(hec.srv.URL)+fmt.Sprintf("metrics: {listen: %q}\n", listen))
+	e := newE2E(t, sersim.Options{RecordsPerWindow: 20}, 4, "", hecSinkYAML(hec.srv.URL)+"metrics: {listen: \"127.0.0.1:0\"}\n")
 	want := int64(len(e.expected(e.end)))
 	end := event.FormatTime(e.end)
 	d := startDaemon(t, e)
+	listen := metricsAddress(t, e)
 
 	// Moment 1: every window queued for a HEC that answers 503; the file
 	// sink has delivered.
@@ -201,6 +213,7 @@ func TestE2EViewsAgreeThroughAHECOutage(t *testing.T) {
 		t.Errorf("the control socket outlived the daemon: %v", err)
 	}
 	d = startDaemon(t, e)
+	listen = metricsAddress(t, e) // another port, chosen at this start
 	if q2 := agreeOnQueue(t, "restarted", e, listen, "splunk"); q2 != q {
 		t.Fatalf("restarted: splunk queue %+v, before the restart %+v", q2, q)
 	}
@@ -225,10 +238,10 @@ func TestE2EViewsAgreeThroughAHECOutage(t *testing.T) {
 }
 
 func TestE2ELagGrowsForAnInputThatNeverReachedItsAPI(t *testing.T) {
-	listen := opsClosedPort(t)
-	e := newE2E(t, sersim.Options{}, 5, "", fmt.Sprintf("metrics: {listen: %q}\n", listen))
-	pointAPIAt(t, e, opsClosedPort(t))
+	e := newE2E(t, sersim.Options{}, 5, "", "metrics: {listen: \"127.0.0.1:0\"}\n")
+	pointAPIAt(t, e, testnet.RefusingAddr(t))
 	d := startDaemon(t, e)
+	listen := metricsAddress(t, e)
 	in := map[string]string{"input": "acme"}
 	read := func() (lag, checkpoint, success float64) {
 		before := time.Now()
@@ -260,6 +273,18 @@ func TestE2ELagGrowsForAnInputThatNeverReachedItsAPI(t *testing.T) {
 		st.LagSeconds < int64(before.Sub(e.start)/time.Second) || !strings.Contains(st.LastError.Error, "connection refused") {
 		t.Errorf("status of acme: %+v, last error %+v", st, st.LastError)
 	}
+	// checkpoint show, through the daemon, is the same view: the same next
+	// start, and a lag counted from it (read after status's).
+	for _, in := range showJSON(t, e).Inputs {
+		if in.Name == "acme" && (in.Cursor != nil || in.NextStart == nil || *in.NextStart != st.NextStart ||
+			in.LagSeconds == nil || *in.LagSeconds < st.LagSeconds) {
+			t.Errorf("checkpoint show of acme: cursor %v, next_start %v, lag %v; status said next_start %s, lag %d",
+				deref(in.Cursor), deref(in.NextStart), deref(in.LagSeconds), st.NextStart, st.LagSeconds)
+		}
+	}
+	if code, stdout, _ := e.run("checkpoint", "show"); code != exitOK || !strings.Contains(stdout, "none yet (starts "+event.FormatTime(e.start)+")") {
+		t.Errorf("checkpoint show (table) exited %d:\n%s", code, stdout)
+	}
 	code, stdout, _ := e.run("status")
 	if code != exitOK || !strings.Contains(stdout, "none yet (starts "+event.FormatTime(e.start)+")") ||
 		!strings.Contains(stdout, "input acme: last error at ") {
@@ -279,5 +304,72 @@ func TestE2EStatusWithoutADaemon(t *testing.T) {
 	socket := control.SocketPath(filepath.Join(e.dir, "state", "state.db"))
 	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "no serfwd daemon answers on "+socket) {
 		t.Fatalf("status without a daemon: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// `sudo serfwd status` and `checkpoint show` need no --credentials or
+// --env-file: they load the config leniently (state_path and names), so a
+// secret they cannot read does not stop them; validate still needs it.
+func TestE2EStatusWithoutTheServicesSecrets(t *testing.T) {
+	e := newE2E(t, sersim.Options{}, 2, "", "")
+	creds := t.TempDir()
+	secretFile := filepath.Join(creds, "acme.secret")
+	if err := os.WriteFile(secretFile, []byte(e2eClientSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	editConfig(t, e, "client_secret_file: "+filepath.Join(e.dir, "secret"), "client_secret_file: ${CREDENTIALS_DIRECTORY}/serfwd_acme.secret")
+	d := &runningDaemon{cmd: exec.Command(serfwdBin, "run", "--config", e.cfg, "--credentials", creds), log: &lockedBuffer{}}
+	d.cmd.Stderr = d.log
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.cmd.Process.Kill(); d.cmd.Wait() })
+	// Without --credentials: ${CREDENTIALS_DIRECTORY} is not set.
+	waitFor(t, 30*time.Second, func() bool { code, _, _ := e.run("status", "--json"); return code == exitOK })
+	if code, stdout, stderr := e.run("checkpoint", "show"); code != exitOK || !strings.Contains(stdout, "acme") {
+		t.Errorf("checkpoint show without --credentials: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := e.run("validate"); code != exitUsage || !strings.Contains(stderr, "CREDENTIALS_DIRECTORY") {
+		t.Errorf("validate without --credentials: exit %d, want 2 naming the variable\n%s", code, stderr)
+	}
+	// With --credentials, but the secret file unreadable (gone).
+	if err := os.Remove(secretFile); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"status"}, {"status", "--json"}, {"checkpoint", "show", "--json"}} {
+		if code, stdout, stderr := e.run(append(args, "--credentials", creds)...); code != exitOK {
+			t.Errorf("%v with the secret file gone: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+	d.stop(t)
+	// Without a daemon, checkpoint show reads the file, leniently too.
+	if code, stdout, stderr := e.run("checkpoint", "show", "--credentials", creds); code != exitOK || !strings.Contains(stdout, "acme") {
+		t.Errorf("checkpoint show without a daemon, the secret file gone: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// A state_path longer than a Unix socket address allows (~107 bytes) still
+// gets its control socket: status answers.
+func TestE2EStatusWithALongStatePath(t *testing.T) {
+	e := newE2E(t, sersim.Options{}, 1, "", "")
+	dir := filepath.Join(e.dir, "state")
+	for len(dir) < 150 {
+		dir = filepath.Join(dir, "deeper-and-deeper")
+	}
+	setStatePath(t, e, filepath.Join(dir, "state.db"))
+	d := startDaemon(t, e) // waits for status to answer
+	if st := statusJSON(t, e); st.StatePath != filepath.Join(dir, "state.db") {
+		t.Errorf("status answers for %s", st.StatePath)
+	}
+	d.stop(t)
+	if strings.Contains(d.log.String(), "no control socket") {
+		t.Errorf("the daemon ran without its socket:\n%s", tail(d.log.String(), 10))
 	}
 }

@@ -13,7 +13,11 @@ import (
 )
 
 func printStatus(w io.Writer, s control.Status) {
-	fmt.Fprintf(w, "serfwd %s, pid %d, running since %s; state file %s, now %s\n\n", s.Version, s.PID, s.Started, s.StatePath, s.Now)
+	fmt.Fprintf(w, "serfwd %s, pid %d, running since %s; state file %s, now %s\n", s.Version, s.PID, s.Started, s.StatePath, s.Now)
+	if s.MetricsAddress != nil {
+		fmt.Fprintf(w, "metrics on http://%s/metrics\n", *s.MetricsAddress)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "INPUT\tCURSOR\tLAG\tLAST SUCCESS\tREVISITS\tLAST ERROR")
 	for _, in := range s.Inputs {

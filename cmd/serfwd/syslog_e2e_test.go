@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 	"github.com/serfwd/serfwd/pkg/sink/syslog/syslogtest"
 )
 
@@ -75,7 +76,7 @@ func fixedSER(t *testing.T) *httptest.Server {
 func startRsyslogPair(t *testing.T, dir string) (d *syslogtest.Daemon, leefAddr, cefAddr, leefOut, cefOut string) {
 	t.Helper()
 	rsyslogd := syslogtest.Peer(t, "rsyslogd")
-	leefAddr, cefAddr = syslogtest.FreeAddr(t), syslogtest.FreeAddr(t)
+	leefAddr, cefAddr = sinktest.ClosedTCPAddr(t), sinktest.ClosedTCPAddr(t)
 	_, leefPort, _ := net.SplitHostPort(leefAddr)
 	_, cefPort, _ := net.SplitHostPort(cefAddr)
 	leefOut, cefOut = filepath.Join(dir, "leef.log"), filepath.Join(dir, "cef.log")

@@ -36,6 +36,20 @@ func TestParseTimeArg(t *testing.T) {
 	}
 }
 
+// Times before config.EarliestTime (a zero time, a mistyped year) are
+// refused with the floor named, not taken as a cursor or a range in year 1.
+func TestParseTimeArgRefusesAncientTimes(t *testing.T) {
+	for _, in := range []string{"0001-01-01", "0001-01-01T00:00:00.000Z", "0226-11-28", "1999-12-31T23:59:59.999Z"} {
+		_, err := parseTimeArg("time", in)
+		if err == nil || !strings.Contains(err.Error(), "--time: ") || !strings.Contains(err.Error(), "is before 2000-01-01, the earliest time serfwd accepts") {
+			t.Errorf("%q: error %v, want one naming the flag and the floor", in, err)
+		}
+	}
+	if got, err := parseTimeArg("time", "2000-01-01"); err != nil || !got.Equal(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("the floor itself: %v, %v", got, err)
+	}
+}
+
 func TestPlanBackfillTakesDates(t *testing.T) {
 	in := config.DefaultInput()
 	in.Name, in.Window, in.Delay = "acme", time.Hour, 10*time.Minute

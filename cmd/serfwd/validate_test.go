@@ -6,15 +6,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 const (
-	validateSERSecret = "ser-secret-do-not-print"
-	validateHECToken  = "hec-token-do-not-print"
+	validateSERSecret = "ser secret/do+not&print=%41$" // $, space, /, +, &, =, %
+	validateHECToken  = "hec token/do+not&print=%2F$"
 )
 
 const validateGoodConfig = `
@@ -51,6 +54,29 @@ sinks:
   - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", ack: maybe}
 `
 
+// validateTLSConfig names TLS files that do not exist: validate reads them
+// as every command will.
+const validateTLSConfig = `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret: ${SER_CLIENT_SECRET}
+    tls: {ca_file: /nonexistent/serfwd/ser-ca.pem}
+sinks:
+  - {name: splunk, type: splunk_hec, url: "https://splunk.example.com:8088", token: "${SPLUNK_HEC_TOKEN}", tls: {ca_file: /nonexistent/serfwd/splunk-ca.pem}}
+`
+
+// validatePlainKafkaConfig is valid but sends a Kafka password in clear
+// text: validate says so, as a warning.
+const validatePlainKafkaConfig = `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret: ${SER_CLIENT_SECRET}
+sinks:
+  - {name: bus, type: kafka, brokers: ["kafka-1.example.com:9092"], topic: t, sasl: {mechanism: plain, username: serfwd, password: "${SPLUNK_HEC_TOKEN}"}}
+`
+
 // setValidateSecrets puts the test's secrets into the environment.
 func setValidateSecrets(t *testing.T) {
 	t.Setenv("SER_CLIENT_ID", "client-id")
@@ -82,6 +108,8 @@ func TestValidateCommand(t *testing.T) {
 	good := writeValidateFile(t, dir, "good.yaml", validateGoodConfig, 0o600)
 	bad := writeValidateFile(t, dir, "bad.yaml", validateBadConfig, 0o600)
 	twoKinds := writeValidateFile(t, dir, "two.yaml", validateTwoKindsConfig, 0o600)
+	tlsFiles := writeValidateFile(t, dir, "tls.yaml", validateTLSConfig, 0o600)
+	plainKafka := writeValidateFile(t, dir, "kafka.yaml", validatePlainKafkaConfig, 0o600)
 	inline := writeValidateFile(t, dir, "inline.yaml", strings.ReplaceAll(validateGoodConfig, "${SER_CLIENT_SECRET}", validateSERSecret), 0o644)
 	missing := filepath.Join(dir, "missing.yaml")
 	tests := []struct {
@@ -109,6 +137,14 @@ func TestValidateCommand(t *testing.T) {
 			`sinks[0].ack: invalid boolean "maybe" (want true or false)`,
 			"inputs[0].concurrency: must be from 1 to 64 (got 0)",
 		}},
+		{name: "TLS files that do not exist", args: []string{"validate", "--config", tlsFiles}, code: exitUsage, stderr: []string{
+			"serfwd: invalid config " + tlsFiles + " (2 problems):",
+			"inputs[0].tls.ca_file: reading /nonexistent/serfwd/ser-ca.pem: no such file or directory",
+			"sinks[0].tls.ca_file: reading /nonexistent/serfwd/splunk-ca.pem: no such file or directory",
+		}},
+		{name: "a kind's warning", args: []string{"validate", "--config", plainKafka}, code: exitOK,
+			stdout: "config OK: 1 input, 1 sink\n", stderr: []string{
+				"serfwd: warning: sinks[0].sasl.mechanism: plain without TLS sends the password in clear text to the brokers; set tls.enabled: true"}},
 		{name: "missing file", args: []string{"validate", "--config", missing}, code: exitUsage,
 			stderr: []string{"serfwd: reading config: open " + missing + ": no such file or directory"}},
 		{name: "inline secret in a readable file", args: []string{"validate", "--config", inline}, code: exitOK,
@@ -141,8 +177,10 @@ func TestValidateCommand(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tt.stderrHas, stderr)
 			}
 			for _, s := range []string{validateSERSecret, validateHECToken} {
-				if strings.Contains(stdout+stderr, s) {
-					t.Errorf("output shows a secret:\n%s%s", stdout, stderr)
+				for form, v := range encodings(s) {
+					if strings.Contains(stdout+stderr, v) {
+						t.Errorf("output shows a secret (%s):\n%s%s", form, stdout, stderr)
+					}
 				}
 			}
 		})
@@ -150,15 +188,33 @@ func TestValidateCommand(t *testing.T) {
 }
 
 func TestValidateExampleConfig(t *testing.T) {
+	const example = "../../configs/serfwd.example.yaml"
 	setValidateSecrets(t)
 	creds := t.TempDir()
 	writeValidateFile(t, creds, "acme.secret", validateSERSecret+"\n", 0o600)
 	writeValidateFile(t, creds, "splunk.token", validateHECToken+"\n", 0o600)
-	code, stdout, stderr := runValidate("validate", "--config", "../../configs/serfwd.example.yaml", "--credentials", creds)
-	if code != exitOK || stdout != "config OK: 1 input, 5 sinks\n" {
+	code, stdout, stderr := runValidate("validate", "--config", example, "--credentials", creds)
+	if want := fmt.Sprintf("config OK: 1 input, %d sinks\n", countSinks(t, example)); code != exitOK || stdout != want {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	if strings.Contains(stderr, validateSERSecret) || strings.Contains(stderr, validateHECToken) {
 		t.Errorf("stderr shows a secret: %s", stderr)
 	}
+}
+
+// countSinks counts the entries of the sinks list of the config at path,
+// read as plain YAML (independently of serfwd's loader).
+func countSinks(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Sinks []yaml.Node `yaml:"sinks"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Sinks) == 0 {
+		t.Fatalf("reading the sinks of %s: %v", path, err)
+	}
+	return len(doc.Sinks)
 }

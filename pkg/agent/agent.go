@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -28,10 +29,10 @@ type Options struct {
 	// Extra are sinks the command builds itself (the demo's stdout), by
 	// configured name; they replace building that entry from its kind.
 	Extra map[string]sink.Sink
-	// OneShot is for commands that must end (once, backfill, demo): an
-	// API that cannot be reached is not retried by the HTTP client (the
-	// pass's window attempts are the retries), and connects time out
-	// sooner (serapi.Options.FailFast). The daemon retries as ever.
+	// OneShot is for commands that must end (once, backfill, demo): the
+	// inputs' clients follow the one-shot policy (serapi.Options.FailFast:
+	// few, short retries, a deadline once an input fails, per-attempt
+	// failures logged at debug). The daemon retries as ever.
 	OneShot bool
 }
 
@@ -57,6 +58,9 @@ type Agent struct {
 	starts  map[string]time.Time
 	started time.Time
 	jobs    jobs // a daemon's backfill jobs
+	// metricsAddr is where the metrics endpoint listens (port 0 resolved);
+	// empty while it does not.
+	metricsAddr atomic.Value // string
 }
 
 // New opens the state file and builds sinks, loops and pollers.
@@ -92,12 +96,12 @@ func New(cfg *config.Config, opts Options) (*Agent, error) {
 
 // buildPollers builds one poller per input, with its SER API client.
 func (a *Agent) buildPollers() error {
-	for _, in := range a.cfg.Inputs {
+	for i, in := range a.cfg.Inputs {
 		// The poller names the input in each line; the client's lines need it added.
 		client, err := serapi.New(in, serapi.Options{Logger: a.log.With(zap.String("input", in.Name)), Observer: clientObserver{Observer: a.metrics.Input(in.Name), input: in.Name, obs: a.obs},
 			FailFast: a.opts.OneShot})
 		if err != nil {
-			return fmt.Errorf("inputs[%s]: %w", in.Name, err)
+			return fmt.Errorf("inputs[%d] (%s): %w", i, in.Name, err)
 		}
 		a.limiters[in.Name] = client.Limiter()
 		a.fetchers[in.Name] = watchedFetcher{Fetcher: client, input: in.Name, obs: a.obs}
@@ -145,11 +149,14 @@ func newMetrics(cfg *config.Config, version string) *metrics.Metrics {
 	for _, in := range cfg.Inputs {
 		inputs = append(inputs, in.Name)
 	}
-	sinks := make([]string, 0, len(cfg.Sinks))
+	sinks, truncating := make([]string, 0, len(cfg.Sinks)), []string(nil)
 	for _, s := range cfg.Sinks {
 		sinks = append(sinks, s.Name)
+		if sc, ok := s.Config.(sink.Config); ok && sc.Describe().Truncates {
+			truncating = append(truncating, s.Name)
+		}
 	}
-	return metrics.New(inputs, sinks, metrics.WithVersion(version))
+	return metrics.New(inputs, sinks, metrics.WithVersion(version), metrics.WithTruncating(truncating...))
 }
 
 // Close closes sinks, then the state file.

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -30,22 +31,52 @@ import (
 
 func TestSinkKindsTable(t *testing.T) {
 	kinds := agent.SinkKinds()
-	if got := kinds.SinkTypes(); !slices.Equal(got, []string{"splunk_hec", "syslog", "file", "kafka", "otlp"}) {
-		t.Errorf("SinkTypes() = %v", got)
+	// Every sink package offers Kind(); every one is in the table.
+	offered, err := filepath.Glob("../sink/*/*.go")
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Every key has a default but the ones a user must give.
-	required := map[string]string{"splunk_hec": "url: required\ntoken: required (or token_file)", "syslog": "address: required", "file": "path: required",
-		"kafka": "brokers: required: at least one host:port\ntopic: required", "otlp": "endpoint: required"}
+	var packages []string
+	for _, f := range offered {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(src, []byte("\nfunc Kind() sink.Kind {")) {
+			packages = append(packages, filepath.Base(filepath.Dir(f)))
+		}
+	}
+	if got := kinds.SinkTypes(); len(got) != len(packages) {
+		t.Errorf("the table has %d kinds %v, but %d packages offer Kind(): %v", len(got), got, len(packages), packages)
+	}
+	// Every key has a default but the ones a user must give: the defaults
+	// fail only with "required" (each package tests its exact message).
 	for _, typ := range kinds.SinkTypes() {
 		def, ok := kinds.DefaultSinkConfig(typ)
 		if !ok {
 			t.Fatalf("no defaults for %s", typ)
 		}
-		if err := def.Validate(); err == nil || config.Within("", err).Error() != required[typ] {
-			t.Errorf("%s defaults: Validate() = %v, want %q", typ, err, required[typ])
+		err := def.Validate()
+		if err == nil {
+			t.Errorf("%s defaults: Validate() = nil, want the keys a user must give", typ)
+		}
+		var ps config.Problems
+		if !errors.As(config.Within("", err), &ps) {
+			t.Errorf("%s defaults: Validate() = %v, not config problems", typ, err)
+		}
+		for _, p := range ps {
+			if !strings.HasPrefix(p.Msg, "required") {
+				t.Errorf("%s defaults: %v, want only required keys", typ, p)
+			}
 		}
 		if _, ok := def.(sink.Config); !ok {
 			t.Errorf("%s: %T is not a sink.Config", typ, def)
+		}
+	}
+	// Help texts (`serfwd help`, `check --help`) describe every kind.
+	for _, k := range kinds.Help() {
+		if k.About == "" || k.Check == "" {
+			t.Errorf("%s describes itself as %+v: help needs what it delivers to and what check proves", k.Type, k)
 		}
 	}
 }

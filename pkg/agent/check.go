@@ -93,7 +93,7 @@ func runChecks(ctx context.Context, results []CheckResult, jobs []func() CheckRe
 	out := append([]CheckResult(nil), results...)
 	for i := range out {
 		if !out[i].done {
-			out[i].Detail = fmt.Sprintf("timed out after %s%s", timeout, tlsHint(out[i].Target, context.DeadlineExceeded))
+			out[i].Detail = fmt.Sprintf("timed out after %s", timeout)
 			out[i].Failed = true
 		}
 	}
@@ -127,7 +127,7 @@ func (a *Agent) checkInput(ctx context.Context, in config.Input, now time.Time) 
 func (a *Agent) checkSink(ctx context.Context, sc config.Sink) CheckResult {
 	s, err := a.kinds.New(a.settings(sc, sink.NopMetrics{}), sc)
 	if err != nil {
-		return checkFailed("sinks[%s]: %v", sc.Name, err)
+		return checkFailed("building sink: %v", err)
 	}
 	defer s.Close(context.Background())
 	c, ok := s.(sink.Checker)

@@ -54,6 +54,9 @@ func (d daemon) Status() (control.Status, error) {
 	s := control.Status{Protocol: control.Protocol, Version: a.opts.Version, PID: os.Getpid(),
 		Started: event.FormatTime(a.started), Now: event.FormatTime(now), StatePath: a.cfg.StatePath,
 		Inputs: []control.InputStatus{}, Sinks: []control.SinkStatus{}, Jobs: a.jobs.list()}
+	if addr, _ := a.metricsAddr.Load().(string); addr != "" {
+		s.MetricsAddress = &addr
+	}
 	for _, in := range a.cfg.Inputs {
 		is, err := a.inputStatus(in, now)
 		if err != nil {
@@ -83,7 +86,7 @@ func (a *Agent) inputStatus(in config.Input, now time.Time) (control.InputStatus
 	} else if next, ok = a.starts[in.Name]; !ok {
 		next = poller.FirstStart(in, now)
 	}
-	is.NextStart, is.LagSeconds = event.FormatTime(next), max(int64(now.Sub(next)/time.Second), 0)
+	is.NextStart, is.LagSeconds = event.FormatTime(next), int64(config.Lag(now, next)/time.Second)
 	rs, err := a.store.Revisits(in.Name)
 	if err != nil {
 		return is, err

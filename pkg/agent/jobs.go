@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/poller"
@@ -231,6 +232,9 @@ func (a *Agent) newJob(req control.BackfillRequest) (*job, error) {
 	to, err := serapi.ParseTime(req.To)
 	if err != nil {
 		return nil, &control.RequestError{Msg: fmt.Sprintf("to: %v", err)}
+	}
+	if err := config.CheckTime(from); err != nil {
+		return nil, &control.RequestError{Msg: fmt.Sprintf("from: %v", err)}
 	}
 	ws := poller.Windows(from, to, in.Window)
 	closed := time.Now().Add(-in.Delay)

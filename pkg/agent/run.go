@@ -79,11 +79,11 @@ func (a *Agent) startMetrics() (stop func(), err error) {
 	if a.cfg.Metrics.Listen == "" {
 		return func() {}, nil
 	}
-	srv, err := a.metrics.Start(a.cfg.Metrics.Listen, a.log)
+	srv, err := a.metrics.Start(a.cfg.Metrics.Listen, a.log) // it logs the bound address
 	if err != nil {
 		return nil, ClassifySetup(err) // an address in use or not on this host: a SetupError
 	}
-	a.log.Info("metrics listening", zap.String("address", srv.Addr()))
+	a.metricsAddr.Store(srv.Addr())
 	return func() { srv.Close(context.Background()) }, nil
 }
 

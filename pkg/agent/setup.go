@@ -10,6 +10,7 @@ package agent
 import (
 	"errors"
 	"io/fs"
+	"net"
 	"syscall"
 
 	"github.com/serfwd/serfwd/pkg/state"
@@ -48,5 +49,9 @@ func setupCause(err error) bool {
 	case errors.Is(err, syscall.EADDRINUSE), errors.Is(err, syscall.EADDRNOTAVAIL):
 		return true // an address it cannot listen on
 	}
-	return false
+	// A listen address whose name does not resolve (or a port name that
+	// does not exist); a DNS timeout or a temporary failure may pass, and
+	// a restart may then succeed.
+	var dns *net.DNSError
+	return errors.As(err, &dns) && !dns.IsTimeout && !dns.IsTemporary
 }

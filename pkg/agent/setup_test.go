@@ -39,6 +39,10 @@ func TestClassifySetup(t *testing.T) {
 		{"corrupt", fmt.Errorf("opening: %w", state.ErrCorrupt), true},
 		{"permission", &fs.PathError{Op: "open", Path: "/x", Err: fs.ErrPermission}, true},
 		{"already classified", &agent.SetupError{Err: errors.New("bad sink")}, true},
+		{"a listen name that does not resolve", &net.OpError{Op: "listen", Net: "tcp",
+			Err: &net.DNSError{Err: "no such host", Name: "nosuchhost.invalid", IsNotFound: true}}, true},
+		{"a DNS timeout", &net.OpError{Op: "listen", Net: "tcp",
+			Err: &net.DNSError{Err: "i/o timeout", Name: "metrics.example", IsTimeout: true}}, false},
 		{"a network failure", errors.New("connection refused"), false},
 		{"none", nil, false},
 	} {

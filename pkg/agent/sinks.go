@@ -46,21 +46,22 @@ func LoadConfig(path string, opts ...config.Option) (*config.Config, error) {
 func (a *Agent) settings(sc config.Sink, m sink.Metrics) sink.Settings {
 	host, _ := os.Hostname()
 	dir := filepath.Dir(a.cfg.StatePath)
-	return sink.Settings{Name: sc.Name, Logger: a.log.With(zap.String("sink", sc.Name)), StateDir: dir,
-		Version: a.opts.Version, Hostname: host, Metrics: m, DeadLetter: sink.NewDeadLetters(dir, sc.Name)}
+	log := a.log.With(zap.String("sink", sc.Name))
+	return sink.Settings{Name: sc.Name, Logger: log, StateDir: dir, Version: a.opts.Version, Hostname: host,
+		Metrics: m, DeadLetter: sink.NewDeadLetters(dir, sc.Name, log, m)}
 }
 
 // buildSinks builds every configured sink (or takes the one the command
 // supplied) and its delivery loop, which shares the sink's dead-letter file.
 func (a *Agent) buildSinks() error {
-	for _, sc := range a.cfg.Sinks {
+	for i, sc := range a.cfg.Sinks {
 		counted := sink.CountDeadLetters(a.obs)
 		set := a.settings(sc, counted)
 		s, ok := a.opts.Extra[sc.Name]
 		if !ok {
 			var err error
 			if s, err = a.kinds.New(set, sc); err != nil {
-				return fmt.Errorf("sinks[%s]: %w", sc.Name, err)
+				return fmt.Errorf("sinks[%d]: %w", i, err) // the error names the sink
 			}
 		}
 		a.sinks[sc.Name] = s

@@ -38,7 +38,8 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 
 // AtLeast is wait d stretched to a server's requested wait, capped at
 // MaxRetryAfter: a destination that asks for longer gets it, one that asks
-// for less does not shorten the backoff.
+// for less does not shorten the backoff. It is serfwd's one Retry-After
+// policy: the delivery loop and the SER API client both wait through it.
 func AtLeast(d, requested time.Duration) time.Duration {
 	return max(d, min(requested, MaxRetryAfter))
 }

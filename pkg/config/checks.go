@@ -8,6 +8,7 @@ package config
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -85,6 +86,26 @@ func CheckHostPort(path, addr string, allowEmptyHost bool) error {
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		errs = append(errs, Problemf(path, "%q: the port must be a number from 1 to 65535", addr))
+	}
+	return errors.Join(errs...)
+}
+
+// CheckListen requires an address to listen on: an IP address of this host,
+// "localhost" or nothing (every address), and a port from 0 to 65535 (0:
+// any free port, which the listener then reports). A host name is refused:
+// it would be looked up at each start, and one that does not resolve then
+// would stop the service on something a restart cannot fix.
+func CheckListen(path, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return Problemf(path, "%q is not host:port", addr)
+	}
+	var errs []error
+	if _, err := netip.ParseAddr(host); err != nil && host != "" && host != "localhost" {
+		errs = append(errs, Problemf(path, "%q: the host must be an IP address of this host, localhost, or empty for every address (not a name to look up)", addr))
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		errs = append(errs, Problemf(path, "%q: the port must be a number from 0 (any free port) to 65535", addr))
 	}
 	return errors.Join(errs...)
 }

@@ -1,4 +1,5 @@
-// Warnings about credentials that would cross the network unencrypted.
+// Warnings: credentials that would cross the network unencrypted, and
+// what a struct's own Warnings method (Warner) reports.
 
 package config
 
@@ -10,12 +11,14 @@ import (
 )
 
 // checkCleartext warns about every http:// URL of a struct that holds a
-// secret (an input, a splunk_hec sink, any component's config decoded
-// here): its credentials, or tokens derived from them, would travel
-// unencrypted. URL keys are those named url, endpoint or *_url; proxies
-// are not meant. Loopback hosts are exempt: nothing leaves the machine.
+// secret (an input, a splunk_hec sink, an otlp sink with headers, any
+// component's config decoded here): its credentials, or tokens derived
+// from them, would travel unencrypted. A struct whose secrets are all
+// unset (an otlp sink without headers) sends none. URL keys are those
+// named url, endpoint or *_url; proxies are not meant. Loopback hosts are
+// exempt: nothing leaves the machine.
 func (d *decoder) checkCleartext(path string, v reflect.Value) {
-	if !holdsSecret(v.Type()) {
+	if !holdsSecret(v) {
 		return
 	}
 	for i := range v.NumField() {
@@ -32,17 +35,33 @@ func (d *decoder) checkCleartext(path string, v reflect.Value) {
 	}
 }
 
-// holdsSecret reports whether struct type t has a Secret field, or a
-// map or list of them (header values, say).
-func holdsSecret(t reflect.Type) bool {
+// holdsSecret reports whether struct v has a Secret field that is set, or
+// a map or list of them (header values, say) that is not empty.
+func holdsSecret(v reflect.Value) bool {
 	secret := reflect.TypeFor[Secret]()
-	for i := range t.NumField() {
-		ft := t.Field(i).Type
-		if ft == secret || ((ft.Kind() == reflect.Map || ft.Kind() == reflect.Slice) && ft.Elem() == secret) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case f.Type() == secret && f.String() != "":
+			return true
+		case (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Type().Elem() == secret && f.Len() > 0:
 			return true
 		}
 	}
 	return false
+}
+
+// checkWarner adds the warnings of v when it is a Warner, with full paths.
+func (d *decoder) checkWarner(path string, v reflect.Value) {
+	w, ok := v.Interface().(Warner)
+	if !ok {
+		return
+	}
+	var ps Problems
+	ps.addErr(path, w.Warnings())
+	for _, p := range ps {
+		d.warnings = append(d.warnings, p.Error())
+	}
 }
 
 // isLoopback reports localhost names and loopback addresses.

@@ -121,6 +121,8 @@ func (d *decoder) decodeFields(path string, pairs []pair, v reflect.Value, skip 
 		d.problems.add(kp, "unknown key%s", didYouMean(key, knownKeys(v.Type(), skip)))
 	}
 	d.checkCleartext(path, v)
+	d.checkWarner(path, v)
+	d.checkTLSFiles(path, v)
 }
 
 // knownKeys lists the keys a struct accepts, in field order: its yaml names,

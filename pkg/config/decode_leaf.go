@@ -129,6 +129,9 @@ func parseTime(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("invalid time %q (want YYYY-MM-DDTHH:mm:ss.SSSZ, e.g. 2026-11-01T00:00:00.000Z)", s)
 	}
+	if err := CheckTime(t); err != nil {
+		return time.Time{}, err
+	}
 	return t.UTC(), nil
 }
 

@@ -1,6 +1,6 @@
 // export_test.go lends the external tests (package config_test) a few
-// internals: key recording for the example-file test, the struct key lists
-// and a fake file system for the fuzz target.
+// internals: key recording for the example-file test, the struct key lists,
+// the list of sink types and a fake file system for the fuzz target.
 
 package config
 
@@ -21,6 +21,9 @@ func StructKeys(t reflect.Type) []string { return fieldOrder(yamlFields(t)) }
 
 // IsLeaf reports types decoded from one value (durations, sizes, …).
 func IsLeaf(t reflect.Type) bool { return leafDecoders[t] != nil }
+
+// TypeList is how problems list the known sink types ("a, b or c").
+func TypeList(kinds SinkKinds) string { return typeList(kinds) }
 
 // WithReadFile replaces os.ReadFile for *_file keys.
 func WithReadFile(f func(string) ([]byte, error)) Option {

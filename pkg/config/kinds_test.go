@@ -89,6 +89,13 @@ func loadBus(t *testing.T, sink string) (*config.Config, error) {
 	if err := os.WriteFile(filepath.Join(dir, "pw"), []byte("sasl-pass-from-file\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	ca, err := os.ReadFile("testdata/tls/ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ca.pem"), ca, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	text := strings.ReplaceAll(busInput+sink, "@DIR@", dir)
 	path := writeConfig(t, text, 0o600)
 	env := func(name string) (string, bool) {
@@ -101,7 +108,7 @@ func TestKindWithNestedBlocksDecodes(t *testing.T) {
 	cfg, err := loadBus(t, `    brokers: ["k1:9093", "k2:9093"]
     headers: {authorization: "Bearer ${OTLP_TOKEN}", x-tenant: inline-tenant-secret}
     max_size: 2MiB
-    tls: {enabled: true, ca_file: /etc/ca.pem}
+    tls: {enabled: true, ca_file: "@DIR@/ca.pem"}
     sasl: {mechanism: scram-sha-512, username: serfwd, password_file: "@DIR@/pw"}
 `)
 	if err != nil {
@@ -112,12 +119,13 @@ func TestKindWithNestedBlocksDecodes(t *testing.T) {
 		Brokers: []string{"k1:9093", "k2:9093"},
 		Headers: map[string]config.Secret{"authorization": "Bearer hdr-token-from-env", "x-tenant": "inline-tenant-secret"},
 		Timeout: 5 * time.Second, MaxSize: 2 << 20,
-		TLS:  busTLS{Enabled: true, TLS: config.TLS{CAFile: "/etc/ca.pem"}},
+		TLS:  busTLS{Enabled: true, TLS: config.TLS{CAFile: c.TLS.CAFile}},
 		SASL: busSASL{Mechanism: "scram-sha-512", Username: "serfwd", Password: "sasl-pass-from-file"},
 	}
 	if fmt.Sprint(c.Brokers, c.Timeout, c.MaxSize, c.TLS, c.SASL.Mechanism, c.SASL.Username) != fmt.Sprint(want.Brokers, want.Timeout, want.MaxSize, want.TLS, want.SASL.Mechanism, want.SASL.Username) ||
 		c.SASL.Password != want.SASL.Password || len(c.Headers) != 2 ||
-		c.Headers["authorization"] != want.Headers["authorization"] || c.Headers["x-tenant"] != want.Headers["x-tenant"] {
+		c.Headers["authorization"] != want.Headers["authorization"] || c.Headers["x-tenant"] != want.Headers["x-tenant"] ||
+		!strings.HasSuffix(c.TLS.CAFile, "/ca.pem") {
 		t.Errorf("decoded %+v\nwant %+v", c, want)
 	}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {

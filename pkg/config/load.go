@@ -27,6 +27,7 @@ type options struct {
 	warn     func(msg string)
 	readFile func(string) ([]byte, error)
 	seen     map[reflect.Type]map[string]bool // for the example-file test
+	lenient  bool
 }
 
 // WithSinkKinds is the table of sink kinds that sinks[] may use; without it
@@ -40,6 +41,15 @@ func WithLookupEnv(f LookupEnv) Option { return func(o *options) { o.lookup = f 
 // WithWarnings receives warnings that are not errors, such as a config file
 // that holds inline secrets and is readable by group or others.
 func WithWarnings(f func(msg string)) Option { return func(o *options) { o.warn = f } }
+
+// Lenient is the mode of commands that need only where the state file is
+// and the names of inputs and sinks (`status`, `checkpoint show`): of the
+// problems, only those of the YAML itself, of state_path and of names are
+// reported; everything else is kept as it could be decoded. A secret whose
+// ${VAR} is not set or whose *_file cannot be read is then simply empty, so
+// that `sudo serfwd status` works without the service's --env-file and
+// --credentials. Commands that use secrets never load leniently.
+func Lenient() Option { return func(o *options) { o.lenient = true } }
 
 func newOptions(opts []Option) *options {
 	o := &options{lookup: os.LookupEnv, warn: func(string) {}, readFile: os.ReadFile}
@@ -125,6 +135,9 @@ func parse(data []byte, o *options, validate bool) (*Config, *decoder, error) {
 		var vs Problems
 		cfg.validate(&vs)
 		ps = append(ps, vs.without(d.problems)...)
+	}
+	if o.lenient {
+		ps = ps.lenient()
 	}
 	if err := ps.err(); err != nil {
 		return nil, d, err

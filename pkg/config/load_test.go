@@ -294,3 +294,49 @@ func TestProblemsError(t *testing.T) {
 		t.Error("one problem per line")
 	}
 }
+
+// A lenient load (status, checkpoint show) reports only problems of the
+// YAML, state_path and names; a secret it cannot resolve is empty.
+func TestLenientLoad(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "serfwd.yaml")
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	noEnv := config.WithLookupEnv(func(string) (string, bool) { return "", false })
+	write(`state_path: ` + filepath.Join(dir, "state.db") + `
+inputs:
+  - name: acme
+    client_id: ${SER_CLIENT_ID}
+    client_secret_file: ${CREDENTIALS_DIRECTORY}/serfwd_acme.secret
+    window: 7m
+  - name: beta
+    client_id: b
+    client_secret_file: ` + filepath.Join(dir, "missing.secret") + `
+sinks:
+  - name: archive
+    type: file
+    path: /tmp/x.ndjson
+`)
+	if _, err := config.LoadAndValidate(path, append(testOptions(), noEnv)...); err == nil {
+		t.Fatal("a strict load passed a config whose secrets cannot be read")
+	}
+	cfg, err := config.LoadAndValidate(path, append(testOptions(), noEnv, config.Lenient())...)
+	if err != nil {
+		t.Fatalf("lenient load: %v", err)
+	}
+	if cfg.StatePath != filepath.Join(dir, "state.db") || len(cfg.Inputs) != 2 || cfg.Inputs[1].Name != "beta" ||
+		cfg.Inputs[0].ClientSecret != "" || len(cfg.Sinks) != 1 || cfg.Sinks[0].Name != "archive" {
+		t.Errorf("lenient load: %+v", cfg)
+	}
+	// What a view cannot do without is still a problem.
+	write("state_path: ${STATE_DIR}/state.db\ninputs: [{name: a/b, client_secret: \"${X}\"}]\nsinks: [{name: archive, type: file, path: /tmp/x}]\n")
+	_, err = config.LoadAndValidate(path, append(testOptions(), noEnv, config.Lenient())...)
+	var ps config.Problems
+	if !errors.As(err, &ps) || len(ps) != 2 || ps[0].Path != "state_path" || ps[1].Path != "inputs[0].name" {
+		t.Errorf("lenient load of a config without a state path or a valid name: %v", err)
+	}
+}

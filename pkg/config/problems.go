@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,6 +133,21 @@ func (ps Problems) without(decoded Problems) Problems {
 	var out Problems
 	for _, p := range ps {
 		if !slices.ContainsFunc(decoded, func(d Problem) bool { return covers(d.Path, p.Path) }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// lenientPath matches the paths whose problems a Lenient load reports.
+var lenientPath = regexp.MustCompile(`^(|state_path|(inputs|sinks)\[\d+\]\.name)$`)
+
+// lenient keeps the problems a Lenient load reports: the YAML's, state_path's
+// and the names'.
+func (ps Problems) lenient() Problems {
+	var out Problems
+	for _, p := range ps {
+		if lenientPath.MatchString(p.Path) {
 			out = append(out, p)
 		}
 	}

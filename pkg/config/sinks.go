@@ -20,6 +20,15 @@ type SinkConfig interface {
 	Validate() error
 }
 
+// Warner is implemented by a sink config (or any settings struct decoded
+// here) whose settings can be allowed but unwise. Warnings reports them
+// like Validate reports problems: joined, each with a path relative to the
+// struct; Load hands each, with its full path, to WithWarnings (`validate`
+// and every command print them on stderr). Pure and fast, like Validate.
+type Warner interface {
+	Warnings() error
+}
+
 // SinkKinds is the table of sink kinds that Load decodes sinks[] with.
 type SinkKinds interface {
 	// SinkTypes lists every known type, in the table's order.

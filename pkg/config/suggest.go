@@ -1,5 +1,6 @@
-// "Did you mean": the nearest known key or allowed value to a misspelt one,
-// by edit distance, offered only when one candidate is clearly nearest.
+// "Did you mean": the nearest known key, allowed value, flag or command to a
+// misspelt one, by edit distance, offered only when one candidate is
+// clearly nearest. The one such helper of serfwd (config and the CLI).
 
 package config
 
@@ -13,16 +14,16 @@ func DidYouMean(got string, candidates []string) string {
 }
 
 func didYouMean(got string, candidates []string) string {
-	if best, ok := nearest(got, candidates); ok {
+	if best, ok := Nearest(got, candidates); ok {
 		return "; did you mean " + best + "?"
 	}
 	return ""
 }
 
-// nearest finds the one candidate closest to got (ignoring case) within a
+// Nearest finds the one candidate closest to got (ignoring case) within a
 // distance of a third of its length (at least 1, at most 3). Ties mean no
 // answer: "local9" is as near to local0 as to local7.
-func nearest(got string, candidates []string) (string, bool) {
+func Nearest(got string, candidates []string) (string, bool) {
 	g := strings.ToLower(got)
 	best, bestD, ties := "", -1, 0
 	for _, c := range candidates {

@@ -31,7 +31,7 @@ func (c *Config) validate(p *Problems) {
 		CheckEnum("log.level", c.Log.Level, "debug", "info", "warn", "error"),
 		CheckEnum("log.format", c.Log.Format, "json", "console"))
 	if c.Metrics.Listen != "" {
-		p.check(CheckHostPort("metrics.listen", c.Metrics.Listen, true))
+		p.check(CheckListen("metrics.listen", c.Metrics.Listen))
 	}
 	c.validateInputs(p)
 	c.validateSinks(p)

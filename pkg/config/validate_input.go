@@ -53,6 +53,9 @@ func (in Input) validateTiming(p *Problems, path string) {
 		p.add(field(path, "lookback"), "must be at least the window (%s), got %s", FormatDuration(in.Window), FormatDuration(in.Lookback))
 	}
 	p.check(CheckNotNegative(field(path, "revisit"), in.Revisit))
+	if !in.Start.IsZero() {
+		p.addErr(field(path, "start"), CheckTime(in.Start))
+	}
 	rp := field(path, "rate_limit")
 	if in.RateLimit.N < 1 {
 		p.add(rp, "must allow at least 1 request (got %d)", in.RateLimit.N)

@@ -20,10 +20,10 @@ import (
 func validConfig() *config.Config {
 	cfg := config.Default()
 	in := config.DefaultInput()
-	in.Name, in.ClientID, in.ClientSecret = "acme", "id", "secret-value"
+	in.Name, in.ClientID, in.ClientSecret = "acme", "id", "secret-value /+&=%41$"
 	in.Sinks = []string{"splunk", "qradar", "archive"}
 	h, sl, f := hec.DefaultConfig(), syslog.DefaultConfig(), file.DefaultConfig()
-	h.URL, h.Token = "https://splunk.example.com:8088", "hec-token-value"
+	h.URL, h.Token = "https://splunk.example.com:8088", "hec-token-value /+&=%2F$"
 	sl.Address = "qradar.example.com:6514"
 	f.Path = "/var/log/serfwd/x.ndjson"
 	cfg.Inputs = []config.Input{in}
@@ -106,7 +106,13 @@ func TestValidate(t *testing.T) {
 			[]string{`log.format: "jsno" is not one of json, console; did you mean json?`}},
 		{"shutdown", func(c *config.Config) { c.ShutdownTimeout = -time.Second }, []string{"shutdown_timeout: must be greater than 0 (got -1s)"}},
 		{"metrics port", func(c *config.Config) { c.Metrics.Listen = "127.0.0.1:http" },
-			[]string{`metrics.listen: "127.0.0.1:http": the port must be a number from 1 to 65535`}},
+			[]string{`metrics.listen: "127.0.0.1:http": the port must be a number from 0 (any free port) to 65535`}},
+		{"metrics port 0", func(c *config.Config) { c.Metrics.Listen = "127.0.0.1:0" }, nil},
+		{"metrics every address", func(c *config.Config) { c.Metrics.Listen = ":9464" }, nil},
+		{"metrics ipv6", func(c *config.Config) { c.Metrics.Listen = "[::1]:9464" }, nil},
+		{"metrics localhost", func(c *config.Config) { c.Metrics.Listen = "localhost:9464" }, nil},
+		{"metrics host name", func(c *config.Config) { c.Metrics.Listen = "nosuchhost.invalid:9464" },
+			[]string{`metrics.listen: "nosuchhost.invalid:9464": the host must be an IP address of this host, localhost, or empty for every address (not a name to look up)`}},
 		{"queue exactly 1MiB", func(c *config.Config) { c.Queue.MaxBytesPerSink = 1 << 20 }, nil},
 	}
 	for _, tt := range tests {

@@ -101,3 +101,29 @@ sinks: [{name: f, type: file, path: /tmp/x, bogus: 1}]
 		t.Fatalf("warnings\n%q\nwant\n%q", warnings, want)
 	}
 }
+
+// TestSinkKindWarnings: a kind's own warnings (Kafka's SASL PLAIN without
+// TLS) come with their full paths, and an http:// endpoint warns only when
+// the sink has a credential to send (an otlp sink with headers).
+func TestSinkKindWarnings(t *testing.T) {
+	text := `inputs: [{name: a, client_id: i, client_secret: "${WHOLE}"}]
+sinks:
+  - {name: k1, type: kafka, brokers: ["kafka.example.com:9092"], topic: t, sasl: {mechanism: plain, username: u, password: "${WHOLE}"}}
+  - {name: k2, type: kafka, brokers: ["kafka.example.com:9093"], topic: t, tls: {enabled: true}, sasl: {mechanism: plain, username: u, password: "${WHOLE}"}}
+  - {name: k3, type: kafka, brokers: ["kafka.example.com:9092"], topic: t, sasl: {mechanism: scram-sha-512, username: u, password: "${WHOLE}"}}
+  - {name: o1, type: otlp, endpoint: "http://collector.example.com:4318"}
+  - {name: o2, type: otlp, endpoint: "http://collector.example.com:4318", headers: {authorization: "Bearer ${WHOLE}"}}
+  - {name: o3, type: otlp, endpoint: "http://127.0.0.1:4318", headers: {authorization: "Bearer ${WHOLE}"}}
+`
+	warnings, err := loadWarnings(t, text, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"sinks[0].sasl.mechanism: plain without TLS sends the password in clear text to the brokers; set tls.enabled: true",
+		"sinks[4].endpoint: http:// sends credentials unencrypted to collector.example.com; use https://",
+	}
+	if !slices.Equal(warnings, want) {
+		t.Fatalf("warnings\n%q\nwant\n%q", warnings, want)
+	}
+}

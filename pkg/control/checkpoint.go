@@ -19,7 +19,10 @@ import (
 
 // CheckpointView is what `checkpoint show --json` prints. The shape is
 // stable; fields may be added, never renamed. Times are
-// YYYY-MM-DDTHH:mm:ss.SSSZ; a missing time or lag is null.
+// YYYY-MM-DDTHH:mm:ss.SSSZ; a missing time or lag is null. An input's
+// next_start and lag_seconds are what `status` says and the metrics count:
+// the next window's start (the cursor, else where the input begins) and
+// now − that.
 //
 //	{"state_path": "...", "now": "...",
 //	 "inputs": [{"name", "cursor", "lag_seconds", "configured", "next_start",
@@ -34,12 +37,15 @@ type CheckpointView struct {
 
 // CheckpointInput is one input of a CheckpointView.
 type CheckpointInput struct {
-	Name       string    `json:"name"`
-	Cursor     *string   `json:"cursor"`
-	LagSeconds *int64    `json:"lag_seconds"`
-	Configured bool      `json:"configured"`
-	NextStart  *string   `json:"next_start"` // where a configured input without a cursor begins
-	Revisits   []Revisit `json:"revisits"`
+	Name       string  `json:"name"`
+	Cursor     *string `json:"cursor"`
+	LagSeconds *int64  `json:"lag_seconds"` // now - next_start
+	Configured bool    `json:"configured"`
+	// NextStart is where the next window starts: the cursor, else (a
+	// configured input) its start or now - lookback; null for an input
+	// that is neither configured nor has a cursor.
+	NextStart *string   `json:"next_start"`
+	Revisits  []Revisit `json:"revisits"`
 }
 
 // Revisit is one window on an input's revisit list.
@@ -95,14 +101,16 @@ func checkpointInputs(cfg *config.Config, st *state.Store, cursors map[string]ti
 	for _, name := range OrderNames(inputNames(cfg), keys(cursors), revisitInputs) {
 		i := slices.IndexFunc(cfg.Inputs, func(in config.Input) bool { return in.Name == name })
 		ci := CheckpointInput{Name: name, Configured: i >= 0, Revisits: []Revisit{}}
-		if cur, ok := cursors[name]; ok {
-			ci.Cursor, ci.LagSeconds = ptr(event.FormatTime(cur)), ptr(int64(now.Sub(cur)/time.Second))
+		next, known := cursors[name]
+		if known {
+			ci.Cursor = ptr(event.FormatTime(next))
 		} else if i >= 0 {
-			at, ok := starts[name]
-			if !ok {
-				at = poller.FirstStart(cfg.Inputs[i], now)
+			if next, known = starts[name]; !known {
+				next, known = poller.FirstStart(cfg.Inputs[i], now), true
 			}
-			ci.NextStart = ptr(event.FormatTime(at))
+		}
+		if known {
+			ci.NextStart, ci.LagSeconds = ptr(event.FormatTime(next)), ptr(int64(config.Lag(now, next)/time.Second))
 		}
 		if st != nil {
 			rs, err := st.Revisits(name)

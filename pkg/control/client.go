@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"syscall"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/httpx"
 )
 
 // ErrNoDaemon means that no daemon answers on the socket: there is none,
@@ -44,21 +46,38 @@ type Client struct {
 // not reach (another error, e.g. permission denied).
 func Dial(ctx context.Context, path string) (*Client, error) {
 	d := net.Dialer{Timeout: dialTimeout}
-	conn, err := d.DialContext(ctx, "unix", path)
+	dial := func(ctx context.Context, _, _ string) (conn net.Conn, err error) {
+		err = viaShortPath(path, func(addr string) error {
+			conn, err = d.DialContext(ctx, "unix", addr)
+			return err
+		})
+		return conn, err
+	}
+	conn, err := dial(ctx, "", "")
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ECONNREFUSED):
 		return nil, fmt.Errorf("%w on %s", ErrNoDaemon, path)
 	case errors.Is(err, fs.ErrPermission):
-		return nil, fmt.Errorf("control socket %s: %w (run this as the daemon's user, or root)", path, err)
+		return nil, fmt.Errorf("control socket %s: %w (run this as the daemon's user, or root)", path, dialCause(err))
 	case err != nil:
-		return nil, fmt.Errorf("control socket %s: %w", path, err)
+		return nil, fmt.Errorf("control socket %s: %w", path, dialCause(err))
 	}
 	conn.Close()
 	tr := &http.Transport{
-		DialContext:       func(ctx context.Context, _, _ string) (net.Conn, error) { return d.DialContext(ctx, "unix", path) },
+		DialContext:       dial,
 		DisableKeepAlives: true,
 	}
-	return &Client{path: path, hc: &http.Client{Transport: tr}}, nil
+	return &Client{path: path, hc: &http.Client{Transport: tr, CheckRedirect: httpx.RefuseRedirect}}, nil
+}
+
+// dialCause is a dial error without the "dial unix PATH:" its *net.OpError
+// adds, as the caller names the socket.
+func dialCause(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }
 
 // Status asks for the daemon's live view.

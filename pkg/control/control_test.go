@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/serfwd/serfwd/pkg/control"
@@ -186,5 +187,62 @@ func TestAnotherProtocolVersionIsNamed(t *testing.T) {
 	defer srv.Close()
 	if _, err := dial(t, path).Status(context.Background()); !errors.Is(err, control.ErrProtocol) {
 		t.Fatalf("Status from a daemon of protocol 2 = %v, want ErrProtocol", err)
+	}
+}
+
+// A state path longer than a Unix socket address allows still has its
+// socket, owner-only, reached by the client, removed at Close.
+func TestSocketOfALongStatePath(t *testing.T) {
+	dir := t.TempDir()
+	for len(dir) < 200 {
+		dir = filepath.Join(dir, "a-long-directory-name")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := control.SocketPath(filepath.Join(dir, "state.db"))
+	want := control.Status{Protocol: 1, PID: 7, Version: "long"}
+	srv := serve(t, path, &fakeDaemon{status: want})
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("socket at a %d-byte path: %v, %v; want a socket of mode 0600", len(path), fi, err)
+	}
+	got, err := dial(t, path).Status(context.Background())
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Status over a %d-byte path = %+v, %v", len(path), got, err)
+	}
+	if err := srv.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := control.Dial(context.Background(), path); !errors.Is(err, control.ErrNoDaemon) {
+		t.Errorf("Dial after Close = %v, want ErrNoDaemon", err)
+	}
+}
+
+// The client never follows a redirect (SPEC §1, for every HTTP client).
+func TestClientRefusesRedirects(t *testing.T) {
+	path := socketIn(t)
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	followed := make(chan struct{}, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/status", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/v1/elsewhere", http.StatusTemporaryRedirect)
+	})
+	mux.HandleFunc("/v1/elsewhere", func(w http.ResponseWriter, _ *http.Request) {
+		followed <- struct{}{}
+		json.NewEncoder(w).Encode(control.Status{Protocol: 1})
+	})
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	defer srv.Close()
+	if _, err := dial(t, path).Status(context.Background()); err == nil || !strings.Contains(err.Error(), "redirects are never followed") {
+		t.Fatalf("Status from a daemon that redirects = %v, want the redirect refused", err)
+	}
+	select {
+	case <-followed:
+		t.Fatal("the client followed the redirect")
+	default:
 	}
 }

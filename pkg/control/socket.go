@@ -13,7 +13,8 @@ import (
 )
 
 // maxSocketPath is the longest path a Unix socket address can hold on
-// Linux (sun_path is 108 bytes with its NUL).
+// Linux (sun_path is 108 bytes with its NUL); a longer one is reached
+// through its directory (viaShortPath).
 const maxSocketPath = 107
 
 // SocketPath is the control socket of the daemon that holds the state file
@@ -33,9 +34,6 @@ type listener struct {
 // so no daemon can be serving it). Anything at path that is not a socket
 // is left alone and reported.
 func listen(path string) (*listener, error) {
-	if len(path) > maxSocketPath {
-		return nil, fmt.Errorf("control socket %s: the path is longer than the %d bytes a Unix socket allows; use a shorter state_path", path, maxSocketPath)
-	}
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket == 0 {
 		return nil, fmt.Errorf("control socket %s: a file that is not a socket is in the way; remove it", path)
 	}
@@ -45,10 +43,11 @@ func listen(path string) (*listener, error) {
 	}
 	defer os.RemoveAll(tmp)
 	bound := filepath.Join(tmp, "s")
-	if len(bound) > maxSocketPath {
-		return nil, fmt.Errorf("control socket %s: the directory's path is too long for a Unix socket; use a shorter state_path", path)
-	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: bound, Net: "unix"})
+	var ln *net.UnixListener
+	err = viaShortPath(bound, func(addr string) (err error) {
+		ln, err = net.ListenUnix("unix", &net.UnixAddr{Name: addr, Net: "unix"})
+		return dialCause(err)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("control socket %s: %w", path, err)
 	}

@@ -10,15 +10,18 @@ const Protocol = 1
 // Status is a running daemon's live view. Times are
 // YYYY-MM-DDTHH:mm:ss.SSSZ; a time that is not known yet is null.
 type Status struct {
-	Protocol  int           `json:"protocol"`
-	Version   string        `json:"version"`
-	PID       int           `json:"pid"`
-	Started   string        `json:"started"`
-	Now       string        `json:"now"`
-	StatePath string        `json:"state_path"`
-	Inputs    []InputStatus `json:"inputs"`
-	Sinks     []SinkStatus  `json:"sinks"`
-	Jobs      []JobStatus   `json:"jobs"`
+	Protocol  int    `json:"protocol"`
+	Version   string `json:"version"`
+	PID       int    `json:"pid"`
+	Started   string `json:"started"`
+	Now       string `json:"now"`
+	StatePath string `json:"state_path"`
+	// MetricsAddress is the host:port the metrics endpoint listens on (the
+	// port chosen when metrics.listen asks for port 0); null when it is off.
+	MetricsAddress *string       `json:"metrics_address"`
+	Inputs         []InputStatus `json:"inputs"`
+	Sinks          []SinkStatus  `json:"sinks"`
+	Jobs           []JobStatus   `json:"jobs"`
 }
 
 // InputStatus is one input of a Status.

@@ -162,3 +162,31 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkPackedOpen opens a queue batch of 1000 simulator records
+// (texts expanded, every event checked), then walks it as a renderer does.
+func BenchmarkPackedOpen(b *testing.B) {
+	h := &batching{f: NewFlattener("acme", testWindow), p: new(Packer)}
+	if err := serapi.DecodeStream(bytes.NewReader(simBody(b, 1000)), h); err != nil {
+		b.Fatal(err)
+	}
+	consts, err := Unpack(Consts(&testEntitlement))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var p Packed
+	var v View
+	for _, walk := range []bool{false, true} {
+		b.Run(map[bool]string{false: "open", true: "open+walk"}[walk], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := p.Open(h.out, consts[0].Fields); err != nil {
+					b.Fatal(err)
+				}
+				for walk && p.Next(&v) {
+				}
+			}
+			b.ReportMetric(float64(b.N*p.Len())/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

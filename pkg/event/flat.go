@@ -31,12 +31,19 @@ type rawField struct {
 type rawEvent struct {
 	fields []rawField
 	items  [][]byte // the list items of all fields
+	static int      // the first fields whose keys are the package's own variables (kEventType, …), which never change
+	layout uint8    // when not 0: the first static fields have the keys and kinds of every event of this layout
 }
+
+// layoutPack is the layout of the events the Flattener packs: the fixed
+// fields of a ser.applicationUser event, the entitlement left to the window
+// constants.
+const layoutPack = 1
 
 func (e *rawEvent) reset() {
 	clear(e.fields) // let go of the last record's bytes
 	clear(e.items)
-	e.fields, e.items = e.fields[:0], e.items[:0]
+	e.fields, e.items, e.static, e.layout = e.fields[:0], e.items[:0], 0, 0
 }
 
 func (e *rawEvent) str(key, v []byte) {

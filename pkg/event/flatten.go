@@ -56,6 +56,7 @@ type Flattener struct {
 	w          serapi.Window
 	inputName  string
 	conv       serapi.RawRecord // FromRecord's view of a Record
+	templated  bool             // ev holds the fixed fields build makes for Pack
 }
 
 // NewFlattener returns a Flattener for window w of input.
@@ -129,10 +130,26 @@ func (f *Flattener) WindowEvent(ent *serapi.Entitlement, revision int64) Event {
 	return windowEvent(f.inputName, f.w, f.records, &f.sums, ent, revision)
 }
 
+// The positions of the fixed fields that change from record to record in
+// an event build makes, and how many fixed fields it has with the window
+// constants' slots.
+const (
+	fieldID, fieldRevision, fieldInput, fieldStart, fieldEnd = 1, 2, 3, 4, 5
+	fieldApp, fieldUser, fieldFromEnvelope, fieldFromHeader  = 6, 7, 8, 9
+	fieldCounters                                            = 10
+	fixedFields                                              = fieldCounters + counterCount + 3
+)
+
 // build fills f.ev with record r's event; the entitlement keys get the
-// values of ent, or (ent nil) the window constants' slots.
+// values of ent, or (ent nil) the window constants' slots. With the slots,
+// the fixed fields of the last event are kept and only their values set.
 func (f *Flattener) build(r *serapi.RawRecord, id *ID, revision int64, ent *serapi.Entitlement) {
 	e := &f.ev
+	if ent == nil && f.templated && len(e.fields) >= fixedFields {
+		f.update(r, id, revision)
+		return
+	}
+	f.templated = ent == nil
 	e.reset()
 	f.arena.Reset()
 	e.str(kEventType, vAppUser)
@@ -162,7 +179,40 @@ func (f *Flattener) build(r *serapi.RawRecord, id *ID, revision int64, ent *sera
 		e.str(kLicenseEnd, []byte(Clean(ent.LicenseEnd)))
 		e.integer(kThroughput, ent.AnnualThroughput)
 	}
+	e.static = len(e.fields)
+	if ent == nil {
+		e.layout = layoutPack
+	}
 	f.x.addAll(r.Extra)
+}
+
+// update sets the values of the fixed fields of the event build made last
+// to record r's, and adds r's extras.
+func (f *Flattener) update(r *serapi.RawRecord, id *ID, revision int64) {
+	e := &f.ev
+	clear(e.fields[fixedFields:]) // let go of the last record's bytes
+	clear(e.items)
+	e.fields, e.items = e.fields[:fixedFields], e.items[:0]
+	f.arena.Reset()
+	fs := e.fields
+	fs[fieldID].text, fs[fieldRevision].num = f.arena.Copy(id[:]), revision
+	fs[fieldInput].text, fs[fieldStart].text, fs[fieldEnd].text = f.input, f.start, f.end
+	fs[fieldApp].text, fs[fieldUser].text = r.ApplicationName, r.ApplicationUserName
+	e.items = append(append(e.items, r.FromEnvelope...), r.FromHeader...)
+	n := len(r.FromEnvelope)
+	fs[fieldFromEnvelope].items, fs[fieldFromHeader].items = nilIfEmpty(e.items[:n:n]), nilIfEmpty(e.items[n:len(e.items):len(e.items)])
+	c := rawCounters(r)
+	for i := range c {
+		fs[fieldCounters+i].num = c[i]
+	}
+	f.x.addAll(r.Extra)
+}
+
+func nilIfEmpty(items [][]byte) [][]byte {
+	if len(items) == 0 {
+		return nil
+	}
+	return items
 }
 
 // rawCounters returns r's counters in counterKeys order.

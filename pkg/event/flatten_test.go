@@ -13,7 +13,7 @@ import (
 )
 
 // variedBody is an answer whose records use every shape the flattener
-// handles: repeated identities, addresses as strings and lists, escapes and
+// handles (and every fifth none of the unknown fields): repeated identities, addresses as strings and lists, escapes and
 // non-ASCII text, unknown fields of each JSON type, clashing names, blocks
 // with unknown keys; the entitlement block comes last.
 func variedBody(n int) []byte {
@@ -24,6 +24,10 @@ func variedBody(n int) []byte {
 			b.WriteByte(',')
 		}
 		user := fmt.Sprintf("user-%d", i%(n/2+1)) // the second half repeats the first
+		if i%5 == 3 {                             // now and then a record without unknown fields
+			fmt.Fprintf(&b, `{"applicationName":"Plain","applicationUserName":%q,"fromHeader":["a.example","b.example"],"status":{"total":%d}}`, user, i)
+			continue
+		}
 		fmt.Fprintf(&b, `{"applicationName":"App \u00e9 %d","applicationUserName":%q,"fromEnvelope":%s,"fromHeader":"example.com",`+
 			`"status":{"success":"%d","failure":3,"tempFailure":%d,"queued":%d},"messageSizeTotal":%d,`+
 			`"details":{"2.x.x":1,"9.X.X":2},"region":"eu\n%d","limits":{"perHour":500,"burst":true,"deep":{"a":[1,2]}},`+

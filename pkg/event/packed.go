@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"unsafe"
 )
 
 // The packed form, all counts uvarints:
@@ -48,6 +49,9 @@ type Packer struct {
 // often the field's texts were found in the table.
 type packShape struct {
 	keys    []string
+	keyAt   []*byte // per field: where the key of the event that made the shape was
+	static  int     // the first fields whose keys are the package's own (rawEvent.static)
+	layout  uint8   // the layout of the event that made the shape (rawEvent.layout)
 	kinds   []Kind
 	prev    [][]byte
 	prevIdx []uint32
@@ -145,11 +149,12 @@ func (p *Packer) shapeOf(e *rawEvent) int {
 		}
 	}
 	n := len(e.fields)
-	sh := packShape{keys: make([]string, n), kinds: make([]Kind, n), prev: make([][]byte, n),
+	sh := packShape{keys: make([]string, n), keyAt: make([]*byte, n), static: min(e.static, n), layout: e.layout, kinds: make([]Kind, n), prev: make([][]byte, n),
 		prevIdx: make([]uint32, n), prevInt: make([]int64, n), found: make([]int32, n)}
 	p.shapeBuf = binary.AppendUvarint(p.shapeBuf, uint64(n))
 	for i := range e.fields {
 		sh.keys[i], sh.kinds[i], sh.prevIdx[i] = string(e.fields[i].key), storedKind(e.fields[i].kind), noIndex
+		sh.keyAt[i] = unsafe.SliceData(e.fields[i].key)
 		p.shapeBuf = append(p.shapeBuf, byte(sh.kinds[i]))
 	}
 	for _, k := range sh.keys {
@@ -160,12 +165,27 @@ func (p *Packer) shapeOf(e *rawEvent) int {
 	return p.last
 }
 
+// matches reports whether e has the shape's keys and kinds. The fixed
+// fields of an event of the shape's layout need no look; of the other
+// fixed fields, whose keys are the package's own and never change, a key
+// at the very bytes of the shape's needs no look either.
 func (s *packShape) matches(e *rawEvent) bool {
 	if len(s.keys) != len(e.fields) {
 		return false
 	}
-	for i := range e.fields {
-		if s.kinds[i] != storedKind(e.fields[i].kind) || s.keys[i] != string(e.fields[i].key) {
+	static, from := min(s.static, e.static), 0
+	if e.layout != 0 && e.layout == s.layout && e.static == s.static {
+		from = static
+	}
+	for i := from; i < len(e.fields); i++ {
+		f := &e.fields[i]
+		if s.kinds[i] != storedKind(f.kind) || len(s.keys[i]) != len(f.key) {
+			return false
+		}
+		if i < static && unsafe.SliceData(f.key) == s.keyAt[i] {
+			continue
+		}
+		if s.keys[i] != string(f.key) {
 			return false
 		}
 	}

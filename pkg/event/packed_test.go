@@ -5,6 +5,7 @@ package event
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"testing"
@@ -97,7 +98,8 @@ func TestPackedTextsOnce(t *testing.T) {
 
 func TestPackedHex(t *testing.T) {
 	texts := []string{"0123456789abcdef", "0123456789abcdeF", "0123456789abcde", "0123456789abcdef0", "",
-		strings.Repeat("ff", 100), "0123456789abcdeg", "g123456789abcdef"}
+		strings.Repeat("ff", 100), "0123456789abcdeg", "g123456789abcdef", "0123456789abcdef01",
+		"0123456789abcdef0123", "0123456789abcdef012345", strings.Repeat("a0", 33)}
 	var events []Event
 	for _, s := range texts {
 		var e Event
@@ -106,6 +108,7 @@ func TestPackedHex(t *testing.T) {
 		events = append(events, e)
 	}
 	unpackSame(t, pack(nil, events), events)
+	viewSame(t, new(Packed), new(JSON), pack(nil, events), nil)
 }
 
 func TestPackedKinds(t *testing.T) {
@@ -184,9 +187,10 @@ func TestPackedGarbage(t *testing.T) {
 }
 
 // unpackGarbage unpacks b; when that succeeds the events must survive a
-// second round trip unchanged.
+// second round trip unchanged. An opened view of b must agree (viewSame).
 func unpackGarbage(t *testing.T, b []byte) {
 	t.Helper()
+	viewSame(t, new(Packed), new(JSON), b, nil)
 	events, err := Unpack(b)
 	if err != nil {
 		if events != nil {
@@ -202,4 +206,35 @@ func FuzzUnpack(f *testing.F) {
 	f.Add(pack(nil, []Event{{Fields: []Field{{Key: "l", Kind: List, List: []string{"0123456789abcdef"}}}}}))
 	f.Add([]byte{1, 0, 1, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) { unpackGarbage(t, b) })
+}
+
+// TestVarintsAsBinary: the reader's varints read and refuse exactly what
+// encoding/binary does, at every length and at the end of the input.
+func TestVarintsAsBinary(t *testing.T) {
+	rng := newRand(t, 24)
+	var cases [][]byte
+	for _, v := range []uint64{0, 1, 127, 128, 300, 1 << 35, 1<<63 - 1, 1 << 63, ^uint64(0)} {
+		cases = append(cases, binary.AppendUvarint(nil, v))
+	}
+	cases = append(cases, []byte{0x80}, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02},
+		[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, nil)
+	for range 5000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		cases = append(cases, b)
+	}
+	for _, b := range cases {
+		wantU, nu := binary.Uvarint(b)
+		r := binReader{b: b}
+		if got := r.uvarint(); (r.err == nil) != (nu > 0) || nu > 0 && (got != wantU || r.off != nu) {
+			t.Fatalf("uvarint(%x) = %d at %d, err %v; binary: %d, %d", b, got, r.off, r.err, wantU, nu)
+		}
+		wantS, ns := binary.Varint(b)
+		r = binReader{b: b}
+		if got := r.varint(); (r.err == nil) != (ns > 0) || ns > 0 && (got != wantS || r.off != ns) {
+			t.Fatalf("varint(%x) = %d at %d, err %v; binary: %d, %d", b, got, r.off, r.err, wantS, ns)
+		}
+	}
 }

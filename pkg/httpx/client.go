@@ -79,15 +79,18 @@ func New(o Options) (*http.Client, error) {
 	return &http.Client{
 		Transport:     &edge{next: rt, closeIdle: base.CloseIdleConnections},
 		Timeout:       o.Timeout,
-		CheckRedirect: refuseRedirect,
+		CheckRedirect: RefuseRedirect,
 	}, nil
 }
 
-// refuseRedirect is a second guard: edge already turns every 3xx into an
-// error, so the client never has a redirect to follow.
-func refuseRedirect(*http.Request, []*http.Request) error {
-	return errors.New("redirects are never followed")
-}
+// ErrRedirect is what a client with RefuseRedirect returns for a 3xx.
+var ErrRedirect = errors.New("redirects are never followed")
+
+// RefuseRedirect is the CheckRedirect of every HTTP client of serfwd: a
+// redirect is never followed. For New's clients it is a second guard (edge
+// already turns every 3xx into a *RedirectError); a client that New does
+// not build (the control socket's, over a Unix socket) sets it itself.
+func RefuseRedirect(*http.Request, []*http.Request) error { return ErrRedirect }
 
 // proxyFunc uses the configured proxy URL, else the environment.
 func proxyFunc(proxy string) (func(*http.Request) (*url.URL, error), error) {

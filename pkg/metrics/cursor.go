@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/serfwd/serfwd/pkg/config"
 )
 
 var (
@@ -89,7 +91,7 @@ func (c *cursors) Collect(ch chan<- prometheus.Metric) {
 		}
 		var lag float64
 		if !from.IsZero() {
-			lag = max(now.Sub(from).Seconds(), 0)
+			lag = config.Lag(now, from).Seconds()
 		}
 		ch <- prometheus.MustNewConstMetric(checkpointDesc, prometheus.GaugeValue, unixSeconds(at[i].cursor), in)
 		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag, in)

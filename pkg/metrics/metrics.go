@@ -43,18 +43,27 @@ type Metrics struct {
 type Option func(*options)
 
 type options struct {
-	version string
-	now     func() time.Time
+	version    string
+	now        func() time.Time
+	truncating []string
 }
 
 // WithVersion sets the version label of serfwd_build_info (default "unknown").
 func WithVersion(v string) Option { return func(o *options) { o.version = v } }
 
+// WithTruncating names the sinks that may shorten messages (their
+// description says so): only they get serfwd_syslog_truncated_total from
+// the start. A sink that reports truncation all the same gets it then.
+func WithTruncating(sinks ...string) Option {
+	return func(o *options) { o.truncating = append(o.truncating, sinks...) }
+}
+
 // WithClock replaces time.Now for lag and stuck detection (tests).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // New builds the registry with every series of the named inputs and sinks
-// at zero, the build info, and the Go and process collectors.
+// at zero (the truncation counter only for WithTruncating's sinks), the
+// build info, and the Go and process collectors.
 func New(inputs, sinks []string, opts ...Option) *Metrics {
 	o := options{version: "unknown", now: time.Now}
 	for _, opt := range opts {
@@ -80,10 +89,13 @@ func New(inputs, sinks []string, opts ...Option) *Metrics {
 		}
 	}
 	for _, s := range sinks {
-		for _, v := range []*prometheus.CounterVec{m.sinkSent, m.sinkFailures, m.deadLetter, m.truncated} {
+		for _, v := range []*prometheus.CounterVec{m.sinkSent, m.sinkFailures, m.deadLetter} {
 			v.WithLabelValues(s)
 		}
 		m.configProblem.WithLabelValues(s)
+	}
+	for _, s := range o.truncating {
+		m.truncated.WithLabelValues(s)
 	}
 	return m
 }

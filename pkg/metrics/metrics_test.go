@@ -21,7 +21,7 @@ func in(name string) map[string]string { return map[string]string{"input": name}
 func sk(name string) map[string]string { return map[string]string{"sink": name} }
 
 func TestEverySeriesAtZeroFromStart(t *testing.T) {
-	m := metrics.New([]string{"eu", "us"}, []string{"splunk", "qradar"}, metrics.WithVersion("1.2.3"))
+	m := metrics.New([]string{"eu", "us"}, []string{"splunk", "qradar"}, metrics.WithVersion("1.2.3"), metrics.WithTruncating("qradar"))
 	fams := scrape(t, m)
 	var want []series
 	for _, i := range []string{"eu", "us"} {
@@ -33,9 +33,14 @@ func TestEverySeriesAtZeroFromStart(t *testing.T) {
 	}
 	for _, s := range []string{"splunk", "qradar"} {
 		for _, n := range []string{"sink_sent_total", "sink_failures_total", "sink_queue_events",
-			"sink_queue_bytes", "deadletter_total", "syslog_truncated_total", "sink_config_problem"} {
+			"sink_queue_bytes", "deadletter_total", "sink_config_problem"} {
 			want = append(want, series{"serfwd_" + n, sk(s)})
 		}
+	}
+	// The truncation counter only for a sink that may truncate.
+	want = append(want, series{"serfwd_syslog_truncated_total", sk("qradar")})
+	if _, ok := value(fams, "serfwd_syslog_truncated_total", sk("splunk")); ok {
+		t.Error("serfwd_syslog_truncated_total{sink=splunk} exists for a sink that never truncates")
 	}
 	for _, s := range want {
 		v, ok := value(fams, s.name, s.labels)

@@ -12,7 +12,7 @@ import (
 )
 
 func TestNoSecretInLabels(t *testing.T) {
-	const secret = "s3cr3t-client-secret"
+	const secret = "s3cr3t client/secret+&=%41$" // $, space, /, +, &, =, %
 	m := metrics.New([]string{"eu"}, []string{"splunk"})
 	m.ConfigProblem("splunk", errors.New("HEC token "+secret+" refused (401)"))
 	m.Failed("splunk", errors.New("503"))

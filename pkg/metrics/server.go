@@ -68,9 +68,9 @@ func (m *Metrics) Start(listen string, log *zap.Logger) (*Server, error) {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("metrics listen address %s is already in use: %w", listen, err)
+			return nil, fmt.Errorf("metrics.listen: the address is already in use: %w", err)
 		}
-		return nil, fmt.Errorf("listening for metrics on %s: %w", listen, err)
+		return nil, fmt.Errorf("metrics.listen: %w", err) // "listen tcp ADDR: …" names the address
 	}
 	s := &Server{ln: ln, done: make(chan struct{}), srv: &http.Server{
 		Handler:           m.handler(log),

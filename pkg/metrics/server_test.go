@@ -71,7 +71,7 @@ func TestListenErrors(t *testing.T) {
 		want         []string
 	}{
 		{"in use", busy.Addr().String(), []string{busy.Addr().String(), "already in use"}},
-		{"bad address", "127.0.0.1:notaport", []string{"listening for metrics on 127.0.0.1:notaport"}},
+		{"bad address", "127.0.0.1:notaport", []string{"metrics.listen: listen tcp: lookup tcp/notaport"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -177,14 +177,14 @@ func (p *Poller) CatchUp(ctx context.Context) (int, error) {
 	}
 	until := p.Now().Add(-p.Input.Delay)
 	n, events, err := p.process(ctx, from, until, true, nil)
-	if n > 0 || err != nil {
-		// Without a cursor yet, the next window still starts at from.
+	if n > 0 {
+		// The error, if any, goes back to the caller, who reports it.
 		if cur, ok, _ := p.Store.Cursor(p.Input.Name); ok {
 			from = cur
 		}
 		p.Logger.Info("poll complete", zap.String("input", p.Input.Name), zap.Int("windows", n),
 			zap.Int("events", events), zap.String("cursor", event.FormatTime(from)),
-			zap.Duration("lag", p.Now().Sub(from).Round(time.Second)), zap.Error(err))
+			zap.Duration("lag", config.Lag(p.Now(), from).Round(time.Second)))
 	}
 	if err != nil {
 		return n, err

@@ -102,6 +102,10 @@ func (p *Poller) commitGroup(group []result, moveCursor bool) error {
 // fetch gets one window, retrying with backoff, and stages its events;
 // track asks for a revisit list entry when the window is unsettled.
 func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result {
+	retrying := "window fetch failed; the cursor waits for it"
+	if !track { // a backfill: the cursor is elsewhere
+		retrying = "backfill window fetch failed; retrying"
+	}
 	track = track && p.Input.Revisit > 0
 	began := p.Now()
 	for attempt := 1; ; attempt++ {
@@ -119,7 +123,7 @@ func (p *Poller) fetch(ctx context.Context, w serapi.Window, track bool) result 
 			return result{w: w, err: p.gaveUp(w, attempt, p.Now().Sub(began), err)}
 		}
 		wait := backoff.Policy{Min: p.RetryMin, Max: p.RetryMax}.Delay(attempt - 1)
-		p.Logger.Warn("window fetch failed; the cursor waits for it", zap.String("input", p.Input.Name),
+		p.Logger.Warn(retrying, zap.String("input", p.Input.Name),
 			zap.Stringer("window", w), zap.Int("attempt", attempt), zap.Duration("retry_in", wait), zap.Error(err))
 		if err := backoff.Sleep(ctx, wait); err != nil {
 			return result{w: w, err: err}
@@ -196,9 +200,17 @@ func (p *Poller) fullSink() string {
 }
 
 // gaveUp is the one error of a window given up on: the input, how many
-// attempts over how long, and the last error, naming the window once.
+// attempts over how long (when more than one), and the last error, naming
+// the window once.
 func (p *Poller) gaveUp(w serapi.Window, attempts int, took time.Duration, err error) error {
 	what := fmt.Sprintf("input %q: gave up after %d attempts over %s", p.Input.Name, attempts, took.Round(100*time.Millisecond))
+	if attempts == 1 { // nothing to count
+		what = fmt.Sprintf("input %q", p.Input.Name)
+		if !strings.Contains(err.Error(), w.String()) {
+			what += ", window " + w.String()
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	if !strings.Contains(err.Error(), w.String()) {
 		what += " on window " + w.String()
 	}

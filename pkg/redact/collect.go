@@ -17,7 +17,9 @@ var revealerType = reflect.TypeFor[revealer]()
 // Collect returns every secret held by v, walking it by reflection
 // through structs (unexported fields too), pointers, interfaces, slices,
 // arrays and maps (keys and values): the value of every string-kinded
-// field whose type has a Reveal() string method (config.Secret), and the
+// field whose type has a Reveal() string method (config.Secret), with its
+// credential parts when it is authorization-shaped (Credentials: the token
+// after "Bearer ", a Basic header's decoded user:password), and the
 // password of every string that is a URL with userinfo. It does not need
 // to know which parts of a config hold credentials, so secrets that new
 // components declare as config.Secret — in sink configs, header maps or
@@ -75,7 +77,7 @@ func (c *collector) leaf(v reflect.Value) {
 		return
 	}
 	if v.Type().Implements(revealerType) || reflect.PointerTo(v.Type()).Implements(revealerType) {
-		c.out = append(c.out, s)
+		c.out = append(c.out, Credentials(s)...)
 		return
 	}
 	if pw := urlPassword(s); pw != "" {

@@ -45,7 +45,7 @@ func TestCollectFindsSecretsAnywhere(t *testing.T) {
 		Cfg   *config.Config
 		Sinks []any
 	}{&cfg, []any{k, o}})
-	want := []string{"ser-secret", "url-pw", "proxy-pw", "hec-token", "kafka-pw", "Bearer otlp-tok", "deep-secret"}
+	want := []string{"ser-secret", "url-pw", "proxy-pw", "hec-token", "kafka-pw", "Bearer otlp-tok", "otlp-tok", "deep-secret"}
 	for _, w := range want {
 		if !slices.Contains(got, w) {
 			t.Errorf("Collect missed %q (got %q)", w, got)

@@ -59,11 +59,18 @@ type Options struct {
 	RetryWaitMax time.Duration
 	BodyRetries  int
 
-	// FailFast is the one-shot policy (`once`, `backfill`): an attempt that
-	// cannot connect (see Unreachable) is not retried, so that the caller
-	// decides how long to go on, and connecting and the TLS handshake each
-	// time out after 8 s. 429 and 5xx are retried as ever.
+	// FailFast is the one-shot policy (`once`, `backfill`; oneshot.go):
+	// each request is tried at most 5 times with waits of at most 10 s;
+	// connecting and the TLS handshake time out after 8 s; once an attempt
+	// failed, the input has GiveUpAfter to get a good answer before every
+	// request of it ends with a *GaveUpError, and no attempt is made that
+	// could not end before (so a timed-out attempt of a 30 s timeout is the
+	// last); a 429/503 whose Retry-After asks for more than 10 s is not
+	// tried again. Each failed attempt is logged at debug only: the caller
+	// reports the outcome.
 	FailFast bool
+	// GiveUpAfter is FailFast's deadline; default DefaultGiveUpAfter.
+	GiveUpAfter time.Duration
 }
 
 // Client talks to one SER account. It is safe for concurrent use.
@@ -74,6 +81,7 @@ type Client struct {
 	tokens      *tokenSource
 	limiter     *Limiter
 	gate        *limitedTransport // the limiter's RoundTripper, under httpx's rules
+	deadline    *deadline         // FailFast's; nil for the patient policy
 	maxBody     int64
 	opts        Options
 	concurrency int
@@ -92,17 +100,25 @@ func New(in config.Input, opts Options) (*Client, error) {
 		return nil, err
 	}
 	limiter := NewLimiter(in.RateLimit.N, in.RateLimit.Period)
+	var dl *deadline
+	if opts.FailFast {
+		dl = newDeadline(opts.GiveUpAfter)
+	}
 	var gate *limitedTransport
 	limit := func(base http.RoundTripper) http.RoundTripper {
 		gate = &limitedTransport{base: base, limiter: limiter, slots: make(chan struct{}, in.Concurrency),
-			timeout: in.Timeout, observer: opts.Observer}
+			timeout: in.Timeout, observer: opts.Observer, deadline: dl}
 		return gate
 	}
 	httpClient, err := newHTTPClient(in, opts.Logger, limit, opts.FailFast)
 	if err != nil {
 		return nil, fmt.Errorf("building HTTP client: %w", err)
 	}
-	hc := newRetryClient(httpClient, opts.Logger, opts)
+	policy := checkRetry
+	if dl != nil {
+		policy = dl.retry(policy, opts.RetryWaitMax, in.Timeout)
+	}
+	hc := newRetryClient(httpClient, opts.Logger, opts, policy)
 	api.Path = strings.TrimSuffix(api.Path, "/") + reportPath
 	return &Client{
 		log:       opts.Logger,
@@ -112,6 +128,7 @@ func New(in config.Input, opts Options) (*Client, error) {
 			http: hc, observer: opts.Observer, now: time.Now, redact: redact.New(in.ClientSecret.Reveal())},
 		limiter:     limiter,
 		gate:        gate,
+		deadline:    dl,
 		maxBody:     opts.MaxBodyBytes,
 		opts:        opts,
 		concurrency: in.Concurrency,
@@ -159,6 +176,13 @@ func withDefaults(in config.Input, o Options) (config.Input, Options) {
 	if o.BodyRetries <= 0 {
 		o.BodyRetries = defaultBodyRetries
 	}
+	if o.FailFast {
+		o.RetryMax, o.RetryWaitMax = min(o.RetryMax, oneShotRetryMax), min(o.RetryWaitMax, oneShotWaitMax)
+		o.RetryWaitMin = min(o.RetryWaitMin, o.RetryWaitMax)
+		if o.GiveUpAfter <= 0 {
+			o.GiveUpAfter = DefaultGiveUpAfter
+		}
+	}
 	return in, o
 }
 
@@ -173,8 +197,26 @@ func parseBase(raw, key string) (*url.URL, error) {
 
 // Token obtains a token (or confirms the cached one), for `serfwd check`.
 func (c *Client) Token(ctx context.Context) error {
+	ctx, leave := c.enter(ctx)
+	defer leave()
 	_, err := c.tokens.get(ctx, false, "")
-	return err
+	return c.explain(ctx, err)
+}
+
+// enter starts a call under the one-shot deadline, when there is one.
+func (c *Client) enter(ctx context.Context) (context.Context, func()) {
+	if c.deadline == nil {
+		return ctx, func() {}
+	}
+	return c.deadline.enter(ctx)
+}
+
+// explain says why a call that the one-shot deadline ended failed.
+func (c *Client) explain(ctx context.Context, err error) error {
+	if c.deadline == nil {
+		return err
+	}
+	return c.deadline.explain(ctx, err)
 }
 
 // Limiter returns the input's rate limiter, shared by all its requests.

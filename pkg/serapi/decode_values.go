@@ -113,6 +113,10 @@ func readStringList(s *scanner, dst *[][]byte, buf *[][]byte) error {
 // "12.0", "1e3"), an empty string or null (0). Fractions and other text are
 // errors.
 func readInt(s *scanner, dst *int64) error {
+	if n, ok := s.plainNumber(); ok {
+		*dst = n
+		return nil
+	}
 	var text []byte
 	switch c := s.peek(); c {
 	case 'n':

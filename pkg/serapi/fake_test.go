@@ -18,7 +18,7 @@ import (
 
 const (
 	testClientID = "client-id-1"
-	testSecret   = "s3cr3t-Value-x9"
+	testSecret   = "s3cr3t Value/x9+&=%41$" // $, space, /, +, &, =, %: its encoded forms differ
 	oneRecord    = `{"applicationUsers":[{"applicationName":"App","applicationUserName":"u","status":{"success":5}}],` +
 		`"entitlement":{"annual_throughput":10}}`
 )

@@ -195,7 +195,7 @@ func TestErrorsSayEachThingOnce(t *testing.T) {
 	}
 	msg := err.Error()
 	host := strings.TrimPrefix(f.srv.URL, "http://")
-	if !strings.HasPrefix(msg, "requesting token: giving up after 2 attempt(s)") || strings.Count(msg, host) != 1 ||
+	if !strings.HasPrefix(msg, "requesting token: dial tcp "+host+": connect: connection refused on each of 2 attempts over ") || strings.Count(msg, host) != 1 ||
 		strings.Contains(msg, testWindow.String()) || strings.Contains(msg, `"http://`) {
 		t.Fatalf("error %q: want the operation, the attempts and the host once, no window and no quoted URL", msg)
 	}

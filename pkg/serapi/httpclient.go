@@ -27,7 +27,7 @@ func newHTTPClient(in config.Input, log *zap.Logger, limit func(http.RoundTrippe
 		Wrap:                limit, // the per-attempt timeout lives in the limiter
 	}
 	if failFast {
-		o.DialTimeout, o.TLSHandshakeTimeout = failFastTimeout, failFastTimeout
+		o.DialTimeout, o.TLSHandshakeTimeout = oneShotConnectTimeout, oneShotConnectTimeout
 	}
 	hc, err := httpx.New(o)
 	if err != nil {
@@ -39,20 +39,17 @@ func newHTTPClient(in config.Input, log *zap.Logger, limit func(http.RoundTrippe
 	return hc, nil
 }
 
-// newRetryClient wraps the HTTP client in retryablehttp.
-func newRetryClient(hc *http.Client, log *zap.Logger, opts Options) *retryablehttp.Client {
-	c := &retryablehttp.Client{
+// newRetryClient wraps the HTTP client in retryablehttp with the retry
+// policy; every failed attempt is noted for the final error (do).
+func newRetryClient(hc *http.Client, log *zap.Logger, opts Options, policy retryablehttp.CheckRetry) *retryablehttp.Client {
+	return &retryablehttp.Client{
 		HTTPClient:   hc,
-		Logger:       zapLeveled{log: log},
+		Logger:       zapLeveled{log: log, quiet: opts.FailFast},
 		RetryWaitMin: opts.RetryWaitMin,
 		RetryWaitMax: opts.RetryWaitMax,
 		RetryMax:     opts.RetryMax,
-		CheckRetry:   checkRetry,
+		CheckRetry:   logAttempts(policy),
 		Backoff:      backoff,
 		ErrorHandler: giveUp,
 	}
-	if opts.FailFast {
-		c.CheckRetry = failFast(c.CheckRetry)
-	}
-	return c
 }

@@ -10,11 +10,23 @@ import (
 
 // zapLeveled lets retryablehttp log through zap. The library logs each
 // failed attempt as an error although it retries it; such lines become
-// warnings here, since the client reports the final outcome itself.
-type zapLeveled struct{ log *zap.Logger }
+// warnings here, since the client reports the final outcome itself, and
+// debug lines when quiet (the one-shot policy, whose command prints the
+// outcome once).
+type zapLeveled struct {
+	log   *zap.Logger
+	quiet bool
+}
 
-func (z zapLeveled) Error(msg string, kv ...any) { z.log.Warn(msg, fields(kv)...) }
-func (z zapLeveled) Warn(msg string, kv ...any)  { z.log.Warn(msg, fields(kv)...) }
+func (z zapLeveled) Error(msg string, kv ...any) { z.Warn(msg, kv...) }
+
+func (z zapLeveled) Warn(msg string, kv ...any) {
+	if z.quiet {
+		z.log.Debug(msg, fields(kv)...)
+		return
+	}
+	z.log.Warn(msg, fields(kv)...)
+}
 func (z zapLeveled) Info(msg string, kv ...any)  { z.log.Info(msg, fields(kv)...) }
 func (z zapLeveled) Debug(msg string, kv ...any) { z.log.Debug(msg, fields(kv)...) }
 

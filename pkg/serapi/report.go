@@ -37,14 +37,25 @@ func (c *Client) Report(ctx context.Context, w Window) (*Report, error) {
 // ErrBodyTooLarge. Errors say which request failed and how, not the window:
 // the caller names it. An error of h ends the fetch and comes back as it is.
 func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
-	refreshed := false
+	ctx, leave := c.enter(ctx)
+	defer leave()
+	return c.explain(ctx, c.stream(ctx, w, h))
+}
+
+// stream is Stream under the one-shot deadline.
+func (c *Client) stream(ctx context.Context, w Window, h StreamHandler) error {
+	refreshes := 0
 	for attempt := 0; ; attempt++ {
-		err := c.fetchReport(ctx, w, &refreshed, h)
+		err := c.fetchReport(ctx, w, &refreshes, h)
 		var berr *BodyError
 		if err == nil || !errors.As(err, &berr) || attempt >= c.opts.BodyRetries || ctx.Err() != nil {
 			return err
 		}
-		c.log.Warn("report body unusable, fetching the window again",
+		logAttempt := c.log.Warn
+		if c.opts.FailFast {
+			logAttempt = c.log.Debug // the caller reports the outcome
+		}
+		logAttempt("report body unusable, fetching the window again",
 			zap.Stringer("window", w), zap.Int("attempt", attempt+1), zap.Error(err))
 		if err := sleepOrWake(ctx, jitteredBackoff(c.opts.RetryWaitMin, c.opts.RetryWaitMax, attempt), nil); err != nil {
 			return err
@@ -55,8 +66,12 @@ func (c *Client) Stream(ctx context.Context, w Window, h StreamHandler) error {
 	}
 }
 
-// fetchReport makes one report request (two with a 401 refresh).
-func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool, h StreamHandler) error {
+// fetchReport makes one report request, and after a 401 asks for a newer
+// token and tries again: at most one token is fetched for the window
+// (refreshes counts them over its fetches), but a newer token that another
+// request fetched meanwhile and the API refuses too (it expired there
+// before serfwd expected) does not count.
+func (c *Client) fetchReport(ctx context.Context, w Window, refreshes *int, h StreamHandler) error {
 	tok, err := c.tokens.get(ctx, false, "")
 	if err != nil {
 		return err
@@ -65,12 +80,15 @@ func (c *Client) fetchReport(ctx context.Context, w Window, refreshed *bool, h S
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode == http.StatusUnauthorized && !*refreshed {
+	for resp.StatusCode == http.StatusUnauthorized && *refreshes < 1 {
 		drainClose(resp.Body)
-		*refreshed = true
 		c.log.Info("report request unauthorized; fetching a new token", zap.Stringer("window", w))
+		before := c.tokens.fetches()
 		if tok, err = c.tokens.get(ctx, true, tok); err != nil {
 			return err
+		}
+		if c.tokens.fetches() != before {
+			*refreshes++ // a token was fetched: the API's answer to it is final
 		}
 		if resp, err = c.get(ctx, w, tok); err != nil {
 			return err
@@ -97,7 +115,7 @@ func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response,
 	}
 	req.Header.Set("Authorization", bearer(tok))
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
+	resp, err := do(c.http, req)
 	if err != nil {
 		return nil, fmt.Errorf("requesting report: %w", redirectHint(err, "api_url"))
 	}

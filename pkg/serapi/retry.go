@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -50,15 +49,17 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 // backoff is the retryablehttp Backoff: pkg/backoff's capped exponential
 // backoff with equal jitter, attempt a waiting between half and all of
 // min·2^a (at most max). On 429 and 503 a Retry-After header (seconds or an
-// HTTP date) is honoured instead, up to backoff.MaxRetryAfter, and never
-// undercut by the jitter.
+// HTTP date) stretches the wait when it asks for longer, up to
+// backoff.MaxRetryAfter, and never shortens it: the delivery loop's policy
+// (backoff.AtLeast), so that every retry of serfwd honours a server alike.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	d := jitteredBackoff(minWait, maxWait, attempt)
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return d
+		if after, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return retry.AtLeast(d, after)
 		}
 	}
-	return jitteredBackoff(minWait, maxWait, attempt)
+	return d
 }
 
 // jitteredBackoff is the exponential part of backoff.
@@ -67,35 +68,28 @@ func jitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration 
 }
 
 // giveUp is the retryablehttp ErrorHandler: it closes the last body and
-// returns an error naming the attempts, the status and the host.
-func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
-	var redirect *httpx.RedirectError
-	if errors.As(err, &redirect) {
-		return nil, redirect // one attempt, and nothing to add: it names both ends
-	}
-	if resp == nil {
-		cause := httpx.Cause(err)
-		where := ""
-		if host := errorHost(err); !strings.Contains(cause.Error(), host) {
-			where = " to " + host
-		}
-		if attempts == 1 { // not retried (FailFast): nothing to count
-			if where == "" {
-				return nil, cause
-			}
-			return nil, fmt.Errorf("request%s: %w", where, cause)
-		}
-		return nil, fmt.Errorf("giving up after %d attempt(s)%s: %w", attempts, where, cause)
+// returns the last attempt's failure, naming the status or cause and the
+// host; do counts the attempts (*RetriedError).
+func giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	var (
+		redirect *httpx.RedirectError
+		refused  *RetryAfterError
+	)
+	switch {
+	case errors.As(err, &redirect):
+		return nil, redirect // nothing to add: it names both ends
+	case errors.As(err, &refused):
+		drainClose(resp.Body)
+		return nil, refused
+	case resp == nil:
+		return nil, transportFailure(err)
 	}
 	drainClose(resp.Body)
-	host := ""
-	if resp.Request != nil && resp.Request.URL != nil {
-		host = resp.Request.URL.Host
-	}
+	host := responseHost(resp)
 	if err != nil && (resp.StatusCode < 400 || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		return nil, fmt.Errorf("giving up after %d attempt(s) to %s: %w", attempts, host, err)
+		return nil, fmt.Errorf("request to %s: %w", host, err)
 	}
-	return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, &StatusError{Code: resp.StatusCode, Host: host})
+	return nil, &StatusError{Code: resp.StatusCode, Host: host}
 }
 
 // errorHost is the host of the request a transport error is about.

@@ -201,6 +201,26 @@ func (s *scanner) number() []byte {
 	return s.b[begin:s.i]
 }
 
+// plainNumber consumes a number of 1 to 18 digits without sign, fraction
+// or exponent (the common counter) and returns its value; otherwise it
+// consumes nothing and reports false. A number at the end of what is read
+// is left to number, which asks for more.
+func (s *scanner) plainNumber() (int64, bool) {
+	i := s.i
+	if s.err != nil || i >= len(s.b) || s.b[i] < '0' || s.b[i] > '9' || s.b[i] == '0' && i+1 < len(s.b) && s.b[i+1] >= '0' && s.b[i+1] <= '9' {
+		return 0, false
+	}
+	var n int64
+	for ; i < len(s.b) && s.b[i] >= '0' && s.b[i] <= '9'; i++ {
+		n = n*10 + int64(s.b[i]-'0')
+	}
+	if i == len(s.b) || i-s.i > 18 || s.b[i] == '.' || s.b[i]|0x20 == 'e' {
+		return 0, false
+	}
+	s.i = i
+	return n, true
+}
+
 func (s *scanner) digits() bool {
 	begin := s.i
 	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
@@ -244,6 +264,13 @@ func (s *scanner) nextKey() ([]byte, bool) {
 }
 
 func (s *scanner) key() ([]byte, bool) {
+	// The common case, a plain key right before its colon, the short way.
+	if i := s.i; s.err == nil && i < len(s.b) && s.b[i] == '"' {
+		if end := plainRun(s.b, i+1); end+1 < len(s.b) && s.b[end] == '"' && s.b[end+1] == ':' && end-i-1 <= MaxStringBytes {
+			s.i = end + 2
+			return s.b[i+1 : end], true
+		}
+	}
 	if s.peek() != '"' {
 		s.unexpected("looking for beginning of object key string")
 		return nil, false

@@ -6,6 +6,8 @@ package serapi
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -19,6 +21,27 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
+// plainRun returns the index of the first byte of b from i on that is not
+// plain (or len(b)), looking at eight bytes at a time: a byte is plain
+// unless its high bit is set, it is below 0x20, or it is '"' or '\\'.
+func plainRun(b []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		// A byte's high bit in m is set where that byte is not plain; a
+		// borrow may set it for a later byte as well, never an earlier one.
+		m := (x | (x - ones*0x20) | (q-ones) & ^q | (bs-ones) & ^bs) & highs
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	return i
+}
+
 // rawString consumes a string (the scanner at its quote) and returns the
 // bytes between the quotes, whether they hold escapes and whether they hold
 // bytes beyond ASCII.
@@ -26,10 +49,7 @@ func (s *scanner) rawString() (raw []byte, escaped, wide bool) {
 	s.i++ // the opening quote
 	begin, b := s.i, s.b
 	for {
-		i := s.i
-		for i < len(b) && plain[b[i]] {
-			i++
-		}
+		i := plainRun(b, s.i)
 		s.i = i
 		if i-begin > MaxStringBytes {
 			s.limit(ErrStringTooLong) // whether or not it ends further on

@@ -44,6 +44,14 @@ type tokenSource struct {
 	token     string
 	refreshAt time.Time
 	call      *tokenCall // the refresh in progress, if any
+	fetched   int        // tokens obtained so far
+}
+
+// fetches tells how many tokens were obtained so far.
+func (s *tokenSource) fetches() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fetched
 }
 
 // tokenCall is one token request that several callers may wait for.
@@ -98,6 +106,7 @@ func (s *tokenSource) lead(ctx context.Context, call *tokenCall) {
 	if err == nil {
 		margin := min(maxRefreshMargin, lifetime/10)
 		s.token, s.refreshAt = tok, s.now().Add(lifetime-margin)
+		s.fetched++
 	}
 	s.call = nil
 	s.mu.Unlock()
@@ -130,7 +139,7 @@ func (s *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) 
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := s.http.Do(req)
+	resp, err := do(s.http, req)
 	if err != nil {
 		return "", 0, fmt.Errorf("requesting token: %w", redirectHint(err, "token_url"))
 	}

@@ -3,6 +3,7 @@ package serapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -156,6 +157,45 @@ func TestTokenConcurrent401SharesRefresh(t *testing.T) {
 	}
 }
 
+// TestToken401AfterAnotherRefresh: the API rejects the caller's token, and
+// the newer token another request fetched meanwhile is rejected too (it
+// expired there before serfwd expected): that newer token was not fetched
+// for this window, so one token is still fetched for it and the report is
+// read.
+func TestToken401AfterAnotherRefresh(t *testing.T) {
+	f := newFakeSER(t)
+	var c *Client
+	ctx := context.Background()
+	f.report = func(w http.ResponseWriter, r *http.Request, n int) {
+		if n > 1 {
+			fmt.Fprint(w, oneRecord)
+			return
+		}
+		// While the window's request with bearer-tok-1 is in flight, another
+		// request refreshes (bearer-tok-2), and the API stops taking both.
+		f.revoke()
+		if _, err := c.tokens.get(ctx, true, "bearer-tok-1"); err != nil {
+			t.Error(err)
+		}
+		f.revoke()
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}
+	c = f.client()
+	if err := c.Token(ctx); err != nil { // bearer-tok-1
+		t.Fatal(err)
+	}
+	rep, err := c.Report(ctx, testWindow)
+	if err != nil {
+		t.Fatalf("Report: %v", err)
+	}
+	// tok-1 refused, tok-2 (not fetched for this window) refused, tok-3
+	// (fetched for it) answered.
+	if rep.Users.Len() != 1 || f.tokenCalls.Load() != 3 || f.reportCalls.Load() != 3 {
+		t.Errorf("users %d, token requests %d, report requests %d; want 1, 3, 3",
+			rep.Users.Len(), f.tokenCalls.Load(), f.reportCalls.Load())
+	}
+}
+
 func TestTokenErrors(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -166,7 +206,7 @@ func TestTokenErrors(t *testing.T) {
 		{"bad credentials 401", 401, `{"error":"invalid_client"}`, []string{"HTTP 401", "check client_id/client_secret", "invalid_client"}},
 		{"bad request 400", 400, `bad`, []string{"HTTP 400", "check client_id/client_secret"}},
 		{"forbidden", 403, ``, []string{"HTTP 403"}},
-		{"server error after retries", 500, `oops`, []string{"giving up after", "HTTP 500"}},
+		{"server error after retries", 500, `oops`, []string{"HTTP 500 from ", " on each of 3 attempts over "}},
 		{"no token in answer", 200, `{"token_type":"Bearer"}`, []string{"no access_token"}},
 		{"not JSON", 200, `<html>`, []string{"not the expected JSON"}},
 	}

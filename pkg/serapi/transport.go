@@ -5,6 +5,7 @@ package serapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,6 +24,7 @@ type limitedTransport struct {
 	slots    chan struct{} // concurrency semaphore
 	timeout  time.Duration
 	observer Observer
+	deadline *deadline // the one-shot deadline (FailFast), told of every outcome; nil: none
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -52,23 +54,36 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	began := time.Now()
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && req.Context().Err() == nil {
+			err = &TimeoutError{Host: req.URL.Host, After: t.timeout}
+		}
 		t.observer.Request(0, time.Since(began))
-		t.failed(req, err)
+		t.failed(req, began, err)
 		done()
 		return nil, err
 	}
 	t.observer.Request(resp.StatusCode, time.Since(began))
-	if c := resp.StatusCode; c == http.StatusTooManyRequests || c >= 500 {
-		t.failed(req, &StatusError{Code: c, Host: req.URL.Host})
+	switch c := resp.StatusCode; {
+	case c == http.StatusTooManyRequests || c >= 500:
+		t.failed(req, began, &StatusError{Code: c, Host: req.URL.Host})
+	case c >= 200 && c < 300 && t.deadline != nil:
+		t.deadline.ok()
 	}
 	resp.Body = &releasingBody{rc: resp.Body, done: done}
 	return resp, nil
 }
 
-// failed tells an observer that wants to know (FailureObserver) of an
-// attempt that got no answer, or one to be retried.
-func (t *limitedTransport) failed(req *http.Request, err error) {
-	if f, ok := t.observer.(FailureObserver); ok && req.Context().Err() == nil {
+// failed tells an observer that wants to know (FailureObserver), and the
+// one-shot deadline, of an attempt begun at began that got no answer, or
+// one to be retried.
+func (t *limitedTransport) failed(req *http.Request, began time.Time, err error) {
+	if req.Context().Err() != nil {
+		return // serfwd ended the attempt: not the API's failure
+	}
+	if t.deadline != nil {
+		t.deadline.failed(began, err)
+	}
+	if f, ok := t.observer.(FailureObserver); ok {
 		f.RequestFailed(fmt.Errorf("%s %s%s: %w", req.Method, req.URL.Host, req.URL.Path, err))
 	}
 }

@@ -1,6 +1,8 @@
 // The dead-letter file: the one writer of <state dir>/deadletter-<sink>.ndjson,
 // shared by a sink (events its destination refused for good) and its
-// delivery loop (queue entries that cannot be read back).
+// delivery loop (queue entries that cannot be read back). Writing letters
+// also counts them and logs one line per Write, so that no writer can
+// forget either.
 
 package sink
 
@@ -12,6 +14,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/event"
 )
@@ -32,23 +36,42 @@ type Letter struct {
 // with "entry":"<base64>" in place of "event" for an unreadable queue
 // entry. The file is created with mode 0600 and fsynced after every Write;
 // nothing is dropped silently: when it cannot be written, Write fails.
+// Every Write that succeeds counts its letters in the sink's metrics and
+// logs one line that sums them up.
 type DeadLetters struct {
 	sink, path string
+	log        *zap.Logger
+	metrics    Metrics
 	now        func() time.Time
 	mu         sync.Mutex
 	buf        []byte
 }
 
-// NewDeadLetters returns the dead-letter file of sink in dir.
-func NewDeadLetters(dir, sink string) *DeadLetters {
-	return &DeadLetters{sink: sink, path: filepath.Join(dir, "deadletter-"+sink+".ndjson"), now: time.Now}
+// NewDeadLetters returns the dead-letter file of sink in dir, counting
+// into m and logging to log (nil: neither).
+func NewDeadLetters(dir, sink string, log *zap.Logger, m Metrics) *DeadLetters {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	if m == nil {
+		m = NopMetrics{}
+	}
+	return &DeadLetters{sink: sink, path: filepath.Join(dir, "deadletter-"+sink+".ndjson"), log: log, metrics: m, now: time.Now}
 }
 
 // Path is the file's path.
 func (d *DeadLetters) Path() string { return d.path }
 
-// Write appends one line per letter, then fsyncs the file.
+// Write appends one line per letter, fsyncs the file, counts one dead
+// letter per line and logs a summary.
 func (d *DeadLetters) Write(letters ...Letter) error {
+	return d.WriteCounting(len(letters), letters...)
+}
+
+// WriteCounting is Write for letters that stand for n events rather than
+// one each: an unreadable queue entry (the events its header announced),
+// a partial success (the receiver said how many it rejected, not which).
+func (d *DeadLetters) WriteCounting(n int, letters ...Letter) error {
 	if len(letters) == 0 {
 		return nil
 	}
@@ -62,7 +85,30 @@ func (d *DeadLetters) Write(letters ...Letter) error {
 	if err := appendSync(d.path, d.buf); err != nil {
 		return fmt.Errorf("writing dead letters to %s: %w", d.path, err)
 	}
+	d.metrics.DeadLetter(d.sink, n)
+	d.logWrite(n, letters)
 	return nil
+}
+
+// logWrite logs one line for the letters of one Write: how many, the
+// first one's code and reason (and how many reasons in all), the file.
+func (d *DeadLetters) logWrite(n int, letters []Letter) {
+	first := &letters[0]
+	reasons := map[string]bool{}
+	for i := range letters {
+		reasons[letters[i].Reason] = true
+	}
+	fields := []zap.Field{zap.Int("events", n), zap.Int("lines", len(letters)), zap.String("code", first.Code),
+		zap.String("reason", first.Reason), zap.String("file", d.path)}
+	if len(reasons) > 1 {
+		fields = append(fields, zap.Int("reasons", len(reasons)))
+	}
+	if first.Event == nil {
+		d.log.Error("unreadable queue entries set aside in the dead-letter file", fields...)
+		return
+	}
+	fields = append(fields, zap.String("first_event_id", first.Event.ID()))
+	d.log.Warn("events written to the dead-letter file", fields...)
 }
 
 // appendLetter renders one line with its newline.

@@ -1,5 +1,6 @@
 // The dead-letter file: the SPEC §5 line shape for refused events, the
-// entry shape for unreadable queue entries, appending, and mode 0600.
+// entry shape for unreadable queue entries, appending, mode 0600, and the
+// count and the one log line of every Write.
 
 package sink_test
 
@@ -7,10 +8,15 @@ import (
 	"bufio"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
@@ -18,7 +24,7 @@ import (
 
 func TestDeadLettersLineShape(t *testing.T) {
 	dir := t.TempDir()
-	d := sink.NewDeadLetters(dir, "splunk")
+	d := sink.NewDeadLetters(dir, "splunk", nil, nil)
 	if want := filepath.Join(dir, "deadletter-splunk.ndjson"); d.Path() != want {
 		t.Fatalf("Path() = %s, want %s", d.Path(), want)
 	}
@@ -62,10 +68,61 @@ func TestDeadLettersLineShape(t *testing.T) {
 }
 
 func TestDeadLettersFailLoudly(t *testing.T) {
-	d := sink.NewDeadLetters(filepath.Join(t.TempDir(), "missing-dir"), "s")
+	counted := sink.CountDeadLetters(nil)
+	d := sink.NewDeadLetters(filepath.Join(t.TempDir(), "missing-dir"), "s", nil, counted)
 	var ev event.Event
 	if err := d.Write(sink.Letter{Code: "6", Event: &ev}); err == nil {
 		t.Fatal("Write into a missing directory succeeded")
+	}
+	if counted.Total() != 0 {
+		t.Errorf("%d dead letters counted that were not written", counted.Total())
+	}
+}
+
+// TestDeadLettersCountAndLogOncePerWrite: the file counts what it writes
+// (one per line, or what WriteCounting says) and logs one line per Write,
+// whatever the number of letters.
+func TestDeadLettersCountAndLogOncePerWrite(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	counted := sink.CountDeadLetters(nil)
+	d := sink.NewDeadLetters(t.TempDir(), "splunk", zap.New(core), counted)
+	evs := make([]event.Event, 5)
+	letters := make([]sink.Letter, len(evs))
+	for i := range evs {
+		evs[i].AddString("eventId", fmt.Sprintf("e%d", i))
+		letters[i] = sink.Letter{Code: "6", Reason: "Invalid data format", Event: &evs[i]}
+	}
+	if err := d.Write(letters...); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteCounting(2, letters[:4]...); err != nil { // a partial success: 2 of 4 rejected
+		t.Fatal(err)
+	}
+	if err := d.WriteCounting(7, sink.Letter{Code: "queue-entry", Reason: "bad header", Entry: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Write(); err != nil {
+		t.Fatal(err)
+	}
+	if got := counted.Total(); got != 5+2+7 {
+		t.Errorf("counted %d dead letters, want 14", got)
+	}
+	entries := logs.All()
+	if len(entries) != 3 {
+		t.Fatalf("%d log lines, want one per Write that wrote:\n%v", len(entries), entries)
+	}
+	for i, want := range []struct {
+		level         zapcore.Level
+		events, lines int64
+		first         string
+	}{{zapcore.WarnLevel, 5, 5, "e0"}, {zapcore.WarnLevel, 2, 4, "e0"}, {zapcore.ErrorLevel, 7, 1, ""}} {
+		e, f := entries[i], entries[i].ContextMap()
+		if e.Level != want.level || f["events"] != want.events || f["lines"] != want.lines || f["file"] != d.Path() {
+			t.Errorf("log line %d: %s %q %v, want level %s, %d events in %d lines", i, e.Level, e.Message, f, want.level, want.events, want.lines)
+		}
+		if id, _ := f["first_event_id"].(string); id != want.first {
+			t.Errorf("log line %d: first_event_id %q, want %q", i, id, want.first)
+		}
 	}
 }
 

@@ -57,10 +57,12 @@ type Loop struct {
 	// DeadLetters is where unreadable queue entries are set aside (the
 	// sink's own dead-letter file); nil stops the loop on one instead.
 	DeadLetters *DeadLetters
-	// DeadLettered is the sink's Settings.Metrics (optional): the events the
-	// sink dead-letters during a Write are not counted as sent, and the
-	// events of unreadable entries set aside are counted in it.
+	// DeadLettered is the count the sink's dead-letter file reports to (its
+	// Settings.Metrics; optional): the events dead-lettered during a Write
+	// are not counted as sent.
 	DeadLettered *DeadLetterCount
+
+	opened []*event.Packed // reused for a PackedWriter's batches
 }
 
 func (l *Loop) defaults() {
@@ -127,32 +129,62 @@ func (l *Loop) short(entries []state.Entry) bool {
 }
 
 // deliver writes entries until the sink confirms them, retrying with capped
-// backoff, then removes them from the queue.
+// backoff, then removes them from the queue. A PackedWriter gets the opened
+// batches, any other sink their events.
 func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
-	events, good, err := l.decode(entries)
+	pw, packed := l.Sink.(PackedWriter)
+	var events []event.Event
+	var batches []*event.Packed
+	var good []state.Entry
+	var err error
+	if packed {
+		batches, good, err = l.open(entries)
+	} else {
+		events, good, err = l.decode(entries)
+	}
 	if err != nil {
 		return err
 	}
 	if len(good) == 0 {
 		return nil
 	}
-	entries = good
-	write := l.writer(entries)
+	n := len(events)
+	for _, b := range batches {
+		n += b.Len()
+	}
+	write := func() error { return pw.WritePacked(ctx, batches) }
+	if !packed {
+		w := l.writer(good)
+		write = func() error { return w(ctx, events) }
+	}
+	dead, err := l.retry(ctx, n, write)
+	if err != nil {
+		return err
+	}
+	if err := l.Queue.Ack(l.Name, good); err != nil {
+		return fmt.Errorf("removing delivered events of sink %q: %w", l.Name, err)
+	}
+	l.Observer.Sent(l.Name, max(n-int(dead), 0))
+	l.reportDepth()
+	return nil
+}
+
+// retry calls write until it succeeds, with capped backoff, and returns how
+// many of the n events the sink dead-lettered on the way.
+func (l *Loop) retry(ctx context.Context, n int, write func() error) (int64, error) {
 	var lastLoud time.Time
-	var dead int64
 	for attempt := 1; ; attempt++ {
 		before := l.DeadLettered.Total()
-		err := write(ctx, events)
+		err := write()
 		if err == nil {
-			dead = l.DeadLettered.Total() - before
-			break
+			return l.DeadLettered.Total() - before, nil
 		}
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
 		l.Observer.Failed(l.Name, err)
 		wait := l.backoff(attempt, err)
-		fields := []zap.Field{zap.String("sink", l.Name), zap.Int("attempt", attempt), zap.Int("events", len(events)), zap.Duration("retry_in", wait), zap.Error(err)}
+		fields := []zap.Field{zap.String("sink", l.Name), zap.Int("attempt", attempt), zap.Int("events", n), zap.Duration("retry_in", wait), zap.Error(err)}
 		switch {
 		case IsPermanent(err) && time.Since(lastLoud) >= time.Minute:
 			lastLoud = time.Now()
@@ -164,15 +196,9 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 			l.Logger.Debug("delivery failed; retrying", fields...)
 		}
 		if err := backoff.Sleep(ctx, wait); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	if err := l.Queue.Ack(l.Name, entries); err != nil {
-		return fmt.Errorf("removing delivered events of sink %q: %w", l.Name, err)
-	}
-	l.Observer.Sent(l.Name, max(len(events)-int(dead), 0))
-	l.reportDepth()
-	return nil
 }
 
 // writer is how the entries' events are handed to the sink: Write, or
@@ -252,6 +278,31 @@ func (l *Loop) decode(entries []state.Entry) ([]event.Event, []state.Entry, erro
 	return events, good, nil
 }
 
+// open opens the readable entries for a PackedWriter, in Packeds the loop
+// reuses from Write to Write, and sets the others aside as decode does.
+func (l *Loop) open(entries []state.Entry) ([]*event.Packed, []state.Entry, error) {
+	good := entries[:0:0]
+	for _, e := range entries {
+		if len(good) == len(l.opened) {
+			l.opened = append(l.opened, new(event.Packed))
+		}
+		err := e.Bad
+		if err == nil {
+			if err = state.OpenBatch(e.Data, l.opened[len(good)]); err != nil {
+				err = fmt.Errorf("queue entry %d: %w", e.Seq, err)
+			}
+		}
+		if err != nil {
+			if serr := l.setAside(e, err); serr != nil {
+				return nil, nil, serr
+			}
+			continue
+		}
+		good = append(good, e)
+	}
+	return l.opened[:len(good)], good, nil
+}
+
 // setAside moves an unreadable entry from the queue to the dead-letter file.
 // Without a dead-letter file it stops the loop instead: nothing is ever
 // dropped.
@@ -259,18 +310,16 @@ func (l *Loop) setAside(e state.Entry, cause error) error {
 	if l.DeadLetters == nil {
 		return fmt.Errorf("sink %q: %w", l.Name, cause)
 	}
-	if err := l.DeadLetters.Write(Letter{Code: "queue-entry", Reason: cause.Error(), Entry: e.Data}); err != nil {
+	// The file counts and logs the letter. An entry whose header cannot be
+	// read does not tell how many events it held: it counts as one.
+	letter := Letter{Code: "queue-entry", Reason: fmt.Sprintf("queue entry %d: %v", e.Seq, cause), Entry: e.Data}
+	if err := l.DeadLetters.WriteCounting(max(e.Events, 1), letter); err != nil {
 		return fmt.Errorf("sink %q: setting aside an unreadable queue entry (%v): %w", l.Name, cause, err)
 	}
-	l.Logger.Error("unreadable queue entry set aside in the dead-letter file", zap.String("sink", l.Name),
-		zap.Uint64("entry", e.Seq), zap.String("file", l.DeadLetters.Path()), zap.Error(cause))
 	l.Observer.Failed(l.Name, cause)
 	if err := l.Queue.Ack(l.Name, []state.Entry{e}); err != nil {
 		return fmt.Errorf("removing a set-aside entry of sink %q: %w", l.Name, err)
 	}
-	// An entry whose header cannot be read does not tell how many events
-	// it held: it counts as one.
-	l.DeadLettered.DeadLetter(l.Name, max(e.Events, 1))
 	l.reportDepth()
 	return nil
 }

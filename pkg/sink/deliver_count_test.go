@@ -41,25 +41,28 @@ func (o *countingObserver) DeadLetter(_ string, n int)  { o.mu.Lock(); o.dead +=
 func (o *countingObserver) Truncated(string, int)       {}
 func (o *countingObserver) ConfigProblem(string, error) {}
 
-// refusingSink dead-letters the events whose eventId is in bad through
-// its Metrics, as a sink does inside Write; its first call, after
+// refusingSink dead-letters the events whose eventId is in bad to its
+// dead-letter file, as a sink does inside Write; its first call, after
 // dead-lettering, fails as a whole.
 type refusingSink struct {
-	metrics sink.Metrics
-	bad     map[string]bool
-	calls   int
-	took    int
+	dead  *sink.DeadLetters
+	bad   map[string]bool
+	calls int
+	took  int
 }
 
 func (s *refusingSink) Write(_ context.Context, evs []event.Event) error {
 	s.calls++
-	refused := 0
+	var letters []sink.Letter
 	for i := range evs {
 		if s.bad[evs[i].ID()] {
-			refused++
+			letters = append(letters, sink.Letter{Code: "6", Reason: "invalid", Event: &evs[i]})
 		}
 	}
-	s.metrics.DeadLetter("a", refused)
+	if err := s.dead.Write(letters...); err != nil {
+		return err
+	}
+	refused := len(letters)
 	if s.calls == 1 {
 		return errors.New("503 after a partial refusal")
 	}
@@ -74,7 +77,7 @@ func TestLoopDoesNotCountDeadLettersAsSent(t *testing.T) {
 	commitEvents(t, st, []string{"a"}, 0, 10) // one Write of 10 (MaxEvents 20)
 	obs := &countingObserver{}
 	counted := sink.CountDeadLetters(obs)
-	s := &refusingSink{metrics: counted, bad: map[string]bool{"3": true, "7": true}}
+	s := &refusingSink{dead: sink.NewDeadLetters(t.TempDir(), "a", nil, counted), bad: map[string]bool{"3": true, "7": true}}
 	l := newLoop(t, st, "a", s)
 	l.Observer, l.DeadLettered = obs, counted
 	stop := make(chan struct{})
@@ -106,7 +109,8 @@ func TestLoopCountsSetAsideEntriesAsDeadLetters(t *testing.T) {
 	obs := &countingObserver{}
 	s := &recSink{}
 	l := newLoop(t, st, "a", s)
-	l.Observer, l.DeadLettered, l.DeadLetters = obs, sink.CountDeadLetters(obs), sink.NewDeadLetters(t.TempDir(), "a")
+	counted := sink.CountDeadLetters(obs)
+	l.Observer, l.DeadLettered, l.DeadLetters = obs, counted, sink.NewDeadLetters(t.TempDir(), "a", nil, counted)
 	stop := make(chan struct{})
 	close(stop)
 	if err := l.Run(context.Background(), stop); err != nil {

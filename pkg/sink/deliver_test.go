@@ -52,6 +52,33 @@ func (s *recSink) Write(ctx context.Context, evs []event.Event) error {
 
 func (s *recSink) Close(context.Context) error { return nil }
 
+// packedRec is a recSink that renders from packed batches: the loop must
+// prefer WritePacked, and a retry must get the batches whole again.
+type packedRec struct{ *recSink }
+
+func (s packedRec) Write(context.Context, []event.Event) error {
+	panic("Write called on a sink that implements WritePacked")
+}
+
+func (s packedRec) WritePacked(ctx context.Context, batches []*event.Packed) error {
+	var evs []event.Event
+	for _, b := range batches {
+		b.Rewind()
+		var v event.View
+		for b.Next(&v) {
+			evs = append(evs, b.Event(&v))
+		}
+	}
+	return s.recSink.Write(ctx, evs)
+}
+
+// bothPaths runs f with a sink made by wrap for each way of writing: events
+// (Write) and packed batches (WritePacked).
+func bothPaths(t *testing.T, f func(t *testing.T, wrap func(*recSink) sink.Sink)) {
+	t.Run("events", func(t *testing.T) { f(t, func(s *recSink) sink.Sink { return s }) })
+	t.Run("packed", func(t *testing.T) { f(t, func(s *recSink) sink.Sink { return packedRec{s} }) })
+}
+
 func (s *recSink) delivered() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -105,26 +132,28 @@ func newLoop(t *testing.T, st *state.Store, name string, s sink.Sink) *sink.Loop
 }
 
 func TestLoopDeliversInOrderAndDrains(t *testing.T) {
-	st := openStore(t)
-	s := &recSink{failFor: func(call int) error {
-		if call%3 == 1 {
-			return errors.New("flaky destination")
+	bothPaths(t, func(t *testing.T, wrap func(*recSink) sink.Sink) {
+		st := openStore(t)
+		s := &recSink{failFor: func(call int) error {
+			if call%3 == 1 {
+				return errors.New("flaky destination")
+			}
+			return nil
+		}}
+		commitEvents(t, st, []string{"a"}, 0, 50)
+		stop := make(chan struct{})
+		done := make(chan error, 1)
+		go func() { done <- newLoop(t, st, "a", wrap(s)).Run(context.Background(), stop) }()
+		commitEvents(t, st, []string{"a"}, 50, 50)
+		close(stop)
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	}}
-	commitEvents(t, st, []string{"a"}, 0, 50)
-	stop := make(chan struct{})
-	done := make(chan error, 1)
-	go func() { done <- newLoop(t, st, "a", s).Run(context.Background(), stop) }()
-	commitEvents(t, st, []string{"a"}, 50, 50)
-	close(stop)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	wantIDs(t, s.delivered(), 100)
-	if stat, _ := st.Stat("a"); stat.Events != 0 || stat.Bytes != 0 {
-		t.Fatalf("queue after drain: %+v", stat)
-	}
+		wantIDs(t, s.delivered(), 100)
+		if stat, _ := st.Stat("a"); stat.Events != 0 || stat.Bytes != 0 {
+			t.Fatalf("queue after drain: %+v", stat)
+		}
+	})
 }
 
 func TestLoopKeepsDataOnPermanentErrorUntilContextEnds(t *testing.T) {
@@ -201,6 +230,10 @@ func TestFailingSinkDoesNotBlockAnother(t *testing.T) {
 }
 
 func TestLoopSetsAsideUnreadableEntries(t *testing.T) {
+	bothPaths(t, testSetsAside)
+}
+
+func testSetsAside(t *testing.T, wrap func(*recSink) sink.Sink) {
 	for _, withDir := range []bool{true, false} {
 		t.Run(map[bool]string{true: "dead-letter dir", false: "no dead-letter dir"}[withDir], func(t *testing.T) {
 			st := openStore(t)
@@ -212,10 +245,10 @@ func TestLoopSetsAsideUnreadableEntries(t *testing.T) {
 			}
 			commitEvents(t, st, []string{"a"}, 10, 10)
 			s := &recSink{}
-			l := newLoop(t, st, "a", s)
+			l := newLoop(t, st, "a", wrap(s))
 			dir := t.TempDir()
 			if withDir {
-				l.DeadLetters = sink.NewDeadLetters(dir, "a")
+				l.DeadLetters = sink.NewDeadLetters(dir, "a", nil, nil)
 			}
 			stop := make(chan struct{})
 			close(stop)

@@ -23,10 +23,33 @@ type Config interface {
 	Limits() Limits        // what one Write gets
 }
 
-// Description is how a sink presents itself in `check`, `status` and logs.
+// Description is how a sink presents itself in `check`, `status`, logs and
+// metrics, and its kind in `serfwd help` (the kind's defaults describe it
+// there).
 type Description struct {
 	Target string // where events go, safe to print: a URL without credentials, network://address, a path
 	Check  string // what a passed `serfwd check` proved, e.g. "health ok, token accepted"
+	About  string // what the kind delivers to, in words: "Splunk (HTTP Event Collector)"
+	// Truncates says that the sink may shorten messages to fit a size
+	// limit and reports it (Metrics.Truncated): its truncation counter
+	// exists from the start; a sink that never truncates has none.
+	Truncates bool
+}
+
+// KindHelp is how one kind appears in help texts: its type, what it
+// delivers to and what `check` proves, as its defaults describe them.
+type KindHelp struct {
+	Type, About, Check string
+}
+
+// Help lists every kind for help texts, in the table's order.
+func (r *Registry) Help() []KindHelp {
+	out := make([]KindHelp, len(r.kinds))
+	for i, k := range r.kinds {
+		d := k.defaults().Describe()
+		out[i] = KindHelp{Type: k.typ, About: d.About, Check: d.Check}
+	}
+	return out
 }
 
 // Limits bound what the delivery loop hands one Write. Bytes per request

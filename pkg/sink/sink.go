@@ -27,6 +27,15 @@ type Sink interface {
 	Close(ctx context.Context) error
 }
 
+// PackedWriter is implemented by sinks that render straight from the packed
+// batches the queue holds, without building events; the delivery loop
+// calls WritePacked instead of Write for them. WritePacked has Write's
+// contract. The batches, and everything they hand out, are valid only
+// during the call.
+type PackedWriter interface {
+	WritePacked(ctx context.Context, batches []*event.Packed) error
+}
+
 // Checker is implemented by sinks that can test their destination for
 // `serfwd check` without sending events.
 type Checker interface {
@@ -55,7 +64,7 @@ type Settings struct {
 	Version    string       // serfwd's version, for payloads that carry it
 	Hostname   string       // the machine's hostname, for defaults
 	Metrics    Metrics      // never nil after WithDefaults; a no-op when metrics are off
-	DeadLetter *DeadLetters // the sink's dead-letter file, shared with its delivery loop
+	DeadLetter *DeadLetters // the sink's dead-letter file, shared with its delivery loop; it counts and logs what it writes
 }
 
 // WithDefaults fills what a caller left out: a no-op logger and metrics,
@@ -68,7 +77,7 @@ func (s Settings) WithDefaults() Settings {
 		s.Metrics = NopMetrics{}
 	}
 	if s.DeadLetter == nil {
-		s.DeadLetter = NewDeadLetters(s.StateDir, s.Name)
+		s.DeadLetter = NewDeadLetters(s.StateDir, s.Name, s.Logger, s.Metrics)
 	}
 	return s
 }
@@ -76,7 +85,7 @@ func (s Settings) WithDefaults() Settings {
 // Metrics are the counters a sink reports besides what the delivery loop
 // counts itself.
 type Metrics interface {
-	DeadLetter(sink string, n int)        // events written to the dead-letter file
+	DeadLetter(sink string, n int)        // events written to the dead-letter file (counted by DeadLetters)
 	Truncated(sink string, n int)         // messages shortened to fit a size limit
 	ConfigProblem(sink string, err error) // a refusal that needs an operator (401/403, bad index)
 }

@@ -174,19 +174,7 @@ const constsFormat = 4
 // DecodeBatch returns the events of a queue entry's Data. They do not alias
 // data.
 func DecodeBatch(data []byte) ([]event.Event, error) {
-	var consts []event.Field
-	if len(data) > 0 && data[0] == constsFormat {
-		n, k := binary.Uvarint(data[1:])
-		if k <= 0 || n > uint64(len(data)-1-k) {
-			return nil, errBadBatch
-		}
-		cs, err := event.Unpack(data[1+k : 1+k+int(n)])
-		if err != nil || len(cs) != 1 {
-			return nil, fmt.Errorf("decoding the window constants of a queue entry: %w", errors.Join(errBadBatch, err))
-		}
-		consts, data = cs[0].Fields, data[1+k+int(n):]
-	}
-	h, err := parseBatchHeader(data)
+	consts, h, err := splitBatch(data)
 	if err != nil {
 		return nil, err
 	}
@@ -198,4 +186,40 @@ func DecodeBatch(data []byte) ([]event.Event, error) {
 		return nil, fmt.Errorf("decoding queue entry: %d events, header says %d", len(events), h.events)
 	}
 	return events, nil
+}
+
+// OpenBatch opens a queue entry's Data in p for reading without decoding
+// its events; it fails exactly when DecodeBatch does. p reads data until
+// its next Open.
+func OpenBatch(data []byte, p *event.Packed) error {
+	consts, h, err := splitBatch(data)
+	if err != nil {
+		return err
+	}
+	if err := p.Open(h.body, consts); err != nil {
+		return fmt.Errorf("decoding queue entry: %w", err)
+	}
+	if p.Len() != h.events {
+		return fmt.Errorf("decoding queue entry: %d events, header says %d", p.Len(), h.events)
+	}
+	return nil
+}
+
+// splitBatch reads the window constants a queue entry carries, if any, and
+// the header of its batch.
+func splitBatch(data []byte) ([]event.Field, batchHeader, error) {
+	var consts []event.Field
+	if len(data) > 0 && data[0] == constsFormat {
+		n, k := binary.Uvarint(data[1:])
+		if k <= 0 || n > uint64(len(data)-1-k) {
+			return nil, batchHeader{}, errBadBatch
+		}
+		cs, err := event.Unpack(data[1+k : 1+k+int(n)])
+		if err != nil || len(cs) != 1 {
+			return nil, batchHeader{}, fmt.Errorf("decoding the window constants of a queue entry: %w", errors.Join(errBadBatch, err))
+		}
+		consts, data = cs[0].Fields, data[1+k+int(n):]
+	}
+	h, err := parseBatchHeader(data)
+	return consts, h, err
 }

@@ -3,11 +3,15 @@
 package state
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
 func TestDecodeBatchRejectsUnknownFormat(t *testing.T) {
@@ -24,6 +28,39 @@ func TestDecodeBatchRejectsUnknownFormat(t *testing.T) {
 	}
 	if _, err := DecodeBatch(nil); err == nil {
 		t.Error("an empty entry decoded")
+	}
+	var p event.Packed
+	if err := OpenBatch(append([]byte{3}, good[1:]...), &p); !errors.Is(err, errUnknownFormat) {
+		t.Errorf("OpenBatch of format 3: got %v", err)
+	}
+}
+
+// TestOpenBatchAsDecodeBatch: OpenBatch fails exactly when DecodeBatch does,
+// on entries with window constants cut at every length and with bytes
+// changed, and otherwise reads the same events.
+func TestOpenBatchAsDecodeBatch(t *testing.T) {
+	ent := serapi.Entitlement{AnnualThroughput: 42, LicenseStart: "2026-01-01T00:00:00.000Z", LicenseEnd: "2027-01-01T00:00:00.000Z"}
+	good := withConsts(event.Consts(&ent), encode(t, 0, testEvents(3, "f"))[0].Data)
+	var p event.Packed
+	try := func(data []byte) {
+		want, derr := DecodeBatch(data)
+		err := OpenBatch(data, &p)
+		if (err == nil) != (derr == nil) {
+			t.Fatalf("OpenBatch: %v; DecodeBatch: %v", err, derr)
+		}
+		if err == nil {
+			sameOpened(t, data, want)
+		}
+	}
+	for n := range len(good) + 1 {
+		try(good[:n])
+	}
+	for i := range good {
+		for _, v := range []byte{0, 1, 2, 4, 0x7f, 0x80, 0xff} {
+			b := bytes.Clone(good)
+			b[i] = v
+			try(b)
+		}
 	}
 }
 

@@ -42,12 +42,12 @@ func precheck(path string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("opening state file %s: %w", path, err)
+		return opening(path, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("opening state file %s: %w", path, err)
+		return opening(path, err)
 	}
 	size := fi.Size()
 	if size == 0 {

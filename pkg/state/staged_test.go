@@ -38,9 +38,29 @@ func queuedEvents(t *testing.T, s *Store, sink string) []event.Event {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sameOpened(t, e.Data, evs)
 		out = append(out, evs...)
 	}
 	return out
+}
+
+// sameOpened checks that OpenBatch reads data as the events DecodeBatch
+// returned.
+func sameOpened(t *testing.T, data []byte, want []event.Event) {
+	t.Helper()
+	var p event.Packed
+	if err := OpenBatch(data, &p); err != nil {
+		t.Fatalf("OpenBatch: %v", err)
+	}
+	got := p.Events()
+	if len(got) != len(want) {
+		t.Fatalf("OpenBatch: %d events, DecodeBatch %d", len(got), len(want))
+	}
+	for i := range want {
+		if g, w := got[i].AppendJSON(nil), want[i].AppendJSON(nil); string(g) != string(w) {
+			t.Fatalf("OpenBatch event %d:\n got %s\nwant %s", i, g, w)
+		}
+	}
 }
 
 // batchCount is how many batches the batch store holds.

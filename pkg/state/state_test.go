@@ -2,10 +2,12 @@ package state
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -228,5 +230,19 @@ func TestPeekSaysWhenEachBatchWasQueued(t *testing.T) {
 		if !e.Queued.Equal(at[i]) {
 			t.Errorf("entry %d: Queued %s, want %s", i, e.Queued.UTC().Format(time.RFC3339Nano), at[i].Format(time.RFC3339Nano))
 		}
+	}
+}
+
+// An error of opening the state file names the path once, and keeps its
+// cause for errors.Is.
+func TestOpeningNamesThePathOnce(t *testing.T) {
+	const path = "/var/lib/serfwd/state.db"
+	err := opening(path, &fs.PathError{Op: "open", Path: path, Err: syscall.EROFS})
+	if got, want := err.Error(), "opening state file "+path+": read-only file system"; got != want || !errors.Is(err, syscall.EROFS) {
+		t.Errorf("opening: %q (EROFS kept: %v), want %q", got, errors.Is(err, syscall.EROFS), want)
+	}
+	other := &fs.PathError{Op: "open", Path: "/elsewhere", Err: syscall.EACCES}
+	if got := opening(path, other).Error(); got != "opening state file "+path+": open /elsewhere: permission denied" {
+		t.Errorf("an error about another path: %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -71,11 +72,11 @@ func Open(path string) (s *Store, err error) {
 	db, err := openLocked(path)
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("%w: %s is in use (is `serfwd run` running? stop it, or read live figures from its /metrics)", ErrLocked, path)
+		return nil, fmt.Errorf("%w: %s", ErrLocked, path) // the command says by whom, and what to do
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 		return nil, corrupt(path, err)
 	case err != nil:
-		return nil, fmt.Errorf("opening state file %s: %w", path, err)
+		return nil, opening(path, err)
 	}
 	s = &Store{db: db, path: path, notify: map[string]chan struct{}{}}
 	if err := s.init(); err != nil {
@@ -103,6 +104,16 @@ func Open(path string) (s *Store, err error) {
 		return nil, fmt.Errorf("compacting state file %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// opening is an error of opening the state file at path, naming the path
+// once: an *fs.PathError about it gives only its operation's cause.
+func opening(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		err = pe.Err
+	}
+	return fmt.Errorf("opening state file %s: %w", path, err)
 }
 
 func corrupt(path string, cause error) error {

@@ -23,6 +23,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/httpx"
 )
 
 // SER API paths and timestamp layout (SPEC §1).
@@ -77,10 +79,15 @@ func main() {
 // windowKey names a window as the report request's query does.
 func windowKey(start, end string) string { return start + "/" + end }
 
-// fetchAll gets a token and then each window's body from the upstream API.
+// fetchAll gets a token and then each window's body from the upstream API,
+// with serfwd's HTTP client (pkg/httpx: redirects never followed).
 func fetchAll(base string, start time.Time, window time.Duration, n int) (map[string][]byte, int, error) {
 	base = strings.TrimSuffix(base, "/")
-	token, err := fetchToken(base)
+	hc, err := httpx.New(httpx.Options{Timeout: time.Minute})
+	if err != nil {
+		return nil, 0, err
+	}
+	token, err := fetchToken(hc, base)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -89,7 +96,7 @@ func fetchAll(base string, start time.Time, window time.Duration, n int) (map[st
 	for i := range n {
 		s := start.Add(time.Duration(i) * window).UTC().Format(stampFmt)
 		e := start.Add(time.Duration(i+1) * window).UTC().Format(stampFmt)
-		body, err := fetchReport(base, token, s, e)
+		body, err := fetchReport(hc, base, token, s, e)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -99,9 +106,9 @@ func fetchAll(base string, start time.Time, window time.Duration, n int) (map[st
 	return bodies, size, nil
 }
 
-func fetchToken(base string) (string, error) {
+func fetchToken(hc *http.Client, base string) (string, error) {
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"bench"}, "client_secret": {"bench"}}
-	resp, err := http.PostForm(base+tokenPath, form)
+	resp, err := hc.PostForm(base+tokenPath, form)
 	if err != nil {
 		return "", fmt.Errorf("token: %w", err)
 	}
@@ -115,14 +122,14 @@ func fetchToken(base string) (string, error) {
 	return tok.AccessToken, nil
 }
 
-func fetchReport(base, token, start, end string) ([]byte, error) {
+func fetchReport(hc *http.Client, base, token, start, end string) ([]byte, error) {
 	q := url.Values{"startTimeStamp": {start}, "endTimeStamp": {end}}
 	req, err := http.NewRequest(http.MethodGet, base+reportPath+"?"+q.Encode(), nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", start, err)
 	}

@@ -52,7 +52,7 @@ func (c Config) Validate() error {
 
 // Describe says where the sink writes and what `check` proves.
 func (c Config) Describe() sink.Description {
-	return sink.Description{Target: c.Path, Check: "writable"}
+	return sink.Description{Target: c.Path, Check: "writable", About: "files"}
 }
 
 // Limits leaves a Write at the delivery loop's default size: a batch is one

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func TestConfig(t *testing.T) {
@@ -31,4 +32,10 @@ func TestConfig(t *testing.T) {
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "mode: 0440 does not let serfwd write the file (the owner needs 0200)") {
 		t.Errorf("Validate() = %v", err)
 	}
+}
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	sinktest.CheckProblems(t, DefaultConfig().Validate(), []string{"path: required"})
 }

@@ -33,7 +33,9 @@ type Sink struct {
 	midLine  bool     // f does not end with '\n'
 	dirDirty bool     // a create or rename awaits a directory fsync
 	closed   bool
-	buf      []byte // the batch being written; buf[0] is a spare '\n'
+	buf      []byte     // the batch being written; buf[0] is a spare '\n'
+	json     event.JSON // WritePacked's renderer, which keeps its renderings
+	view     event.View
 
 	dev, ino uint64     // f's identity, when known
 	known    bool       // dev and ino are known
@@ -41,9 +43,10 @@ type Sink struct {
 }
 
 var (
-	_ sink.Sink     = (*Sink)(nil)
-	_ sink.Reopener = (*Sink)(nil)
-	_ sink.Checker  = (*Sink)(nil)
+	_ sink.Sink         = (*Sink)(nil)
+	_ sink.PackedWriter = (*Sink)(nil)
+	_ sink.Reopener     = (*Sink)(nil)
+	_ sink.Checker      = (*Sink)(nil)
 )
 
 // New builds a file sink from a valid config. It opens nothing: the file
@@ -70,10 +73,25 @@ var errClosed = errors.New("sink is closed")
 // Write appends the batch, one JSON line per event, and returns once the
 // file is fsynced.
 func (s *Sink) Write(ctx context.Context, events []event.Event) error {
+	return s.writeLines(ctx, len(events), func() { s.encode(events) })
+}
+
+// WritePacked is Write for the opened packed batches of the queue: it
+// renders the lines straight from them.
+func (s *Sink) WritePacked(ctx context.Context, batches []*event.Packed) error {
+	n := 0
+	for _, p := range batches {
+		n += p.Len()
+	}
+	return s.writeLines(ctx, n, func() { s.encodePacked(batches) })
+}
+
+// writeLines appends the n events that encode renders and fsyncs the file.
+func (s *Sink) writeLines(ctx context.Context, n int, encode func()) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if len(events) == 0 {
+	if n == 0 {
 		return nil
 	}
 	s.mu.Lock()
@@ -81,7 +99,7 @@ func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 	if s.closed {
 		return fmt.Errorf("writing %s: %w", s.path, errClosed)
 	}
-	s.encode(events)
+	encode()
 	if err := s.prepare(int64(len(s.buf) - 1)); err != nil {
 		return err
 	}
@@ -98,6 +116,19 @@ func (s *Sink) encode(events []event.Event) {
 	for i := range events {
 		b = events[i].AppendJSON(b)
 		b = append(b, '\n')
+	}
+	s.buf = b
+}
+
+// encodePacked is encode for opened packed batches.
+func (s *Sink) encodePacked(batches []*event.Packed) {
+	b := append(s.buf[:0], '\n')
+	for _, p := range batches {
+		p.Rewind()
+		for p.Next(&s.view) {
+			b = s.json.Append(b, p, &s.view)
+			b = append(b, '\n')
+		}
 	}
 	s.buf = b
 }

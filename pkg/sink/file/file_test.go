@@ -59,7 +59,7 @@ func TestWriteLines(t *testing.T) {
 func TestEmptyBatchOpensNothing(t *testing.T) {
 	path := tempPath(t)
 	s := newSink(t, Config{Path: path})
-	if err := s.Write(context.Background(), nil); err != nil {
+	if err := writeFor(t, s, context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, path); got != "<missing>" {
@@ -129,7 +129,7 @@ func TestRetryAfterShortWrite(t *testing.T) {
 				}
 				return n, errors.New("device full (simulated)")
 			}
-			err := s.Write(context.Background(), evs)
+			err := writeFor(t, s, context.Background(), evs)
 			if err == nil || !strings.Contains(err.Error(), path) {
 				t.Fatalf("Write error %v, want one naming %s", err, path)
 			}
@@ -165,7 +165,7 @@ func TestWriteErrorNamesPath(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSink(t, Config{Path: tt.path})
 			for attempt := range 2 { // the retry fails the same way
-				err := s.Write(context.Background(), batch(0, 2))
+				err := writeFor(t, s, context.Background(), batch(0, 2))
 				if err == nil || !strings.Contains(err.Error(), tt.path) {
 					t.Fatalf("attempt %d: error %v, want one naming %s", attempt, err, tt.path)
 				}
@@ -242,7 +242,7 @@ func TestCloseIsIdempotent(t *testing.T) {
 	if err := s.Reopen(); err != nil {
 		t.Errorf("Reopen after Close: %v", err)
 	}
-	if err := s.Write(context.Background(), batch(1, 1)); err == nil {
+	if err := writeFor(t, s, context.Background(), batch(1, 1)); err == nil {
 		t.Error("Write after Close succeeded")
 	}
 }
@@ -252,7 +252,7 @@ func TestWriteHonoursCancelledContext(t *testing.T) {
 	s := newSink(t, Config{Path: path})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := s.Write(ctx, batch(0, 1)); !errors.Is(err, context.Canceled) {
+	if err := writeFor(t, s, ctx, batch(0, 1)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Write error %v, want context.Canceled", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/packedtest"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
@@ -113,9 +115,26 @@ func tempPath(t *testing.T) string { return filepath.Join(t.TempDir(), "events.n
 
 func mustWrite(t *testing.T, s *Sink, evs []event.Event) {
 	t.Helper()
-	if err := s.Write(context.Background(), evs); err != nil {
+	if err := writeFor(t, s, context.Background(), evs); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
+}
+
+// packedPath reports whether t runs under TestPackedPath: writeFor then
+// writes packed batches.
+func packedPath(t testing.TB) bool { return strings.HasPrefix(t.Name(), "TestPackedPath/") }
+
+// writeFor writes evs as the delivery loop does: as events, or under
+// TestPackedPath packed into queue batches of up to 3 events and opened.
+func writeFor(t testing.TB, s *Sink, ctx context.Context, evs []event.Event) error {
+	if !packedPath(t) {
+		return s.Write(ctx, evs)
+	}
+	var batches []*event.Packed
+	for from := 0; from < len(evs); from += 3 {
+		batches = append(batches, packedtest.Pack(evs[from:min(from+3, len(evs))]).Open(t, nil))
+	}
+	return s.WritePacked(ctx, batches)
 }
 
 // readFile returns the file's content, or "<missing>".

@@ -192,7 +192,7 @@ func interruptWrite(t *testing.T, s *Sink, evs []event.Event, keep int) {
 		return n, errors.New("interrupted (simulated)")
 	}
 	defer func() { s.write = (*os.File).Write }()
-	if err := s.Write(t.Context(), evs); err == nil || !strings.Contains(err.Error(), "interrupted") {
+	if err := writeFor(t, s, t.Context(), evs); err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("interrupted Write returned %v", err)
 	}
 }

@@ -1,5 +1,7 @@
 // ack.go implements indexer acknowledgment: a channel per sink, bulk polling
-// of /services/collector/ack, and resending requests whose ack does not come.
+// of /services/collector/ack, resending requests whose ack does not come,
+// and the acks still outstanding when a Write failed, which the next Write
+// polls for instead of sending their events again.
 package hec
 
 import (
@@ -26,6 +28,15 @@ type waiting struct {
 	sent time.Time
 }
 
+// awaited is a waiting request kept across a failed Write: its events by
+// doneKey (the delivery loop's retry may hold them at other positions) and
+// when it was sent, so that ack_timeout still counts from then.
+type awaited struct {
+	id   int64
+	keys []string
+	sent time.Time
+}
+
 // newChannel returns a random UUIDv4 in its text form.
 func newChannel() (string, error) {
 	var u [16]byte
@@ -38,7 +49,9 @@ func newChannel() (string, error) {
 }
 
 // awaitAcks polls until every waiting request is acknowledged, resending
-// those not acknowledged within ack_timeout.
+// those not acknowledged within ack_timeout. A failed poll fails the Write
+// (the delivery loop retries it); the outstanding acks are kept for the
+// retry, which polls for them again rather than resending their events.
 func (s *Sink) awaitAcks(ctx context.Context, b *batch, waits []waiting) error {
 	interval := s.pollMin
 	timer := time.NewTimer(interval)
@@ -46,20 +59,20 @@ func (s *Sink) awaitAcks(ctx context.Context, b *batch, waits []waiting) error {
 	for len(waits) > 0 {
 		select {
 		case <-ctx.Done():
+			s.keepAwaiting(b, waits)
 			return fmt.Errorf("waiting for %d splunk hec acknowledgments: %w", len(waits), ctx.Err())
 		case <-timer.C:
 		}
 		acked, err := s.queryAcks(ctx, waits)
 		if err != nil {
+			s.keepAwaiting(b, waits)
 			if ctx.Err() != nil {
 				return fmt.Errorf("waiting for %d splunk hec acknowledgments: %w", len(waits), ctx.Err())
 			}
-			if sink.IsPermanent(err) {
-				return err
-			}
-			s.log.Warn("polling Splunk HEC acknowledgments failed; polling again", zap.Error(err))
+			return fmt.Errorf("polling %d splunk hec acknowledgments: %w", len(waits), err)
 		}
 		if waits, err = s.settle(ctx, b, waits, acked); err != nil {
+			s.keepAwaiting(b, waits)
 			return err
 		}
 		interval = min(interval*2, s.pollMax)
@@ -69,11 +82,12 @@ func (s *Sink) awaitAcks(ctx context.Context, b *batch, waits []waiting) error {
 }
 
 // settle marks acknowledged requests done, resends the overdue ones and
-// returns what is still outstanding.
+// returns what is still outstanding; after a failed resend, what is still
+// outstanding with the failed one (sent again by the next Write).
 func (s *Sink) settle(ctx context.Context, b *batch, waits []waiting, acked map[int64]bool) ([]waiting, error) {
 	var next []waiting
 	now := time.Now()
-	for _, w := range waits {
+	for j, w := range waits {
 		switch {
 		case acked[w.id]:
 			b.markDone(w.req)
@@ -81,13 +95,70 @@ func (s *Sink) settle(ctx context.Context, b *batch, waits []waiting, acked map[
 			s.log.Warn("Splunk did not acknowledge a request within ack_timeout; sending it again",
 				zap.Int64("ackId", w.id), zap.Int("events", len(w.req)), zap.Duration("ack_timeout", s.opt.ackTimeout))
 			if err := s.send(ctx, b, w.req, &next); err != nil {
-				return nil, err
+				return append(next, waits[j:]...), err
 			}
 		default:
 			next = append(next, w)
 		}
 	}
 	return next, nil
+}
+
+// keepAwaiting remembers the requests of b still waiting for their ack,
+// for the next Write.
+func (s *Sink) keepAwaiting(b *batch, waits []waiting) {
+	s.awaiting = s.awaiting[:0]
+	for _, w := range waits {
+		a := awaited{id: w.id, sent: w.sent, keys: make([]string, 0, len(w.req))}
+		for _, i := range w.req {
+			if k := b.doneKey(i); k != "" {
+				a.keys = append(a.keys, k)
+			}
+		}
+		s.awaiting = append(s.awaiting, a)
+	}
+}
+
+// resumeAcks takes the acks a failed Write left outstanding: it returns
+// them as waiting requests of b and, in todo, the events of b still to
+// send (pending ones not awaiting an ack).
+func (s *Sink) resumeAcks(b *batch) (waits []waiting, todo []int) {
+	pending := s.pending(b)
+	if len(s.awaiting) == 0 {
+		return nil, pending
+	}
+	at := make(map[string]int, len(pending))
+	for _, i := range pending {
+		if k := b.doneKey(i); k != "" {
+			at[k] = i
+		}
+	}
+	for _, a := range s.awaiting {
+		var req []int
+		for _, k := range a.keys {
+			if i, ok := at[k]; ok {
+				req = append(req, i)
+				delete(at, k)
+			}
+		}
+		if len(req) > 0 {
+			waits = append(waits, waiting{id: a.id, req: req, sent: a.sent})
+		}
+	}
+	s.awaiting = nil
+	taken := make(map[int]bool)
+	for _, w := range waits {
+		for _, i := range w.req {
+			taken[i] = true
+		}
+	}
+	todo = make([]int, 0, len(pending))
+	for _, i := range pending {
+		if !taken[i] {
+			todo = append(todo, i)
+		}
+	}
+	return waits, todo
 }
 
 // queryAcks asks Splunk which of the waiting ackIds are indexed.
@@ -121,7 +192,11 @@ func (s *Sink) ackRefused(a answer) error {
 	if a.code() == codeAckDisabled || classify(a) == misconfig {
 		return s.configProblem(pathAck, a)
 	}
-	return s.errorf(pathAck, a)
+	err := s.errorf(pathAck, a)
+	if a.hasRetry {
+		return sink.RetryAfter(err, a.retryAfter)
+	}
+	return err
 }
 
 // decodeAcks reads {"acks":{"0":true,"1":false}}.

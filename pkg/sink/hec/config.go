@@ -106,7 +106,7 @@ func (c Config) Validate() error {
 
 // Describe says where the sink delivers and what `check` proves.
 func (c Config) Describe() sink.Description {
-	return sink.Description{Target: sink.URLTarget(c.URL), Check: "health ok, token accepted"}
+	return sink.Description{Target: sink.URLTarget(c.URL), Check: "health ok, token accepted", About: "Splunk (HTTP Event Collector)"}
 }
 
 // Limits hands a Write several requests' worth of events: the sink cuts it

@@ -5,14 +5,12 @@ package hec
 import (
 	"strconv"
 
-	"go.uber.org/zap"
-
 	"github.com/serfwd/serfwd/pkg/sink"
 )
 
-// deadLetter writes one letter per event of req to the dead-letter file,
-// counts and logs them. code is the HEC code of the refusal, or its HTTP
-// status when the reply carried no code.
+// deadLetter writes one letter per event of req to the dead-letter file
+// (which counts and logs them). code is the HEC code of the refusal, or
+// its HTTP status when the reply carried no code.
 func (s *Sink) deadLetter(b *batch, req []int, a answer, reason string) error {
 	code := a.code()
 	if code < 0 {
@@ -20,16 +18,7 @@ func (s *Sink) deadLetter(b *batch, req []int, a answer, reason string) error {
 	}
 	letters := make([]sink.Letter, len(req))
 	for j, i := range req {
-		letters[j] = sink.Letter{Code: strconv.Itoa(code), Reason: reason, Event: &b.events[i]}
+		letters[j] = sink.Letter{Code: strconv.Itoa(code), Reason: reason, Event: b.event(i)}
 	}
-	if err := s.set.DeadLetter.Write(letters...); err != nil {
-		return err
-	}
-	s.set.Metrics.DeadLetter(s.set.Name, len(req))
-	for _, i := range req {
-		s.log.Warn("Splunk refused an event for good; it was written to the dead-letter file",
-			zap.String("eventId", b.events[i].ID()), zap.Int("code", code),
-			zap.String("reason", reason), zap.String("file", s.set.DeadLetter.Path()))
-	}
-	return nil
+	return s.set.DeadLetter.Write(letters...)
 }

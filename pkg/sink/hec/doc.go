@@ -46,7 +46,7 @@
 // appended and fsynced), one JSON line per event
 // ({"time":…,"sink":…,"code":…,"reason":…,"event":{…}}; code is the HEC
 // code of the refusal, or the HTTP status when the reply had none, e.g. 413),
-// counted with Metrics.DeadLetter and logged as a warning with the eventId.
+// counted and logged (one warning per Write) by the file itself.
 // Nothing is dropped silently: if the file cannot be written, Write fails.
 //
 // The kind's Config (keys, defaults, Validate, description, limits) lives in

@@ -63,7 +63,7 @@ type renderer struct {
 // windowStart gets no time, so that Splunk stamps it with its arrival.
 func (r *renderer) appendEnvelope(dst []byte, ev *event.Event) []byte {
 	if start := ev.Str(event.KeyWindowStart); !r.stamped || start != r.start {
-		r.start, r.stamp, r.stamped = start, appendTimeKey(r.stamp[:0], ev), true
+		r.start, r.stamp, r.stamped = start, appendTimeKey(r.stamp[:0], start), true
 	}
 	dst = append(dst, '{')
 	dst = append(dst, r.stamp...)
@@ -86,16 +86,22 @@ func (r *renderer) sourceOf(ev *event.Event) []byte {
 	}
 	if in := ev.Str(event.KeyInput); r.source == nil || in != r.input {
 		r.input = in
-		r.source = event.AppendJSONString(r.source[:0], strings.ReplaceAll(r.template, inputName, in))
+		r.source = appendSource(r.source[:0], r.template, in)
 	}
 	return r.source
 }
 
-// appendTimeKey appends `"time":EPOCH,` for the event's windowStart, or
-// nothing when it has none.
-func appendTimeKey(dst []byte, ev *event.Event) []byte {
-	t := ev.WindowStart()
-	if t.IsZero() {
+// appendSource appends the source template with its inputName replaced by
+// input, as a JSON string.
+func appendSource(dst []byte, template, input string) []byte {
+	return event.AppendJSONString(dst, strings.ReplaceAll(template, inputName, input))
+}
+
+// appendTimeKey appends `"time":EPOCH,` for an event's windowStart, or
+// nothing when it is not a valid time (Event.WindowStart).
+func appendTimeKey(dst []byte, windowStart string) []byte {
+	t, err := time.Parse(event.TimeLayout, windowStart)
+	if err != nil || t.IsZero() {
 		return dst
 	}
 	dst = append(dst, `"time":`...)

@@ -163,7 +163,7 @@ func TestEnvelopeBytes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeHEC(t, false)
 			h := newHarness(t, f.srv.URL, func(c *Config) { c.Format, c.Compression = tc.format, tc.compression })
-			if err := h.sink.Write(t.Context(), specEvents()); err != nil {
+			if err := h.write(t.Context(), specEvents()); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			reqs, _ := f.snapshot()
@@ -220,7 +220,7 @@ func TestEnvelopeHeads(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeHEC(t, false)
 			h := newHarness(t, f.srv.URL, tc.mod)
-			if err := h.sink.Write(t.Context(), specEvents()); err != nil {
+			if err := h.write(t.Context(), specEvents()); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			reqs, _ := f.snapshot()

@@ -23,9 +23,12 @@ type Sink struct {
 	opt      options
 	log      *zap.Logger
 	client   *http.Client
-	layout   *layout // what every envelope shares
-	channel  string  // X-Splunk-Request-Channel when ack is on
+	layout   *layout         // what every envelope shares
+	packed   *packedRenderer // WritePacked's renderer, which keeps its renderings
+	bodies   *bodies         // request bodies: a gzip writer and buffers kept
+	channel  string          // X-Splunk-Request-Channel when ack is on
 	done     doneSet
+	awaiting []awaited // acks a failed Write left outstanding
 	problems problemReporter
 	redact   *redact.Redactor // knows the token, for answers that echo it
 
@@ -55,6 +58,7 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 		pollMin: 500 * time.Millisecond,
 		pollMax: 4 * time.Second,
 	}
+	k.packed, k.bodies = newPackedRenderer(k.layout), newBodies()
 	if opt.ack {
 		if k.channel, err = newChannel(); err != nil {
 			return nil, fmt.Errorf("sink %q: creating ack channel: %w", s.Name, err)

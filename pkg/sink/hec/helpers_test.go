@@ -1,9 +1,10 @@
-// helpers_test.go builds test events, sinks and a metrics recorder.
+// helpers_test.go builds test events and sinks (metrics recorded by sinktest).
 package hec
 
 import (
+	"context"
 	"fmt"
-	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 // testStart is the first test window: 2025-11-26T12:00:00Z.
@@ -42,34 +44,47 @@ func mkEvents(n int) []event.Event {
 	return evs
 }
 
-// recMetrics records what a sink reports.
-type recMetrics struct {
-	mu       sync.Mutex
-	dead     int
-	problems []error
-}
-
-func (m *recMetrics) DeadLetter(_ string, n int) { m.mu.Lock(); m.dead += n; m.mu.Unlock() }
-func (m *recMetrics) Truncated(string, int)      {}
-func (m *recMetrics) ConfigProblem(_ string, err error) {
-	m.mu.Lock()
-	m.problems = append(m.problems, err)
-	m.mu.Unlock()
-}
-
-func (m *recMetrics) counts() (dead, problems int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.dead, len(m.problems)
-}
-
 // harness is a sink under test with what it reports.
 type harness struct {
 	sink    *Sink
-	metrics *recMetrics
+	metrics *sinktest.Metrics
 	logs    *observer.ObservedLogs
 	dir     string
+	packed  bool // write takes the WritePacked path
+	t       *testing.T
 }
+
+// write hands evs to the sink the way the delivery loop does: as they are,
+// or (h.packed) packed into queue batches of up to 3 events (so that one
+// Write gets several) and opened.
+func (h *harness) write(ctx context.Context, evs []event.Event) error {
+	if !h.packed {
+		return h.sink.Write(ctx, evs)
+	}
+	return h.sink.WritePacked(ctx, openedBatches(h.t, evs, 3))
+}
+
+// openedBatches packs evs into batches of at most per events and opens them.
+func openedBatches(t testing.TB, evs []event.Event, per int) []*event.Packed {
+	t.Helper()
+	var out []*event.Packed
+	var pk event.Packer
+	for from := 0; from < len(evs); from += per {
+		for i := from; i < min(from+per, len(evs)); i++ {
+			pk.Add(&evs[i])
+		}
+		p := new(event.Packed)
+		if err := p.Open(pk.AppendPacked(nil), nil); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// packedPath reports whether t runs under TestPackedPath, whose harnesses
+// write packed batches.
+func packedPath(t *testing.T) bool { return strings.HasPrefix(t.Name(), "TestPackedPath/") }
 
 // newHarness builds a sink for url with mod applied to a default HEC config.
 func newHarness(t *testing.T, url string, mod func(*Config)) *harness {
@@ -80,7 +95,7 @@ func newHarness(t *testing.T, url string, mod func(*Config)) *harness {
 		mod(&c)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
-	h := &harness{metrics: &recMetrics{}, logs: logs, dir: t.TempDir()}
+	h := &harness{metrics: &sinktest.Metrics{}, logs: logs, dir: t.TempDir(), t: t, packed: packedPath(t)}
 	s, err := newSink(sink.Settings{Name: "splunk", Logger: zap.New(core), StateDir: h.dir,
 		Version: "test", Hostname: "loghost", Metrics: h.metrics}, c)
 	if err != nil {

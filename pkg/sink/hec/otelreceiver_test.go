@@ -125,7 +125,7 @@ func TestOtelReceiverEvents(t *testing.T) {
 				t.Errorf("Check: %v", err)
 			}
 			// Write returns nil only once HEC answered 200 with code 0.
-			if err := h.sink.Write(t.Context(), specEvents()); err != nil {
+			if err := h.write(t.Context(), specEvents()); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			type record struct {
@@ -183,7 +183,7 @@ func TestOtelReceiverMetrics(t *testing.T) {
 		t.Run(compression, func(t *testing.T) {
 			o := startOtelHEC(t)
 			h := newHarness(t, o.url, func(c *Config) { c.Compression, c.Format = compression, "metric" })
-			if err := h.sink.Write(t.Context(), specEvents()); err != nil {
+			if err := h.write(t.Context(), specEvents()); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			got := map[string]map[string]point{} // eventId → metric name → point

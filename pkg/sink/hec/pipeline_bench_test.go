@@ -1,8 +1,8 @@
 // pipeline_bench_test.go measures serfwd's per-event CPU path from decoded
 // records to HEC request bodies, as one window goes through it: flatten
 // (the poller's streamed fetch: event.Flattener into state batches, one
-// commit), read it back as a delivery loop does (Peek,
-// DecodeBatch, Ack) and encode + gzip the HEC requests. Run it on one core:
+// commit), read it back as a delivery loop does (Peek, OpenBatch, Ack) and
+// render + gzip the HEC requests straight from the packed batches. Run it on one core:
 //
 //	go test -run '^$' -bench Pipeline -cpu 1 ./pkg/sink/hec/
 //
@@ -75,9 +75,13 @@ func queueWindow(b *testing.B, st *state.Store, w serapi.Window, recs []serapi.R
 	return int(after.Events - before.Events), int(after.Bytes - before.Bytes)
 }
 
-// deliverHEC empties the queue the way the delivery loop and Write do, up to
-// the request bodies, and returns the events and gzipped bytes produced.
-func deliverHEC(b *testing.B, st *state.Store, meta *layout, o options) (events, bytes int) {
+// deliverHEC empties the queue the way the delivery loop and WritePacked
+// do, up to the request bodies: entries opened in reused Packeds, envelopes
+// rendered straight from them, gzipped with the kept writer. It returns the
+// events and gzipped bytes produced.
+func deliverHEC(b *testing.B, st *state.Store, r *packedRenderer, bs *bodies, o options) (events, bytes int) {
+	var opened []*event.Packed
+	var all []int
 	for {
 		entries, err := st.Peek("splunk", o.maxEvents)
 		if err != nil {
@@ -86,29 +90,29 @@ func deliverHEC(b *testing.B, st *state.Store, meta *layout, o options) (events,
 		if len(entries) == 0 {
 			return events, bytes
 		}
-		var evs []event.Event
-		for _, e := range entries {
-			dec, err := state.DecodeBatch(e.Data)
-			if err != nil {
+		for len(opened) < len(entries) {
+			opened = append(opened, new(event.Packed))
+		}
+		for i, e := range entries {
+			if err := state.OpenBatch(e.Data, opened[i]); err != nil {
 				b.Fatal(err)
 			}
-			evs = append(evs, dec...)
 		}
-		bt := encodeBatch(evs, meta)
-		all := make([]int, len(evs))
-		for i := range all {
-			all[i] = i
+		bt := encodePacked(opened[:len(entries)], r)
+		all = all[:0]
+		for i := range bt.len() {
+			all = append(all, i)
 		}
 		for _, req := range split(bt, all, o.maxEvents, o.maxBytes) {
-			body := buildBody(bt, req, true)
+			body := bs.build(bt, req, true)
 			bytes += body.Len()
 			_ = body.Close()
 		}
+		events += bt.len()
 		bt.release()
 		if err := st.Ack("splunk", entries); err != nil {
 			b.Fatal(err)
 		}
-		events += len(evs)
 	}
 }
 
@@ -134,7 +138,7 @@ func BenchmarkPipeline(b *testing.B) {
 			c := DefaultConfig()
 			c.URL, c.Token, c.Index = "https://splunk.example.com:8088", testToken, "proofpoint"
 			o := resolve(c, "loghost")
-			meta := newLayout(o)
+			r, bs := newPackedRenderer(newLayout(o)), newBodies()
 			w := serapi.Window{Start: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
@@ -145,7 +149,7 @@ func BenchmarkPipeline(b *testing.B) {
 				w.End = w.Start.Add(time.Hour)
 				queued, size := queueWindow(b, st, w, recs)
 				stored += size
-				n, z := deliverHEC(b, st, meta, o)
+				n, z := deliverHEC(b, st, r, bs, o)
 				if n != queued {
 					b.Fatalf("delivered %d events of %d", n, queued)
 				}

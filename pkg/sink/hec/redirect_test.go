@@ -37,7 +37,7 @@ func TestRedirectIsAConfigurationProblem(t *testing.T) {
 			}))
 			defer src.Close()
 			h := newHarness(t, src.URL, nil)
-			err := h.sink.Write(t.Context(), mkEvents(3))
+			err := h.write(t.Context(), mkEvents(3))
 			var re *httpx.RedirectError
 			if !errors.As(err, &re) || !sink.IsPermanent(err) || re.Status != code || re.To != target.URL {
 				t.Fatalf("Write: err = %v, want a permanent redirect %d to %s", err, code, target.URL)
@@ -47,7 +47,7 @@ func TestRedirectIsAConfigurationProblem(t *testing.T) {
 			if err.Error() != want {
 				t.Fatalf("Write error\n%q\nwant\n%q", err, want)
 			}
-			if _, problems := h.metrics.counts(); problems != 1 {
+			if _, problems := h.metrics.Counts(); problems != 1 {
 				t.Errorf("%d configuration problems counted, want 1", problems)
 			}
 			if err := h.sink.Check(t.Context()); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("redirected (HTTP %d) to %s", code, target.URL)) {

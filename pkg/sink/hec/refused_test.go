@@ -4,49 +4,32 @@
 package hec
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
-// deadLetters reads the dead-letter file of harness h.
-func deadLetters(t *testing.T, h *harness) []map[string]any {
+// deadLetters reads the dead-letter file of harness h, checking its mode
+// and each line's time and sink.
+func deadLetters(t *testing.T, h *harness) []sinktest.Letter {
 	t.Helper()
 	path := h.dir + "/deadletter-splunk.ndjson"
-	fi, err := os.Stat(path)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm() != 0o600 {
 		t.Errorf("dead-letter file mode %v, want 0600", fi.Mode().Perm())
 	}
-	file, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	var lines []map[string]any
-	sc := bufio.NewScanner(file)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("dead-letter line %q: %v", sc.Text(), err)
+	lines := sinktest.ReadLetters(t, path)
+	for _, l := range lines {
+		if _, err := time.Parse(time.RFC3339, l.Time); err != nil {
+			t.Errorf("dead-letter time %v: %v", l.Time, err)
 		}
-		if _, err := time.Parse(time.RFC3339, fmt.Sprint(m["time"])); err != nil {
-			t.Errorf("dead-letter time %v: %v", m["time"], err)
+		if l.Sink != "splunk" {
+			t.Errorf("dead-letter sink = %v", l.Sink)
 		}
-		if m["sink"] != "splunk" {
-			t.Errorf("dead-letter sink = %v", m["sink"])
-		}
-		lines = append(lines, m)
 	}
 	return lines
 }
@@ -107,7 +90,7 @@ func TestWriteRefusedData(t *testing.T) {
 				evs[tc.huge] = mkEvent(tc.huge, strings.Repeat("h", 4000))
 				refused = append(refused, evs[tc.huge].ID())
 			}
-			if err := h.sink.Write(t.Context(), evs); err != nil {
+			if err := h.write(t.Context(), evs); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			var want []string
@@ -131,10 +114,9 @@ func checkDeadLetters(t *testing.T, h *harness, ids []string, code float64, reas
 	t.Helper()
 	var got []string
 	for _, l := range deadLetters(t, h) {
-		ev, _ := l["event"].(map[string]any)
-		got = append(got, fmt.Sprint(ev["eventId"]))
-		if l["code"] != code || !strings.Contains(fmt.Sprint(l["reason"]), reason) {
-			t.Errorf("dead letter code %v reason %q, want %v and %q", l["code"], l["reason"], code, reason)
+		got = append(got, fmt.Sprint(l.Event["eventId"]))
+		if l.Code != code || !strings.Contains(l.Reason, reason) {
+			t.Errorf("dead letter code %v reason %q, want %v and %q", l.Code, l.Reason, code, reason)
 		}
 	}
 	slices.Sort(got)
@@ -142,7 +124,7 @@ func checkDeadLetters(t *testing.T, h *harness, ids []string, code float64, reas
 	if !slices.Equal(got, ids) {
 		t.Errorf("dead-lettered %v, want %v", got, ids)
 	}
-	if dead, _ := h.metrics.counts(); dead != len(ids) {
+	if dead, _ := h.metrics.Counts(); dead != len(ids) {
 		t.Errorf("DeadLetter counted %d, want %d", dead, len(ids))
 	}
 }

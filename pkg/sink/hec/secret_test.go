@@ -11,13 +11,13 @@ import (
 // TestSecretNeverLogged drives every failure path with a token Splunk
 // refuses and checks neither errors nor log lines carry it.
 func TestSecretNeverLogged(t *testing.T) {
-	const secret = "hec-token-that-must-not-leak-7c1d"
+	const secret = "hec token/that+must&not=leak%7c1d$" // $, space, /, +, &, =, %
 	f := newFakeHEC(t, false)
 	tlsF := newFakeHEC(t, true)
 	var texts []string
 	for _, url := range []string{f.srv.URL, tlsF.srv.URL} {
 		h := newHarness(t, url, func(c *Config) { c.Token = secret; c.Ack = true })
-		for _, err := range []error{h.sink.Write(t.Context(), mkEvents(2)), h.sink.Check(t.Context())} {
+		for _, err := range []error{h.write(t.Context(), mkEvents(2)), h.sink.Check(t.Context())} {
 			if err != nil {
 				texts = append(texts, err.Error(), fmt.Sprintf("%+v %#v", err, err))
 			}

@@ -34,7 +34,7 @@ func TestTLS(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, f.srv.URL, func(c *Config) { c.TLS = tc.tls })
-			err := h.sink.Write(t.Context(), mkEvents(2))
+			err := h.write(t.Context(), mkEvents(2))
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("Write = %v, want error %v", err, tc.wantErr)
 			}

@@ -24,7 +24,22 @@ func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	b := encodeBatch(events, s.layout)
+	return s.write(ctx, encodeBatch(events, s.layout))
+}
+
+// WritePacked is Write for the opened packed batches of the queue: it
+// renders the envelopes straight from them.
+func (s *Sink) WritePacked(ctx context.Context, batches []*event.Packed) error {
+	b := encodePacked(batches, s.packed)
+	if b.len() == 0 {
+		b.release()
+		return nil
+	}
+	return s.write(ctx, b)
+}
+
+// write delivers an encoded batch and releases it.
+func (s *Sink) write(ctx context.Context, b *batch) error {
 	defer b.release()
 	if err := s.writeBatch(ctx, b); err != nil {
 		s.remember(b)
@@ -34,11 +49,13 @@ func (s *Sink) Write(ctx context.Context, events []event.Event) error {
 	return nil
 }
 
-// writeBatch sends the events not yet delivered, then waits for their acks.
+// writeBatch sends the events not yet delivered (nor awaiting an ack from
+// a failed Write), then waits for their acks.
 func (s *Sink) writeBatch(ctx context.Context, b *batch) error {
-	var waits []waiting
-	for _, req := range split(b, s.pending(b), s.opt.maxEvents, s.opt.maxBytes) {
+	waits, todo := s.resumeAcks(b)
+	for _, req := range split(b, todo, s.opt.maxEvents, s.opt.maxBytes) {
 		if err := s.send(ctx, b, req, &waits); err != nil {
+			s.keepAwaiting(b, waits)
 			return err
 		}
 	}
@@ -130,7 +147,7 @@ func (s *Sink) deadLetterDone(b *batch, req []int, a answer, reason string) erro
 
 // post sends the envelopes of req to the event endpoint and reads the reply.
 func (s *Sink) post(ctx context.Context, b *batch, req []int) (answer, error) {
-	body := buildBody(b, req, s.opt.gzip)
+	body := s.bodies.build(b, req, s.opt.gzip)
 	size := int64(body.Len())
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opt.base+pathEvent, body)
 	if err != nil {
@@ -185,7 +202,10 @@ func (s *Sink) remember(b *batch) {
 		s.done = nil // only costs duplicates
 	}
 	for i, d := range b.done {
-		if k := doneKey(&b.events[i]); d && k != "" {
+		if !d {
+			continue
+		}
+		if k := b.doneKey(i); k != "" {
 			if s.done == nil {
 				s.done = make(doneSet)
 			}
@@ -196,10 +216,10 @@ func (s *Sink) remember(b *batch) {
 
 // pending lists the events of b that no earlier Write delivered.
 func (s *Sink) pending(b *batch) []int {
-	todo := make([]int, 0, len(b.events))
-	for i := range b.events {
+	todo := make([]int, 0, b.len())
+	for i := range b.len() {
 		if len(s.done) > 0 {
-			if _, ok := s.done[doneKey(&b.events[i])]; ok {
+			if _, ok := s.done[b.doneKey(i)]; ok {
 				continue
 			}
 		}

@@ -74,7 +74,7 @@ func TestWriteEnvelopes(t *testing.T) {
 			for i, n := range names {
 				evs[i] = mkEvent(i, n)
 			}
-			if err := h.sink.Write(t.Context(), evs); err != nil {
+			if err := h.write(t.Context(), evs); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			reqs, _ := f.snapshot()
@@ -121,7 +121,7 @@ func TestWriteBatchLimits(t *testing.T) {
 			if tc.withBig {
 				evs[7] = big
 			}
-			if err := h.sink.Write(t.Context(), evs); err != nil {
+			if err := h.write(t.Context(), evs); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			reqs, indexed := f.snapshot()
@@ -172,7 +172,7 @@ func TestWriteRetryable(t *testing.T) {
 			tc.rep.InvalidEvent = -1
 			f.script = []reply{tc.rep}
 			h := newHarness(t, f.srv.URL, nil)
-			err := h.sink.Write(t.Context(), mkEvents(3))
+			err := h.write(t.Context(), mkEvents(3))
 			if err == nil {
 				t.Fatal("Write succeeded")
 			}
@@ -186,7 +186,7 @@ func TestWriteRetryable(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.rep.Text) {
 				t.Errorf("error %q does not carry Splunk's text", err)
 			}
-			if dead, problems := h.metrics.counts(); dead != 0 || problems != 0 {
+			if dead, problems := h.metrics.Counts(); dead != 0 || problems != 0 {
 				t.Errorf("dead letters %d, config problems %d", dead, problems)
 			}
 		})
@@ -196,7 +196,7 @@ func TestWriteRetryable(t *testing.T) {
 		url := f.srv.URL
 		f.srv.Close()
 		h := newHarness(t, url, nil)
-		err := h.sink.Write(t.Context(), mkEvents(1))
+		err := h.write(t.Context(), mkEvents(1))
 		if err == nil || sink.IsPermanent(err) {
 			t.Fatalf("Write = %v, want a retryable error", err)
 		}
@@ -228,7 +228,7 @@ func TestWritePermanent(t *testing.T) {
 				}
 			})
 			for range 2 {
-				err := h.sink.Write(t.Context(), mkEvents(3))
+				err := h.write(t.Context(), mkEvents(3))
 				if !sink.IsPermanent(err) {
 					t.Fatalf("Write = %v, want a Permanent error", err)
 				}
@@ -239,7 +239,7 @@ func TestWritePermanent(t *testing.T) {
 			if _, indexed := f.snapshot(); len(indexed) != 0 {
 				t.Errorf("%d events indexed", len(indexed))
 			}
-			if _, problems := h.metrics.counts(); problems != 2 {
+			if _, problems := h.metrics.Counts(); problems != 2 {
 				t.Errorf("ConfigProblem reported %d times, want 2", problems)
 			}
 			// The delivery loop logs a Permanent error (once a minute);
@@ -262,10 +262,10 @@ func TestWriteResumes(t *testing.T) {
 	f.script = []reply{ok, {Status: 503, Code: codeBusy, Text: "Server is busy", InvalidEvent: -1}}
 	h := newHarness(t, f.srv.URL, func(c *Config) { c.BatchMaxEvents = 4 })
 	evs := mkEvents(10)
-	if err := h.sink.Write(t.Context(), evs); err == nil {
+	if err := h.write(t.Context(), evs); err == nil {
 		t.Fatal("first Write succeeded")
 	}
-	if err := h.sink.Write(t.Context(), evs); err != nil {
+	if err := h.write(t.Context(), evs); err != nil {
 		t.Fatalf("second Write: %v", err)
 	}
 	_, indexed := f.snapshot()
@@ -276,7 +276,7 @@ func TestWriteResumes(t *testing.T) {
 	if got := eventNames(indexed); !slices.Equal(got, want) {
 		t.Errorf("indexed %v, want each event once: %v", got, want)
 	}
-	if err := h.sink.Write(t.Context(), evs); err != nil {
+	if err := h.write(t.Context(), evs); err != nil {
 		t.Fatalf("third Write: %v", err)
 	}
 	if _, indexed := f.snapshot(); len(indexed) != 2*len(evs) {

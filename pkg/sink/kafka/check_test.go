@@ -7,11 +7,11 @@ package kafka
 
 import (
 	"context"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -19,7 +19,7 @@ import (
 
 func TestCheck(t *testing.T) {
 	c := problemCluster(t)
-	closed := closedPort(t)
+	closed := sinktest.ClosedTCPAddr(t)
 	cases := []struct {
 		name   string
 		change func(*Config)
@@ -72,16 +72,4 @@ func TestCheckFailsWithoutALeader(t *testing.T) {
 	if err := h.sink.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "partition 2") {
 		t.Fatalf("Check with partition 2 leaderless: %v", err)
 	}
-}
-
-// closedPort is a local address where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }

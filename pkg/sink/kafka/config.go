@@ -138,6 +138,15 @@ func checkTopic(t string) error {
 	return nil
 }
 
+// Warnings reports settings that are allowed but unwise: SASL PLAIN sends
+// the password as it is, which only TLS protects.
+func (c Config) Warnings() error {
+	if c.SASL.Mechanism == "plain" && !c.TLS.Enabled {
+		return config.Problemf("sasl.mechanism", "plain without TLS sends the password in clear text to the brokers; set tls.enabled: true")
+	}
+	return nil
+}
+
 // validate checks the tls block: the file and verification keys mean
 // nothing while TLS is off, and cert_file and key_file go together.
 func (t TLS) validate() error {
@@ -189,7 +198,7 @@ func (c Config) Describe() sink.Description {
 	if c.Acks == "all" {
 		check += ", idempotent producer id"
 	}
-	return sink.Description{Target: scheme + strings.Join(c.Brokers, ",") + "/" + c.Topic, Check: check}
+	return sink.Description{Target: scheme + strings.Join(c.Brokers, ",") + "/" + c.Topic, Check: check, About: "Kafka topics"}
 }
 
 // Limits hands a Write batch_max_events events: the producer sends them as

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -64,17 +65,7 @@ func TestConfigValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.change(&c)
-			err := c.Validate()
-			var got []string
-			if err != nil {
-				got = strings.Split(config.Within("", err).Error(), "\n")
-				if strings.Contains(err.Error(), "kafka-Pw-secret") {
-					t.Errorf("a problem shows the password: %v", err)
-				}
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("problems:\n got %q\nwant %q", got, tt.want)
-			}
+			sinktest.CheckProblems(t, c.Validate(), tt.want, "kafka-Pw-secret")
 		})
 	}
 }
@@ -111,6 +102,36 @@ func TestSoftwareVersion(t *testing.T) {
 	for in, want := range map[string]string{"1.4.0": "1.4.0", "v1.4.0-3-gabc+dirty": "v1.4.0-3-gabcdirty", "": "dev", "(devel)": "devel", "-x-": "x"} {
 		if got := softwareVersion(in); got != want {
 			t.Errorf("softwareVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	sinktest.CheckProblems(t, DefaultConfig().Validate(), []string{"brokers: required: at least one host:port", "topic: required"})
+}
+
+func TestConfigWarnings(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		sasl string
+		tls  bool
+		want string
+	}{
+		{"plain without tls", "plain", false, "sasl.mechanism: plain without TLS sends the password in clear text to the brokers; set tls.enabled: true"},
+		{"plain over tls", "plain", true, ""},
+		{"scram without tls", "scram-sha-512", false, ""},
+		{"no sasl", "", false, ""},
+	} {
+		c := DefaultConfig()
+		c.SASL.Mechanism, c.TLS.Enabled = tt.sasl, tt.tls
+		got := ""
+		if err := c.Warnings(); err != nil {
+			got = config.Within("", err).Error()
+		}
+		if got != tt.want {
+			t.Errorf("%s: Warnings() = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

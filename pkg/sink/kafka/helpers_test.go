@@ -1,6 +1,6 @@
 // Helpers of the kafka sink's tests: events with their expected record
 // values written out independently of pkg/event, sinks configured for a
-// kafkatest cluster, a metrics recorder, and a delivery loop over a real
+// kafkatest cluster (metrics recorded by sinktest), and a delivery loop over a real
 // state file.
 
 package kafka
@@ -20,6 +20,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/sink/kafka/kafkatest"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 	"github.com/serfwd/serfwd/pkg/state"
 )
 
@@ -72,31 +73,10 @@ func mkEvents(from, n int) []event.Event {
 	return evs
 }
 
-// recMetrics records what a sink reports.
-type recMetrics struct {
-	mu       sync.Mutex
-	dead     int
-	problems []error
-}
-
-func (m *recMetrics) DeadLetter(_ string, n int) { m.mu.Lock(); m.dead += n; m.mu.Unlock() }
-func (m *recMetrics) Truncated(string, int)      {}
-func (m *recMetrics) ConfigProblem(_ string, err error) {
-	m.mu.Lock()
-	m.problems = append(m.problems, err)
-	m.mu.Unlock()
-}
-
-func (m *recMetrics) problemCount() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.problems)
-}
-
 // harness is a sink under test with what it reports.
 type harness struct {
 	sink    *Sink
-	metrics *recMetrics
+	metrics *sinktest.Metrics
 	dir     string // the state directory: the dead-letter file lives here
 }
 
@@ -130,7 +110,7 @@ func startCluster(t *testing.T) *kafkatest.Cluster {
 // newHarness builds a sink from cfg whose Writes wait at most timeout.
 func newHarness(t *testing.T, cfg Config, timeout time.Duration) *harness {
 	t.Helper()
-	h := &harness{metrics: &recMetrics{}, dir: t.TempDir()}
+	h := &harness{metrics: &sinktest.Metrics{}, dir: t.TempDir()}
 	s, err := newSink(sink.Settings{Name: "pipeline", Logger: zaptest.NewLogger(t), StateDir: h.dir, Metrics: h.metrics}, cfg, timeout)
 	if err != nil {
 		t.Fatal(err)

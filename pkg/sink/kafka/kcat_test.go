@@ -52,7 +52,7 @@ func kcatOrSkip(t *testing.T) {
 
 func TestReadmeKcatExampleReadsTheRecords(t *testing.T) {
 	kcatOrSkip(t)
-	const readerPassword = "reader-Pw-4tG8"
+	const readerPassword = "reader Pw/4tG8+&=%41$"
 	users := append(testUsers(testTopic), kafkatest.User{Mechanism: "SCRAM-SHA-512", Name: "siem-reader", Password: readerPassword,
 		ACLs: []kfake.ACL{
 			kafkatest.Allow(kmsg.ACLResourceTypeTopic, testTopic, kmsg.ACLOperationRead),

@@ -1,6 +1,7 @@
 // Which failures only an operator can fix (SPEC §5: unknown topic,
-// authentication, authorization), with the advice that goes with each;
-// every other failure is retried by the delivery loop.
+// authentication, authorization, and a topic that refuses the records'
+// timestamps or shapes), with the advice that goes with each; every other
+// failure is retried by the delivery loop.
 
 package kafka
 
@@ -40,6 +41,12 @@ func adviceFor(err error, topic string) string {
 		return "the brokers do not accept this sasl.mechanism on this listener"
 	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):
 		return "the topic's max.message.bytes is lower than max_message_bytes: lower max_message_bytes to it"
+	case errors.Is(err, kerr.InvalidTimestamp):
+		// A record's timestamp is its windowStart: backfilled and revisited
+		// windows are old, and a topic bounding how old a CreateTime may be
+		// refuses them every time.
+		return fmt.Sprintf("topic %q refuses the records' timestamps (windowStart, old for backfilled or revisited windows): "+
+			"raise message.timestamp.before.max.ms (message.timestamp.difference.max.ms before Kafka 3.6) or set message.timestamp.type=LogAppendTime", topic)
 	case errors.Is(err, kerr.InvalidRecord):
 		return "the topic refuses the records as they are (a compacted topic needs key: eventId)"
 	case errors.Is(err, kerr.PolicyViolation), errors.Is(err, kerr.InvalidRequiredAcks):

@@ -8,9 +8,11 @@ package kafka
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -73,8 +75,8 @@ func TestConfigProblemsKeepTheDataQueued(t *testing.T) {
 			if strings.Contains(err.Error(), string(cfg.SASL.Password)) {
 				t.Fatalf("the error shows the password: %v", err)
 			}
-			if h.metrics.problemCount() != 1 {
-				t.Fatalf("%d configuration problems reported, want 1", h.metrics.problemCount())
+			if h.metrics.ProblemCount() != 1 {
+				t.Fatalf("%d configuration problems reported, want 1", h.metrics.ProblemCount())
 			}
 			requireStaysQueued(t, h.sink, evs)
 		})
@@ -139,5 +141,70 @@ func TestMutualTLSWithoutClientCertificate(t *testing.T) {
 	err := h.sink.Write(context.Background(), mkEvents(0, 3))
 	if !sink.IsPermanent(err) || !strings.Contains(err.Error(), "tls.cert_file") {
 		t.Fatalf("Write without a client certificate: %v, want a configuration problem naming tls.cert_file", err)
+	}
+}
+
+// refuseTimestamps makes every broker of c answer produce requests with
+// INVALID_TIMESTAMP while refusing is set, as a topic whose
+// message.timestamp.before.max.ms is shorter than the records' age does.
+func refuseTimestamps(c *kafkatest.Cluster, refusing *atomic.Bool) {
+	kc := c.Kfake()
+	kc.ControlKey(int16(kmsg.Produce), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		kc.KeepControl()
+		if !refusing.Load() {
+			return nil, nil, false
+		}
+		req := kreq.(*kmsg.ProduceRequest)
+		resp := req.ResponseKind().(*kmsg.ProduceResponse)
+		for _, rt := range req.Topics {
+			st := kmsg.NewProduceResponseTopic()
+			st.Topic, st.TopicID = rt.Topic, rt.TopicID
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewProduceResponseTopicPartition()
+				sp.Partition, sp.ErrorCode = rp.Partition, kerr.InvalidTimestamp.Code
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+}
+
+// TestRefusedTimestampsAreAConfigurationProblem: a topic that refuses old
+// record timestamps (a backfilled window's windowStart) is reported with
+// what to change on the topic, the data stays queued, and once the topic
+// accepts them every event arrives.
+func TestRefusedTimestampsAreAConfigurationProblem(t *testing.T) {
+	c := startCluster(t)
+	var refusing atomic.Bool
+	refusing.Store(true)
+	refuseTimestamps(c, &refusing)
+	h := newHarness(t, clusterConfig(c, "scram-sha-256"), time.Minute)
+	evs := mkEvents(0, 30)
+	err := h.sink.Write(context.Background(), evs)
+	if !sink.IsPermanent(err) || !strings.Contains(err.Error(), "message.timestamp.before.max.ms") ||
+		!strings.Contains(err.Error(), "message.timestamp.type=LogAppendTime") {
+		t.Fatalf("Write: %v\nwant a permanent error with the topic settings to change", err)
+	}
+	if n := h.metrics.ProblemCount(); n != 1 {
+		t.Fatalf("%d configuration problems reported, want 1", n)
+	}
+	rig := newLoopRig(t, evs, 10)
+	stop := make(chan struct{})
+	done := rig.run(context.Background(), t, h.sink, 100, stop)
+	rig.waitUntil(t, "a failed Write", func(_, failed int) bool { return failed >= 1 })
+	if n := rig.queued(t); n != 30 {
+		t.Fatalf("%d events queued while the topic refuses them, want 30", n)
+	}
+	refusing.Store(false)
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatalf("the loop ended with %v", err)
+	}
+	recs := byID(t, c.ReadAll(testTopic, time.Minute))
+	for i := range evs {
+		if r := recs[evs[i].ID()]; r == nil || string(r.Value) != wantValue(i) {
+			t.Fatalf("event %d: got %v, want value %s", i, r, wantValue(i))
+		}
 	}
 }

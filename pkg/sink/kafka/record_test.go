@@ -5,10 +5,7 @@
 package kafka
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
 	"github.com/serfwd/serfwd/pkg/sink/kafka/kafkatest"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func TestSoloBatchBytesByHand(t *testing.T) {
@@ -84,9 +82,9 @@ func TestOversizedRecordsAreDeadLetteredTheRestDelivered(t *testing.T) {
 			t.Fatalf("event %d did not arrive as it is", i)
 		}
 	}
-	letters := readLetters(t, h.sink.set.DeadLetter.Path())
-	if len(letters) != 2 || h.metrics.dead != 2 {
-		t.Fatalf("%d dead letters (%d counted), want 2", len(letters), h.metrics.dead)
+	letters := sinktest.ReadLetters(t, h.sink.set.DeadLetter.Path())
+	if len(letters) != 2 || h.metrics.Dead() != 2 {
+		t.Fatalf("%d dead letters (%d counted), want 2", len(letters), h.metrics.Dead())
 	}
 	for i, want := range []event.Event{over, huge} {
 		l := letters[i]
@@ -95,31 +93,6 @@ func TestOversizedRecordsAreDeadLetteredTheRestDelivered(t *testing.T) {
 			t.Errorf("dead letter %d: %+v", i, l)
 		}
 	}
-}
-
-type letter struct {
-	Time, Sink, Code, Reason string
-	Event                    map[string]any
-}
-
-func readLetters(t *testing.T, path string) []letter {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []letter
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var l letter
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("dead-letter line is not JSON: %v: %s", err, sc.Text())
-		}
-		out = append(out, l)
-	}
-	return out
 }
 
 // TestTopicLimitBelowMaxMessageBytes: a topic whose max.message.bytes is
@@ -137,7 +110,7 @@ func TestTopicLimitBelowMaxMessageBytes(t *testing.T) {
 	if !sink.IsPermanent(err) || !strings.Contains(err.Error(), "lower max_message_bytes") {
 		t.Fatalf("Write: %v, want a configuration problem about max.message.bytes", err)
 	}
-	if h.metrics.dead != 0 || h.metrics.problemCount() != 1 {
-		t.Fatalf("%d dead letters, %d problems; want 0 and 1", h.metrics.dead, h.metrics.problemCount())
+	if h.metrics.Dead() != 0 || h.metrics.ProblemCount() != 1 {
+		t.Fatalf("%d dead letters, %d problems; want 0 and 1", h.metrics.Dead(), h.metrics.ProblemCount())
 	}
 }

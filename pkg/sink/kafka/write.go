@@ -9,7 +9,6 @@ import (
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
-	"go.uber.org/zap"
 
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
@@ -100,8 +99,8 @@ func (s *Sink) records(events []event.Event) ([]*kgo.Record, []sink.Letter) {
 	return recs, letters
 }
 
-// deadLetter writes the letters to the sink's dead-letter file, counts and
-// logs them, and remembers them as done for a retry of the batch.
+// deadLetter writes the letters to the sink's dead-letter file (which counts
+// and logs them), and remembers them as done for a retry of the batch.
 func (s *Sink) deadLetter(letters []sink.Letter) error {
 	if len(letters) == 0 {
 		return nil
@@ -109,11 +108,8 @@ func (s *Sink) deadLetter(letters []sink.Letter) error {
 	if err := s.set.DeadLetter.Write(letters...); err != nil {
 		return err
 	}
-	s.set.Metrics.DeadLetter(s.set.Name, len(letters))
 	for _, l := range letters {
 		s.done.Add(sink.DeliveredKey(l.Event.ID(), l.Event.Revision()))
-		s.log.Warn("record larger than max_message_bytes written to the dead-letter file",
-			zap.String("eventId", l.Event.ID()), zap.String("reason", l.Reason), zap.String("file", s.set.DeadLetter.Path()))
 	}
 	return nil
 }

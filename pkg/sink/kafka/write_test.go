@@ -261,7 +261,7 @@ func TestWriteReturnsRetryableErrorWhileNoLeader(t *testing.T) {
 	if err == nil || sink.IsPermanent(err) || !strings.Contains(err.Error(), "not acknowledged within 2s") {
 		t.Fatalf("Write while partition 1 has no leader: %v, want a retryable error saying how long it waited", err)
 	}
-	if h.metrics.problemCount() != 0 {
+	if h.metrics.ProblemCount() != 0 {
 		t.Fatalf("a missing leader was reported as a configuration problem")
 	}
 	faults.Remove()

@@ -156,11 +156,11 @@ func TestAnswers(t *testing.T) {
 		{"502", []reply{{status: 502, text: "bad gateway"}}, want{retry: true, errHas: `HTTP 502 "bad gateway"`}},
 		{"504", []reply{{status: 504}}, want{retry: true, errHas: "HTTP 504"}},
 		{"400", []reply{{status: 400, message: "unknown field in body"}}, want{dead: 4, letters: 4, code: 400.0,
-			reason: `refused by the receiver: HTTP 400 "unknown field in body"`, warnLogged: "refused events for good"}},
+			reason: `refused by the receiver: HTTP 400 "unknown field in body"`, warnLogged: "written to the dead-letter file"}},
 		{"422", []reply{{status: 422}}, want{dead: 4, letters: 4, code: 422.0, reason: "HTTP 422"}},
 		{"partial success", []reply{{status: 200, rejected: 3, message: "3 records had no body"}}, want{dead: 3, letters: 4,
 			code: "partial", reason: `partial success: the receiver rejected 3 of 4 log records: 3 records had no body`,
-			warnLogged: "rejected part of a request"}},
+			warnLogged: "written to the dead-letter file"}},
 		{"a warning without rejections", []reply{{status: 200, message: "deprecated field"}}, want{warnLogged: "accepted a request with a warning"}},
 		{"401", []reply{{status: 401, text: "no"}}, want{permanent: true, errHas: "check headers"}},
 		{"403", []reply{{status: 403}}, want{permanent: true, errHas: "check headers"}},
@@ -178,7 +178,7 @@ func TestAnswers(t *testing.T) {
 				err := h.sink.Write(t.Context(), mkEvents(4))
 				w := tt.want
 				checkErrorClass(t, err, w.retry, w.after, w.permanent, w.errHas)
-				dead, problems := h.metrics.counts()
+				dead, problems := h.metrics.Counts()
 				if dead != w.dead || (problems > 0) != w.permanent {
 					t.Errorf("dead letters %d, configuration problems %d; want %d and %v", dead, problems, w.dead, w.permanent)
 				}
@@ -193,6 +193,13 @@ func TestAnswers(t *testing.T) {
 				}
 				if w.warnLogged != "" && h.logs.FilterMessageSnippet(w.warnLogged).Len() != 1 {
 					t.Errorf("no warning %q logged:\n%s", w.warnLogged, h.allLogs())
+				}
+				if w.letters > 0 {
+					// One line for the letters, with the receiver's answer.
+					logged := h.logs.FilterMessageSnippet("dead-letter file").All()
+					if len(logged) != 1 || !strings.Contains(fmt.Sprint(logged[0].ContextMap()["reason"]), w.reason) {
+						t.Errorf("want one log line with the reason %q:\n%s", w.reason, h.allLogs())
+					}
 				}
 			})
 		}
@@ -310,7 +317,7 @@ func TestRedirectIsAConfigurationProblem(t *testing.T) {
 			if err := h.sink.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "redirected") {
 				t.Errorf("Check = %v, want the redirect", err)
 			}
-			if _, problems := h.metrics.counts(); problems == 0 {
+			if _, problems := h.metrics.Counts(); problems == 0 {
 				t.Error("no configuration problem counted")
 			}
 		})

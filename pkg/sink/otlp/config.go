@@ -141,7 +141,8 @@ func isToken(s string) bool {
 
 // Describe says where the sink delivers and what `check` proves.
 func (c Config) Describe() sink.Description {
-	return sink.Description{Target: sink.URLTarget(c.logsURL()), Check: "empty export accepted"}
+	return sink.Description{Target: sink.URLTarget(c.logsURL()), Check: "empty export accepted",
+		About: "OTLP/HTTP logs receivers such as the OpenTelemetry Collector"}
 }
 
 // Limits hands a Write one request's worth of events.

@@ -61,10 +61,11 @@ func (s *Sink) exportHalves(ctx context.Context, p part) error {
 	return s.export(ctx, second)
 }
 
-// accepted handles a 2xx: a partial success (rejected records) is logged,
-// counted as dead letters and the request's events are written to the
-// dead-letter file marked partial, since the answer does not say which
-// records were rejected; a message without rejections is a warning.
+// accepted handles a 2xx: for a partial success (rejected records) the
+// request's events are written to the dead-letter file marked partial,
+// since the answer does not say which records were rejected, counting the
+// rejected ones (the file logs it, with the receiver's message in the
+// reason); a message without rejections is a warning.
 func (s *Sink) accepted(p part, a answer) error {
 	switch {
 	case a.rejected > 0:
@@ -72,9 +73,6 @@ func (s *Sink) accepted(p part, a answer) error {
 		if a.message != "" {
 			reason += ": " + a.message
 		}
-		s.log.Warn("the OTLP receiver rejected part of a request; its events are in the dead-letter file, marked partial, for replay",
-			zap.Int64("rejected", a.rejected), zap.Int("events", len(p.events)), zap.String("message", a.message),
-			zap.String("file", s.set.DeadLetter.Path()), zap.String("first_event_id", p.events[0].ID()))
 		return s.writeLetters(p, codePartial, reason, int(min(a.rejected, int64(len(p.events)))))
 	case a.message != "":
 		s.log.Warn("the OTLP receiver accepted a request with a warning", zap.String("message", a.message))
@@ -82,25 +80,19 @@ func (s *Sink) accepted(p part, a answer) error {
 	return nil
 }
 
-// deadLetter writes p's events to the dead-letter file and counts them.
+// deadLetter writes p's events to the dead-letter file, which counts and
+// logs them.
 func (s *Sink) deadLetter(p part, code, reason string) error {
-	s.log.Warn("the OTLP receiver refused events for good; they are in the dead-letter file",
-		zap.Int("events", len(p.events)), zap.String("reason", reason), zap.String("file", s.set.DeadLetter.Path()),
-		zap.String("first_event_id", p.events[0].ID()))
 	return s.writeLetters(p, code, reason, len(p.events))
 }
 
-// writeLetters writes one letter per event of p and counts n dead letters.
+// writeLetters writes one letter per event of p, counting n dead letters.
 func (s *Sink) writeLetters(p part, code, reason string, n int) error {
 	letters := make([]sink.Letter, len(p.events))
 	for i := range p.events {
 		letters[i] = sink.Letter{Code: code, Reason: reason, Event: &p.events[i]}
 	}
-	if err := s.set.DeadLetter.Write(letters...); err != nil {
-		return err
-	}
-	s.set.Metrics.DeadLetter(s.set.Name, n)
-	return nil
+	return s.set.DeadLetter.WriteCounting(n, letters...)
 }
 
 // configProblem counts err and returns it as sink.Permanent: the delivery

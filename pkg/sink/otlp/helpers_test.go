@@ -4,11 +4,7 @@
 package otlp
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +15,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
 	"github.com/serfwd/serfwd/pkg/sink"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 // The resource the tests' sinks describe.
@@ -53,31 +50,10 @@ func mkEvents(n int) []event.Event {
 	return evs
 }
 
-// recMetrics records what a sink reports.
-type recMetrics struct {
-	mu       sync.Mutex
-	dead     int
-	problems []error
-}
-
-func (m *recMetrics) DeadLetter(_ string, n int) { m.mu.Lock(); m.dead += n; m.mu.Unlock() }
-func (m *recMetrics) Truncated(string, int)      {}
-func (m *recMetrics) ConfigProblem(_ string, err error) {
-	m.mu.Lock()
-	m.problems = append(m.problems, err)
-	m.mu.Unlock()
-}
-
-func (m *recMetrics) counts() (dead, problems int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.dead, len(m.problems)
-}
-
 // harness is a sink under test with what it reports.
 type harness struct {
 	sink    *Sink
-	metrics *recMetrics
+	metrics *sinktest.Metrics
 	logs    *observer.ObservedLogs
 	dir     string
 }
@@ -93,7 +69,7 @@ func newHarness(t *testing.T, endpoint string, mod func(*Config)) *harness {
 		mod(&c)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
-	h := &harness{metrics: &recMetrics{}, logs: logs, dir: t.TempDir()}
+	h := &harness{metrics: &sinktest.Metrics{}, logs: logs, dir: t.TempDir()}
 	s, err := newSink(sink.Settings{Name: "collector", Logger: zap.New(core), StateDir: h.dir, Version: testVersion,
 		Hostname: testHostname, Metrics: h.metrics}, c)
 	if err != nil {
@@ -104,36 +80,10 @@ func newHarness(t *testing.T, endpoint string, mod func(*Config)) *harness {
 	return h
 }
 
-// letter is a line of the dead-letter file.
-type letter struct {
-	Sink   string         `json:"sink"`
-	Code   any            `json:"code"`
-	Reason string         `json:"reason"`
-	Event  map[string]any `json:"event"`
-}
-
 // deadLetters reads the sink's dead-letter file (none: no lines).
-func (h *harness) deadLetters(t *testing.T) []letter {
+func (h *harness) deadLetters(t *testing.T) []sinktest.Letter {
 	t.Helper()
-	f, err := os.Open(h.sink.set.DeadLetter.Path())
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []letter
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var l letter
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("dead-letter line is not JSON: %v\n%s", err, sc.Text())
-		}
-		out = append(out, l)
-	}
-	return out
+	return sinktest.ReadLetters(t, h.sink.set.DeadLetter.Path())
 }
 
 // allLogs renders every log entry with its fields, for searching.

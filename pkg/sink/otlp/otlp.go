@@ -97,16 +97,13 @@ func newSink(s sink.Settings, c Config) (*Sink, error) {
 	return k, nil
 }
 
-// headerSecrets are the header values, and the credentials of those of
-// the form "<scheme> <credentials>" (Bearer, Basic, ApiKey …) on their own,
-// since a receiver may echo either.
+// headerSecrets are the header values with their credential parts
+// (redact.Credentials: the token after "Bearer ", a Basic header's
+// user:password), since a receiver may echo any of them.
 func headerSecrets(h map[string]config.Secret) []string {
 	var out []string
 	for _, v := range h {
-		out = append(out, v.Reveal())
-		if _, cred, ok := strings.Cut(strings.TrimSpace(v.Reveal()), " "); ok {
-			out = append(out, strings.TrimSpace(cred))
-		}
+		out = append(out, redact.Credentials(v.Reveal())...)
 	}
 	return out
 }

@@ -18,8 +18,10 @@ import (
 	"github.com/serfwd/serfwd/pkg/config"
 )
 
-// testToken is the credential inside testHeaderSecret.
-const testToken = "otlp-t0ken-Zq8xW3"
+// testToken is the credential inside testHeaderSecret: it holds $, /, +,
+// &, = and % but no space (a bearer credential is one token; the whole
+// header value has a space).
+const testToken = "otlp-t0ken/Zq8+xW3&=%41$"
 
 // secretForms are the forms in which a header value must not appear.
 func secretForms() map[string]string {

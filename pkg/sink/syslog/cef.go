@@ -71,10 +71,12 @@ var cefReservedNames = func() map[string]bool {
 	return m
 }()
 
-// cefReserved reports the names no other key may take: the mapping's and
-// SPEC §4's (a label names a §4 key, so a custom key of that name would
-// read as a second one).
-func cefReserved(name string) bool { return cefReservedNames[name] || specIndex(name) >= 0 }
+// cefReserved reports the names no other key may take: the mapping's, the
+// CEF extension dictionary's (reserved.go) and SPEC §4's (a label names a
+// §4 key, so a custom key of that name would read as a second one).
+func cefReserved(name string) bool {
+	return cefReservedNames[name] || cefDictionary[name] || specIndex(name) >= 0
+}
 
 func cefSpecName(i int8) string {
 	if t := cefTargets[i]; t != nil {
@@ -100,11 +102,7 @@ func cefTitle(eventType string) string {
 // the fields that drop marks.
 func appendCEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.Time, drop []bool) []byte {
 	et := e.Type()
-	dst = append(dst, "CEF:0|Proofpoint|SER|"...)
-	for _, h := range [...]string{version, et, cefTitle(et)} {
-		dst = appendCEFHeaderField(dst, h)
-		dst = append(dst, '|')
-	}
+	dst = appendCEFHead(dst, version, et)
 	dst = strconv.AppendInt(dst, int64(failureSeverity(e)), 10)
 	dst = append(dst, "|rt="...)
 	dst = strconv.AppendInt(dst, ts.UnixMilli(), 10)
@@ -116,14 +114,41 @@ func appendCEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.
 	return dst
 }
 
+// appendCEFHead appends the CEF header up to the severity.
+func appendCEFHead(dst []byte, version, et string) []byte {
+	dst = append(dst, "CEF:0|Proofpoint|SER|"...)
+	for _, h := range [...]string{version, et, cefTitle(et)} {
+		dst = appendCEFHeaderField(dst, h)
+		dst = append(dst, '|')
+	}
+	return dst
+}
+
 // appendCEFField appends " name=value", with the label first for a §4 key
 // mapped to a custom field.
 func appendCEFField(dst []byte, f *event.Field, name string, spec int8) []byte {
-	var t *cefTarget
-	if spec >= 0 {
-		t = cefTargets[spec]
+	dst = appendCEFKey(dst, name, spec)
+	if t := cefTargetOf(spec); t != nil && t.millis && f.Kind == event.String {
+		if ts, err := time.Parse(event.TimeLayout, f.Str); err == nil {
+			return strconv.AppendInt(dst, ts.UnixMilli(), 10)
+		}
 	}
-	if t != nil && t.label != "" {
+	return appendCEFValue(dst, f)
+}
+
+// cefTargetOf is where the §4 key of specKeyList index spec goes; nil for
+// an extra (spec < 0) or a key sent under its own name.
+func cefTargetOf(spec int8) *cefTarget {
+	if spec < 0 {
+		return nil
+	}
+	return cefTargets[spec]
+}
+
+// appendCEFKey appends " name=", after " nameLabel=label" for a §4 key
+// mapped to a custom field.
+func appendCEFKey(dst []byte, name string, spec int8) []byte {
+	if t := cefTargetOf(spec); t != nil && t.label != "" {
 		dst = append(dst, ' ')
 		dst = append(dst, name...)
 		dst = append(dst, "Label="...)
@@ -131,13 +156,7 @@ func appendCEFField(dst []byte, f *event.Field, name string, spec int8) []byte {
 	}
 	dst = append(dst, ' ')
 	dst = append(dst, name...)
-	dst = append(dst, '=')
-	if t != nil && t.millis && f.Kind == event.String {
-		if ts, err := time.Parse(event.TimeLayout, f.Str); err == nil {
-			return strconv.AppendInt(dst, ts.UnixMilli(), 10)
-		}
-	}
-	return appendCEFValue(dst, f)
+	return append(dst, '=')
 }
 
 func appendCEFValue(dst []byte, f *event.Field) []byte {

@@ -115,7 +115,26 @@ func (c Config) Validate() error {
 	case c.Network == "udp" && c.MaxMessageBytes > MaxMaxMessageBytesUDP:
 		errs = append(errs, config.Problemf("max_message_bytes", "must be at most %d on udp (got %d)", MaxMaxMessageBytesUDP, c.MaxMessageBytes))
 	}
-	errs = append(errs, config.Within("tls", c.TLS.Validate()))
+	errs = append(errs, config.Within("tls", c.validateTLS()))
+	return errors.Join(errs...)
+}
+
+// validateTLS checks the tls block: on udp and tcp there is no TLS, so its
+// keys would be silently unused (as Kafka's are with TLS off).
+func (c Config) validateTLS() error {
+	if c.Network != "udp" && c.Network != "tcp" {
+		return c.TLS.Validate() // tls, or a network that is a problem of its own
+	}
+	var errs []error
+	for _, k := range []struct {
+		key string
+		set bool
+	}{{"ca_file", c.TLS.CAFile != ""}, {"cert_file", c.TLS.CertFile != ""}, {"key_file", c.TLS.KeyFile != ""},
+		{"insecure_skip_verify", c.TLS.InsecureSkipVerify}} {
+		if k.set {
+			errs = append(errs, config.Problemf(k.key, "set, but network is %s (no TLS): use network: tls", c.Network))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -143,7 +162,8 @@ func checkPrintable(path, s string, max int) error {
 
 // Describe says where the sink delivers and what `check` proves.
 func (c Config) Describe() sink.Description {
-	d := sink.Description{Target: c.Network + "://" + c.Address, Check: "connected"}
+	d := sink.Description{Target: c.Network + "://" + c.Address, Check: "connected", Truncates: true,
+		About: "syslog receivers such as QRadar (LEEF, CEF, JSON)"}
 	switch c.Network {
 	case "udp":
 		d.Check = "socket ok (UDP: a missing receiver goes unnoticed)"

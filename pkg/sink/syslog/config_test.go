@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/serfwd/serfwd/pkg/config"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func TestDefaultsResolve(t *testing.T) {
@@ -62,19 +62,20 @@ func TestConfigValidate(t *testing.T) {
 		{"no app_name", func(c *Config) { c.AppName = "" }, []string{"app_name: required"}},
 		{"hostname with a space", func(c *Config) { c.Hostname = "a host" }, []string{`hostname: "a host" may hold only printable ASCII without spaces`}},
 		{"cert without key", func(c *Config) { c.TLS.CertFile = "/c" }, []string{"tls: cert_file and key_file go together: set both or neither"}},
+		{"tls block on tcp", func(c *Config) { c.Network, c.TLS.CAFile, c.TLS.InsecureSkipVerify = "tcp", "/ca.pem", true }, []string{
+			"tls.ca_file: set, but network is tcp (no TLS): use network: tls",
+			"tls.insecure_skip_verify: set, but network is tcp (no TLS): use network: tls"}},
+		{"tls block on udp", func(c *Config) { c.Network, c.TLS.CertFile, c.TLS.KeyFile = "udp", "/c", "/k" }, []string{
+			"tls.cert_file: set, but network is udp (no TLS): use network: tls",
+			"tls.key_file: set, but network is udp (no TLS): use network: tls"}},
+		{"empty tls block on tcp", func(c *Config) { c.Network = "tcp" }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := DefaultConfig()
 			c.Address = "qradar.example.com:6514"
 			tt.change(&c)
-			var got []string
-			if err := c.Validate(); err != nil {
-				got = strings.Split(config.Within("", err).Error(), "\n")
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("problems:\n got %q\nwant %q", got, tt.want)
-			}
+			sinktest.CheckProblems(t, c.Validate(), tt.want)
 		})
 	}
 }
@@ -91,4 +92,10 @@ func TestConfigDescribe(t *testing.T) {
 			t.Errorf("%s: Describe() = %+v", network, d)
 		}
 	}
+}
+
+// The defaults lack only what a user must give (agent's table test checks
+// that every kind's defaults fail only with "required").
+func TestDefaultConfigLacksOnlyTheRequiredKeys(t *testing.T) {
+	sinktest.CheckProblems(t, DefaultConfig().Validate(), []string{"address: required"})
 }

@@ -162,7 +162,7 @@ func writeRetrying(t *testing.T, s *Sink, batch []event.Event) {
 	var err error
 	for range 100 {
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-		err = s.Write(ctx, batch)
+		err = writeFor(t, s, ctx, batch)
 		cancel()
 		if err == nil {
 			return

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 	"github.com/serfwd/serfwd/pkg/sink/syslog/syslogtest"
 )
 
@@ -80,9 +81,9 @@ func TestE2ERsyslog(t *testing.T) {
 				requireGTLS(t)
 				ca, cert, key = opensslCerts(t, dir)
 			}
-			addr := freeAddr(t)
+			addr := sinktest.ClosedTCPAddr(t)
 			if c.network == "udp" {
-				addr = freeUDPAddr(t)
+				addr = sinktest.ClosedUDPAddr(t)
 			}
 			d, out := startRsyslog(t, dir, c, addr, ca, cert, key, 0)
 			cfg := syslogConfig(addr, c.network)
@@ -114,7 +115,7 @@ func TestE2ESyslogNG(t *testing.T) {
 			sng := peer(t, "syslog-ng")
 			dir := t.TempDir()
 			ca, cert, key := opensslCerts(t, dir)
-			addr := freeAddr(t)
+			addr := sinktest.ClosedTCPAddr(t)
 			_, port, _ := net.SplitHostPort(addr)
 			out := filepath.Join(dir, "received.log")
 			conf := fmt.Sprintf(`@version: 3.38
@@ -157,7 +158,7 @@ func TestE2ERsyslogRestart(t *testing.T) {
 	peer(t, "rsyslogd")
 	dir := t.TempDir()
 	c := rsyslogCases[0]
-	addr := freeAddr(t)
+	addr := sinktest.ClosedTCPAddr(t)
 	d, out := startRsyslog(t, dir, c, addr, "", "", "", 0)
 	s := newSink(t, settings(t), syslogConfig(addr, "tcp"))
 	batches := e2eBatches("restart", 10, 50)
@@ -190,16 +191,4 @@ func checkExactlyOnce(t *testing.T, counts map[string]int, sent []event.Event) {
 			t.Errorf("event %s arrived %d times", e.ID(), n)
 		}
 	}
-}
-
-// freeUDPAddr is a UDP address on 127.0.0.1 that nothing uses right now.
-func freeUDPAddr(t *testing.T) string {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := pc.LocalAddr().String()
-	_ = pc.Close()
-	return addr
 }

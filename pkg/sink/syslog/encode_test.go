@@ -59,7 +59,7 @@ func TestGoldenMessages(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := testFormatter(c.protocol, c.format)
-			msg, _, short := f.appendMessage(nil, &c.event)
+			msg, _, short := messageFor(t, f, &c.event)
 			if short {
 				t.Fatal("unexpectedly shortened")
 			}
@@ -77,7 +77,7 @@ func TestGoldenHeaderFields(t *testing.T) {
 		hostname: "host name\twith\x00controls.example.com"}
 	f := newFormatter(o, testVersion)
 	e := userEvent("h", 0)
-	msg, _, _ := f.appendMessage(nil, &e)
+	msg, _, _ := messageFor(t, f, &e)
 	p, err := parseRFC5424(string(msg))
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestGoldenHeaderFields(t *testing.T) {
 	o.appName = "tag:with[brackets]"
 	f = newFormatter(o, testVersion)
 	e.Set(event.Field{Key: "windowStart", Kind: event.String, Str: "2026-02-03T04:05:06.789Z"})
-	msg, _, _ = f.appendMessage(nil, &e)
+	msg, _, _ = messageFor(t, f, &e)
 	head, _, _ := strings.Cut(string(msg), "{")
 	golden(t, "rfc3164_header_fields.golden", []byte(head+"\n"))
 }
@@ -107,7 +107,7 @@ func TestPRI(t *testing.T) {
 			c0.Address, c0.Facility = "h:1", c.facility
 			f := newFormatter(resolve(c0, "h"), testVersion)
 			e := userEvent("p", c.failure)
-			msg, _, _ := f.appendMessage(nil, &e)
+			msg, _, _ := messageFor(t, f, &e)
 			if !strings.HasPrefix(string(msg), c.want) {
 				t.Errorf("got %q, want prefix %q", msg[:8], c.want)
 			}
@@ -130,7 +130,8 @@ func randomEvent(r *rand.Rand) event.Event {
 		return b.String()
 	}
 	bases := []string{"success", "failure", "eventId", "sev", "usrName", "devTime", "cat", "cs1Label",
-		"cn1", "rt", "extra_x", "extra2_x", "x", "a_b", "fromHeader", "limits.perHour"}
+		"cn1", "rt", "extra_x", "extra2_x", "x", "a_b", "fromHeader", "limits.perHour",
+		"src", "dst", "act", "msg", "proto", "identSrc", "deviceAction"}
 	e := userEvent(word(10), int64(r.IntN(3)))
 	seen := map[string]bool{}
 	for _, f := range e.Fields {
@@ -168,7 +169,7 @@ func TestLEEFRoundTrip(t *testing.T) {
 	f := testFormatter("rfc5424", "leef")
 	for i := range 2000 {
 		e := randomEvent(r)
-		msg, _, _ := f.appendMessage(nil, &e)
+		msg, _, _ := messageFor(t, f, &e)
 		p, err := parseRFC5424(string(msg))
 		if err != nil {
 			t.Fatalf("event %d: %v", i, err)
@@ -184,7 +185,7 @@ func TestCEFRoundTrip(t *testing.T) {
 	f := testFormatter("rfc5424", "cef")
 	for i := range 2000 {
 		e := randomEvent(r)
-		msg, _, _ := f.appendMessage(nil, &e)
+		msg, _, _ := messageFor(t, f, &e)
 		p, err := parseRFC5424(string(msg))
 		if err != nil {
 			t.Fatalf("event %d: %v", i, err)
@@ -261,7 +262,7 @@ func TestSizeLimitManyExtras(t *testing.T) {
 			cfg := syslogConfig("127.0.0.1:1", "tcp")
 			cfg.Format, cfg.MaxMessageBytes = format, 8192
 			sk := newSink(t, s, cfg)
-			sk.encode([]event.Event{e})
+			encodeFor(t, sk, []event.Event{e})
 			msg := string(sk.out.buf[strings.IndexByte(string(sk.out.buf), ' ')+1:])
 			if len(msg) > 8192 {
 				t.Fatalf("message is %d bytes", len(msg))
@@ -313,7 +314,7 @@ func checkShortened(t *testing.T, format string, limit int, e event.Event, dropp
 	cfg.Format, cfg.MaxMessageBytes = format, max(limit, MinMaxMessageBytes)
 	sk := newSink(t, s, cfg)
 	sk.opts.maxBytes, sk.fmt.maxBytes = limit, limit // below what a config may set, to exercise truncation
-	sk.encode([]event.Event{e})
+	encodeFor(t, sk, []event.Event{e})
 	msg := sk.out.buf[strings.IndexByte(string(sk.out.buf), ' ')+1:]
 	if len(msg) > limit {
 		t.Fatalf("message is %d bytes, limit %d", len(msg), limit)

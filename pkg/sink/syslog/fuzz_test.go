@@ -5,16 +5,18 @@ package syslog
 // the payload, read back by the test's own parsers, must hold every key of
 // the event exactly once, SPEC §4 keys under their own names with their own
 // values, and the other keys under names the documented rule allows
-// (props_test.go); the severity follows the failure rate. Seed corpora are
-// in testdata/fuzz/.
+// (props_test.go); the severity follows the failure rate; rendered from a
+// packed batch, the message is the same. Seed corpora are in testdata/fuzz/.
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/packedtest"
 )
 
 // fuzzEvent is a full ser.applicationUser event with a fuzzed eventType,
@@ -42,6 +44,7 @@ func FuzzLEEF(f *testing.F) {
 	f.Add("ser.applicationUser", "limits_perHour", "limits perHour", "10", int64(3), int64(1206))
 	f.Add("ser.applicationUser", "succ ess", "failure\n", "999", int64(0), int64(0))
 	f.Add("ser.applicationUser", "sev", "extra_sev", "10", int64(1), int64(2))
+	f.Add("ser.applicationUser", "src", "identSrc", "192.0.2.1", int64(1), int64(2))
 	f.Fuzz(func(t *testing.T, eventType, key1, key2, value string, failure, total int64) {
 		fm := testFormatter("rfc5424", "leef")
 		e := fuzzEvent(eventType, key1, key2, value, failure, total)
@@ -55,6 +58,7 @@ func FuzzLEEF(f *testing.F) {
 func FuzzCEF(f *testing.F) {
 	f.Add("ser.window", "records", "cs1Label", "0", int64(0), int64(5))
 	f.Add("ser.applicationUser", "cn1", "success ", "1", int64(5), int64(5))
+	f.Add("ser.applicationUser", "act", "msg", "forge", int64(1), int64(2))
 	f.Fuzz(func(t *testing.T, eventType, key1, key2, value string, failure, total int64) {
 		fm := testFormatter("rfc5424", "cef")
 		e := fuzzEvent(eventType, key1, key2, value, failure, total)
@@ -118,11 +122,19 @@ func expectedHeader(s string, max int) string {
 	return b.String()
 }
 
+// mustMessage renders e, which must fit; rendered from e packed into a
+// queue batch it must come out the same.
 func mustMessage(t *testing.T, fm *formatter, e *event.Event) []byte {
 	t.Helper()
 	msg, _, short := fm.appendMessage(nil, e)
 	if short {
 		t.Fatal("shortened without a limit")
+	}
+	p := packedtest.Pack([]event.Event{*e}).Open(t, nil)
+	var v event.View
+	p.Next(&v)
+	if packed, _, _, _ := newPackedFormatter(fm).appendMessage(nil, p, &v); !bytes.Equal(packed, msg) {
+		t.Fatalf("rendered from a packed batch:\n got %q\nwant %q", packed, msg)
 	}
 	return msg
 }

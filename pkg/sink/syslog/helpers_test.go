@@ -91,8 +91,10 @@ func nastyEvent() event.Event {
 }
 
 // forgedEvent has unknown fields named like SPEC §4 keys, the payloads' own
-// attributes and each other once LEEF's and CEF's key rule is applied, and
-// a failure rate whose severity rounds a half up (603 of 1206: sev 6).
+// attributes, attributes a SIEM reads (LEEF's predefined src, proto,
+// identSrc; CEF's act, msg, src, proto) and each other once LEEF's and
+// CEF's key rule is applied, and a failure rate whose severity rounds a
+// half up (603 of 1206: sev 6).
 func forgedEvent() event.Event {
 	e := userEvent("forged", 603)
 	e.AddString("succ ess", "999")
@@ -106,6 +108,11 @@ func forgedEvent() event.Event {
 	e.AddInt("cn1", 5)
 	e.AddString("größe", "1")
 	e.AddString("devTime", "0")
+	e.AddString("act", "forge")
+	e.AddString("msg", "m")
+	e.AddString("src", "192.0.2.1")
+	e.AddString("proto", "TCP")
+	e.AddString("identSrc", "192.0.2.2")
 	return e
 }
 

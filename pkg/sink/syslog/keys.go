@@ -7,11 +7,13 @@ package syslog
 //
 // The rule, the same for LEEF and CEF:
 //
-//  1. Names the payload itself uses are reserved: in LEEF devTime,
-//     devTimeFormat, cat, sev and usrName; in CEF rt, every key of the CEF
-//     mapping (externalId, cat, start, end, app, suser, in, out, cnt,
-//     cs1…cs6, cn1…cn3 and their …Label keys) and the names of SPEC §4 (a
-//     custom field's label names one).
+//  1. Names a SIEM reads a meaning into are reserved (reserved.go): in LEEF
+//     the predefined attributes (devTime, cat, sev and usrName, which the
+//     payload sets, and src, dst, proto, identSrc, …); in CEF the extension
+//     dictionary's key names and full names (rt, act, msg, src, …), every
+//     key of the CEF mapping (externalId, cat, start, end, app, suser, in,
+//     out, cnt, cs1…cs6, cn1…cn3 and their …Label keys) and the names of
+//     SPEC §4 (a custom field's label names one).
 //  2. A key of SPEC §4 keeps its own name (in CEF: the key it maps to). Only
 //     its first occurrence counts as the §4 key; an event never holds two.
 //  3. Any other key is rewritten: every character outside A–Z, a–z, 0–9,
@@ -23,8 +25,9 @@ package syslog
 //     one free.
 //
 // So an unknown field "succ ess" travels as succ_ess, "failure\n" as
-// failure_, an unknown "sev" in LEEF as extra_sev, and a field "a b" beside
-// a field "a_b" as extra_a_b. Values are never renamed or moved: each stays
+// failure_, an unknown "sev" or "src" in LEEF as extra_sev or extra_src,
+// "act" in CEF as extra_act, and a field "a b" beside a field "a_b" as
+// extra_a_b. Values are never renamed or moved: each stays
 // with its key.
 
 import (
@@ -110,15 +113,24 @@ type keyNamer struct {
 	spec  []int8   // per field: its specKeyList index, or -1 when it is an extra
 	taken map[string]struct{}
 	next  map[string]int // per rewritten name, the next extraN_ prefix to try
+	keys  []string       // name's scratch: the keys of the event
 }
 
 // name fills n.names and n.spec for e's fields.
 func (n *keyNamer) name(e *event.Event) {
+	n.keys = n.keys[:0]
+	for i := range e.Fields {
+		n.keys = append(n.keys, e.Fields[i].Key)
+	}
+	n.nameKeys(n.keys)
+}
+
+// nameKeys fills n.names and n.spec for the fields of an event with keys.
+func (n *keyNamer) nameKeys(keys []string) {
 	n.names, n.spec = n.names[:0], n.spec[:0]
 	var seen uint32 // §4 keys met so far, by index
 	simple, extras := true, 0
-	for i := range e.Fields {
-		key := e.Fields[i].Key
+	for _, key := range keys {
 		if s := specIndex(key); s >= 0 && seen&(1<<s) == 0 {
 			seen |= 1 << s
 			n.names, n.spec = append(n.names, n.specName(s)), append(n.spec, s)
@@ -134,7 +146,7 @@ func (n *keyNamer) name(e *event.Event) {
 		simple = n.extrasDistinct()
 	}
 	if !simple {
-		n.resolve(e)
+		n.resolve(keys)
 	}
 }
 
@@ -162,7 +174,7 @@ func (n *keyNamer) extrasDistinct() bool {
 }
 
 // resolve applies rules 2–4 when some extra needs a new name.
-func (n *keyNamer) resolve(e *event.Event) {
+func (n *keyNamer) resolve(keys []string) {
 	if n.taken == nil {
 		n.taken, n.next = make(map[string]struct{}), make(map[string]int)
 	}
@@ -175,16 +187,15 @@ func (n *keyNamer) resolve(e *event.Event) {
 			n.names[i] = ""
 		}
 	}
-	for i := range e.Fields { // rule 4, first part: plain keys as they are
-		key := e.Fields[i].Key
+	for i, key := range keys { // rule 4, first part: plain keys as they are
 		if n.spec[i] < 0 && plainKey(key) && !n.isTaken(key) {
 			n.names[i] = key
 			n.taken[key] = struct{}{}
 		}
 	}
-	for i := range e.Fields { // then the rest, rewritten and made free
+	for i, key := range keys { // then the rest, rewritten and made free
 		if n.names[i] == "" {
-			n.names[i] = n.free(rewriteKey(e.Fields[i].Key))
+			n.names[i] = n.free(rewriteKey(key))
 			n.taken[n.names[i]] = struct{}{}
 		}
 	}

@@ -26,14 +26,10 @@ import (
 
 const leefDelimiter = '^'
 
-// leefReserved reports the attribute names the LEEF payload sets itself.
-func leefReserved(name string) bool {
-	switch name {
-	case "devTime", "devTimeFormat", "cat", "sev", "usrName":
-		return true
-	}
-	return false
-}
+// leefReserved reports the names no other key may take: LEEF's predefined
+// attributes (reserved.go), the payload's own (devTime, cat, sev, usrName)
+// among them.
+func leefReserved(name string) bool { return leefPredefined[name] }
 
 func leefSpecName(i int8) string { return specKeyList[i] }
 
@@ -43,15 +39,7 @@ func newLEEFNamer() *keyNamer { return &keyNamer{reserved: leefReserved, specNam
 // without the fields that drop marks.
 func appendLEEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time.Time, drop []bool) []byte {
 	et := e.Type()
-	dst = append(dst, "LEEF:2.0|Proofpoint|SER|"...)
-	dst = appendLEEFHeaderField(dst, version)
-	dst = append(dst, '|')
-	dst = appendLEEFHeaderField(dst, et)
-	dst = append(dst, "|^|devTime="...)
-	dst = strconv.AppendInt(dst, ts.UnixMilli(), 10)
-	dst = append(dst, "^cat="...)
-	dst = appendLEEFText(dst, et)
-	dst = append(dst, "^sev="...)
+	dst = appendLEEFHead(dst, version, et, ts)
 	dst = strconv.AppendInt(dst, int64(failureSeverity(e)), 10)
 	if et == event.TypeApplicationUser {
 		if u, ok := e.Get(keyApplicationUserName); ok {
@@ -69,6 +57,20 @@ func appendLEEF(dst []byte, e *event.Event, n *keyNamer, version string, ts time
 		dst = appendLEEFValue(dst, &e.Fields[i])
 	}
 	return dst
+}
+
+// appendLEEFHead appends the LEEF header and the attributes before the
+// severity's value, up to "^sev=".
+func appendLEEFHead(dst []byte, version, et string, ts time.Time) []byte {
+	dst = append(dst, "LEEF:2.0|Proofpoint|SER|"...)
+	dst = appendLEEFHeaderField(dst, version)
+	dst = append(dst, '|')
+	dst = appendLEEFHeaderField(dst, et)
+	dst = append(dst, "|^|devTime="...)
+	dst = strconv.AppendInt(dst, ts.UnixMilli(), 10)
+	dst = append(dst, "^cat="...)
+	dst = appendLEEFText(dst, et)
+	return append(dst, "^sev="...)
 }
 
 // appendLEEFValue appends a field's value; lists are joined with ','.

@@ -31,8 +31,88 @@ var spec4 = func() map[string]bool {
 	return m
 }()
 
-// leefOwn are the attribute names the LEEF payload sets itself.
-var leefOwn = map[string]bool{"devTime": true, "devTimeFormat": true, "cat": true, "sev": true, "usrName": true}
+// names is the set of the space-separated names in s.
+func names(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(s) {
+		m[n] = true
+	}
+	return m
+}
+
+// leefOwn are the names no extra may take in LEEF: the predefined event
+// attributes of IBM's QRadar DSM guide ("Predefined LEEF event
+// attributes"), the payload's own devTime, cat, sev and usrName among them.
+var leefOwn = names(`cat devTime devTimeFormat proto sev src dst srcPort dstPort srcPreNAT
+	dstPreNAT srcPostNAT dstPostNAT usrName srcMAC dstMAC srcPreNATPort dstPreNATPort
+	srcPostNATPort dstPostNATPort identSrc identHostName identNetBios identGrpName identMAC
+	vSrc vSrcName accountName srcBytes dstBytes srcPackets dstPackets totalPackets role realm
+	policy resource url groupID domain isLoginEvent isLogoutEvent identSecondlp identSecondIp
+	calLanguage AttributeLimits calCountryOrRegion`)
+
+// cefDict are the CEF extension dictionary's names as key=full name
+// pairs (ArcSight CEF implementation standard, version 25, with the agent
+// extensions): an extra may take neither.
+var cefDict = func() map[string]bool {
+	m := map[string]bool{}
+	for p := range names(`act=deviceAction app=applicationProtocol cat=deviceEventCategory
+		c6a1=deviceCustomIPv6Address1 c6a2=deviceCustomIPv6Address2 c6a3=deviceCustomIPv6Address3 c6a4=deviceCustomIPv6Address4
+		cfp1=deviceCustomFloatingPoint1 cfp2=deviceCustomFloatingPoint2 cfp3=deviceCustomFloatingPoint3 cfp4=deviceCustomFloatingPoint4
+		cn1=deviceCustomNumber1 cn2=deviceCustomNumber2 cn3=deviceCustomNumber3 cnt=baseEventCount
+		cs1=deviceCustomString1 cs2=deviceCustomString2 cs3=deviceCustomString3 cs4=deviceCustomString4
+		cs5=deviceCustomString5 cs6=deviceCustomString6
+		deviceCustomDate1=deviceCustomDate1 deviceCustomDate2=deviceCustomDate2 flexDate1=flexDate1
+		flexString1=flexString1 flexString2=flexString2
+		destinationDnsDomain=destinationDnsDomain destinationServiceName=destinationServiceName
+		destinationTranslatedAddress=destinationTranslatedAddress destinationTranslatedPort=destinationTranslatedPort
+		deviceDirection=deviceDirection deviceDnsDomain=deviceDnsDomain deviceExternalId=deviceExternalId
+		deviceFacility=deviceFacility deviceInboundInterface=deviceInboundInterface deviceNtDomain=deviceNtDomain
+		deviceOutboundInterface=deviceOutboundInterface devicePayloadId=devicePayloadId
+		deviceProcessName=deviceProcessName deviceTranslatedAddress=deviceTranslatedAddress
+		dhost=destinationHostName dmac=destinationMacAddress dntdom=destinationNtDomain dpid=destinationProcessId
+		dpriv=destinationUserPrivileges dproc=destinationProcessName dpt=destinationPort dst=destinationAddress
+		dtz=deviceTimeZone duid=destinationUserId duser=destinationUserName dvc=deviceAddress
+		dvchost=deviceHostName dvcmac=deviceMacAddress dvcpid=deviceProcessId end=endTime externalId=externalId
+		fileCreateTime=fileCreateTime fileHash=fileHash fileId=fileId fileModificationTime=fileModificationTime
+		filePath=filePath filePermission=filePermission fileType=fileType fname=filename fsize=fileSize
+		in=bytesIn msg=message oldFileCreateTime=oldFileCreateTime oldFileHash=oldFileHash oldFileId=oldFileId
+		oldFileModificationTime=oldFileModificationTime oldFileName=oldFileName oldFilePath=oldFilePath
+		oldFilePermission=oldFilePermission oldFileSize=oldFileSize oldFileType=oldFileType out=bytesOut
+		outcome=eventOutcome proto=transportProtocol reason=Reason request=requestUrl
+		requestClientApplication=requestClientApplication requestContext=requestContext
+		requestCookies=requestCookies requestMethod=requestMethod rt=deviceReceiptTime
+		shost=sourceHostName smac=sourceMacAddress sntdom=sourceNtDomain sourceDnsDomain=sourceDnsDomain
+		sourceServiceName=sourceServiceName sourceTranslatedAddress=sourceTranslatedAddress
+		sourceTranslatedPort=sourceTranslatedPort spid=sourceProcessId spriv=sourceUserPrivileges
+		sproc=sourceProcessName spt=sourcePort src=sourceAddress start=startTime suid=sourceUserId
+		suser=sourceUserName type=type agentDnsDomain=agentDnsDomain agentNtDomain=agentNtDomain
+		agentTranslatedAddress=agentTranslatedAddress agentTranslatedZoneExternalID=agentTranslatedZoneExternalID
+		agentTranslatedZoneURI=agentTranslatedZoneURI agentZoneExternalID=agentZoneExternalID
+		agentZoneURI=agentZoneURI agt=agentAddress ahost=agentHostName aid=agentId amac=agentMacAddress
+		art=agentReceiptTime at=agentType atz=agentTimeZone av=agentVersion
+		customerExternalID=customerExternalID customerURI=customerURI
+		destinationTranslatedZoneExternalID=destinationTranslatedZoneExternalID
+		destinationTranslatedZoneURI=destinationTranslatedZoneURI destinationZoneExternalID=destinationZoneExternalID
+		destinationZoneURI=destinationZoneURI deviceTranslatedZoneExternalID=deviceTranslatedZoneExternalID
+		deviceTranslatedZoneURI=deviceTranslatedZoneURI deviceZoneExternalID=deviceZoneExternalID
+		deviceZoneURI=deviceZoneURI dlat=destinationGeoLatitude dlong=destinationGeoLongitude eventId=eventId
+		rawEvent=rawEvent slat=sourceGeoLatitude slong=sourceGeoLongitude
+		sourceTranslatedZoneExternalID=sourceTranslatedZoneExternalID sourceTranslatedZoneURI=sourceTranslatedZoneURI
+		sourceZoneExternalID=sourceZoneExternalID sourceZoneURI=sourceZoneURI catdt=categoryDeviceType`) {
+		key, full, _ := strings.Cut(p, "=")
+		m[key], m[full] = true, true
+	}
+	// The custom fields' labels.
+	for _, k := range strings.Fields("c6a1 c6a2 c6a3 c6a4 cfp1 cfp2 cfp3 cfp4 cn1 cn2 cn3 cs1 cs2 cs3 cs4 cs5 cs6 " +
+		"deviceCustomIPv6Address1 deviceCustomIPv6Address2 deviceCustomIPv6Address3 deviceCustomIPv6Address4 " +
+		"deviceCustomFloatingPoint1 deviceCustomFloatingPoint2 deviceCustomFloatingPoint3 deviceCustomFloatingPoint4 " +
+		"deviceCustomNumber1 deviceCustomNumber2 deviceCustomNumber3 deviceCustomString1 deviceCustomString2 " +
+		"deviceCustomString3 deviceCustomString4 deviceCustomString5 deviceCustomString6 " +
+		"deviceCustomDate1 deviceCustomDate2 flexDate1 flexString1 flexString2") {
+		m[k+"Label"] = true
+	}
+	return m
+}()
 
 // cefDoc is the README's CEF mapping: §4 key → CEF key and label.
 var cefDoc = map[string][2]string{
@@ -45,9 +125,13 @@ var cefDoc = map[string][2]string{
 }
 
 // cefOwn are the names no extra may take in CEF: those the payload or the
-// mapping can use, and SPEC §4's (labels name them).
+// mapping can use, the extension dictionary's, and SPEC §4's (labels name
+// them).
 var cefOwn = func() map[string]bool {
 	m := map[string]bool{"rt": true}
+	for k := range cefDict {
+		m[k] = true
+	}
 	for k := range spec4 {
 		m[k] = true
 	}
@@ -219,6 +303,9 @@ func checkKeys(e *event.Event, got, all []kv, own map[string]bool, specName func
 		}
 		if err := nameAllowed(f.Key, a.k, taken); err != nil {
 			return err
+		}
+		if own[a.k] { // a SIEM would read it as its own attribute
+			return fmt.Errorf("key %q travels under the reserved name %q", f.Key, a.k)
 		}
 		// A key that arrived as it may travel keeps its name unless the
 		// payload, a §4 key or an equal key before it holds that name.

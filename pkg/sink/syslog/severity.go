@@ -19,7 +19,11 @@ const (
 // 1 + round(9 × failure ÷ total), capped at 10; a failure without a
 // positive total, or more failures than total, is 10. Halves round up.
 func failureSeverity(e *event.Event) int {
-	failure, total := e.IntValue(event.KeyFailure), e.IntValue(keyTotal)
+	return severityOf(e.IntValue(event.KeyFailure), e.IntValue(keyTotal))
+}
+
+// severityOf is failureSeverity of the counts failure and total.
+func severityOf(failure, total int64) int {
 	switch {
 	case failure <= 0:
 		return 1

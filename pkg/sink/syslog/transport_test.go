@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/sink/sinktest"
 )
 
 func readGolden(t *testing.T, name string) []byte {
@@ -47,12 +49,14 @@ func TestExactBytes(t *testing.T) {
 			}
 			r := startReceiver(t, c.network, c.framing, srvTLS, "")
 			cfg := syslogConfig(r.addr(), c.network)
-			cfg.TLS.CAFile = pki.caFile
+			if c.network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			if c.framing != "" { // UDP has none
 				cfg.Framing = c.framing
 			}
 			s := newSink(t, settings(t), cfg)
-			if err := s.Write(t.Context(), events); err != nil {
+			if err := writeFor(t, s, t.Context(), events); err != nil {
 				t.Fatal(err)
 			}
 			msgs := r.waitMessages(len(events))
@@ -133,15 +137,17 @@ func TestReconnectAfterPeerClose(t *testing.T) {
 			}
 			r := startReceiver(t, network, "octet-counting", srvTLS, "")
 			cfg := syslogConfig(r.addr(), network)
-			cfg.TLS.CAFile = pki.caFile
+			if network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			s := newSink(t, settings(t), cfg)
 			first, second := manyEvents("a", 5, 0), manyEvents("b", 5, 0)
-			if err := s.Write(t.Context(), first); err != nil {
+			if err := writeFor(t, s, t.Context(), first); err != nil {
 				t.Fatal(err)
 			}
 			r.waitMessages(5)
 			r.dropConns() // the receiver restarts its side
-			if err := s.Write(t.Context(), second); err != nil {
+			if err := writeFor(t, s, t.Context(), second); err != nil {
 				t.Fatal(err)
 			}
 			msgs := r.waitMessages(10)
@@ -174,10 +180,10 @@ func TestResendAfterWriteFailure(t *testing.T) {
 	r.mu.Unlock()
 	s := newSink(t, settings(t), syslogConfig(r.addr(), "tcp"))
 	batch := manyEvents("big", 700, 7000) // about 5 MB: more than the socket buffers hold
-	if err := s.Write(t.Context(), batch); err == nil {
+	if err := writeFor(t, s, t.Context(), batch); err == nil {
 		t.Fatal("Write succeeded although the peer reset the connection mid-batch")
 	}
-	if err := s.Write(t.Context(), batch); err != nil { // the delivery loop's retry
+	if err := writeFor(t, s, t.Context(), batch); err != nil { // the delivery loop's retry
 		t.Fatal(err)
 	}
 	msgs := r.waitMessages(len(batch))
@@ -190,26 +196,15 @@ func TestResendAfterWriteFailure(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 func TestDialFailureThenRecover(t *testing.T) {
-	addr := freeAddr(t)
+	addr := sinktest.ClosedTCPAddr(t)
 	s := newSink(t, settings(t), syslogConfig(addr, "tcp"))
 	batch := manyEvents("d", 3, 0)
-	if err := s.Write(t.Context(), batch); err == nil {
+	if err := writeFor(t, s, t.Context(), batch); err == nil {
 		t.Fatal("Write succeeded with nothing listening")
 	}
 	r := startReceiver(t, "tcp", "octet-counting", nil, addr)
-	if err := s.Write(t.Context(), batch); err != nil {
+	if err := writeFor(t, s, t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
 	requireAll(t, idsOf(t, r.waitMessages(3)), batch)
@@ -243,7 +238,7 @@ func TestTLSVerification(t *testing.T) {
 			if logs.Len() != c.warnings {
 				t.Errorf("%d warnings at New, want %d", logs.Len(), c.warnings)
 			}
-			err := s.Write(t.Context(), manyEvents("v", 1, 0))
+			err := writeFor(t, s, t.Context(), manyEvents("v", 1, 0))
 			if c.ok != (err == nil) {
 				t.Fatalf("Write: %v", err)
 			}
@@ -271,7 +266,7 @@ func TestMutualTLS(t *testing.T) {
 				cfg.TLS.CertFile, cfg.TLS.KeyFile = pki.clientCert, pki.clientKey
 			}
 			s := newSink(t, settings(t), cfg)
-			err := s.Write(t.Context(), manyEvents("m", 2, 0))
+			err := writeFor(t, s, t.Context(), manyEvents("m", 2, 0))
 			cerr := s.Check(t.Context())
 			if c.withCert {
 				if err != nil || cerr != nil {
@@ -296,16 +291,18 @@ func TestCheck(t *testing.T) {
 		ok                  bool
 	}{
 		{"tcp listening", tcp.addr(), "tcp", true},
-		{"tcp nothing listening", freeAddr(t), "tcp", false},
+		{"tcp nothing listening", sinktest.ClosedTCPAddr(t), "tcp", false},
 		{"tls handshake", tlsR.addr(), "tls", true},
 		{"tls to a plain tcp listener", tcp.addr(), "tls", false},
-		{"udp resolves and dials only", freeAddr(t), "udp", true},
+		{"udp resolves and dials only", sinktest.ClosedTCPAddr(t), "udp", true},
 		{"unresolvable host", "no-such-host.invalid:514", "tcp", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := syslogConfig(c.addr, c.network)
-			cfg.TLS.CAFile = pki.caFile
+			if c.network == "tls" {
+				cfg.TLS.CAFile = pki.caFile
+			}
 			s := newSink(t, settings(t), cfg)
 			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()
@@ -319,7 +316,7 @@ func TestCheck(t *testing.T) {
 func TestCloseIdempotent(t *testing.T) {
 	r := startReceiver(t, "tcp", "octet-counting", nil, "")
 	s := newSink(t, settings(t), syslogConfig(r.addr(), "tcp"))
-	if err := s.Write(t.Context(), manyEvents("c", 1, 0)); err != nil {
+	if err := writeFor(t, s, t.Context(), manyEvents("c", 1, 0)); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -327,7 +324,7 @@ func TestCloseIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.Write(t.Context(), manyEvents("c", 1, 0)); err == nil {
+	if err := writeFor(t, s, t.Context(), manyEvents("c", 1, 0)); err == nil {
 		t.Fatal("Write after Close succeeded")
 	}
 }
@@ -345,7 +342,7 @@ func TestWriteCanceled(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		cancel()
 	}()
-	err := s.Write(ctx, manyEvents("x", 1000, 7000))
+	err := writeFor(t, s, ctx, manyEvents("x", 1000, 7000))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Write: %v, want context.Canceled", err)
 	}
@@ -361,7 +358,7 @@ func TestUDPResendsFromFailedDatagram(t *testing.T) {
 	}
 	m := &countingMetrics{}
 	s.metrics = m
-	if err := s.Write(t.Context(), batch); err != nil {
+	if err := writeFor(t, s, t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
 	msgs := r.waitMessages(len(batch))
@@ -374,4 +371,57 @@ func TestUDPResendsFromFailedDatagram(t *testing.T) {
 	if m.count() != len(batch) {
 		t.Errorf("Truncated counted %d, want %d", m.count(), len(batch))
 	}
+}
+
+// plainPort listens on TCP, writes banner to every connection and then
+// reads whatever comes without ever answering.
+func plainPort(t *testing.T, banner string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_, _ = io.WriteString(c, banner)
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestCheckAdvisesOnPlainTextPorts: a TLS sink pointed at a port that
+// speaks plain syslog says what to change, whether the port answers the
+// handshake with text or waits silently; a TCP sink gets no such advice.
+func TestCheckAdvisesOnPlainTextPorts(t *testing.T) {
+	cases := []struct {
+		name, network, banner, want string
+	}{
+		{"banner", "tls", "<13>1 plain text from a syslog port\n", "; the server answered in plain text: is network: tls right for this port?"},
+		{"silent", "tls", "", "; no TLS answer from the server: if this port takes plain syslog over TCP, use network: tcp (or the receiver's TLS port)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSink(t, settings(t), syslogConfig(plainPort(t, c.banner), c.network))
+			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			defer cancel()
+			err := s.Check(ctx)
+			if err == nil || !strings.HasSuffix(err.Error(), c.want) {
+				t.Fatalf("Check: %v\nwant the advice %q", err, c.want)
+			}
+		})
+	}
+	t.Run("no advice without tls", func(t *testing.T) {
+		if hint := plainTextHint("tcp", context.DeadlineExceeded); hint != "" {
+			t.Errorf("a tcp sink is told %q", hint)
+		}
+	})
 }

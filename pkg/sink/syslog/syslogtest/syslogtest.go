@@ -43,18 +43,6 @@ func Peer(t testing.TB, name string) string {
 	return ""
 }
 
-// FreeAddr is a TCP address on 127.0.0.1 that nothing listens on right now.
-func FreeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 // Daemon is a receiver running in the foreground as a child process,
 // stopped at the end of the test.
 type Daemon struct {
