@@ -50,7 +50,7 @@ type Loop struct {
 	Queue        Queue
 	Logger       *zap.Logger
 	Observer     LoopObserver  // optional
-	MaxEvents    int           // events per Write (several queue entries are joined up to this)
+	MaxEvents    int           // events per Write: whole entries joined while they fit, a larger entry alone
 	BatchTimeout time.Duration // how long to wait for more events when fewer than MaxEvents are queued
 	MinBackoff   time.Duration // first retry wait (default 1s)
 	MaxBackoff   time.Duration // cap of the retry wait (default 60s; 5m for configuration problems)

@@ -55,7 +55,11 @@ func (r *Registry) Help() []KindHelp {
 // Limits bound what the delivery loop hands one Write. Bytes per request
 // are the sink's own to bound (batch_max_bytes), as it encodes.
 type Limits struct {
-	MaxEvents    int           // events per Write (queue entries are joined up to this); 0 = the loop's default
+	// MaxEvents: events per Write (0 = the loop's default). Whole queue
+	// entries are joined while they fit; an entry larger than this (the
+	// poller packs up to state.DefaultBatchEvents) comes alone, so a sink
+	// that needs smaller requests cuts the Write itself.
+	MaxEvents    int
 	BatchTimeout time.Duration // how long to wait for more events when fewer than MaxEvents are queued; 0 = none
 }
 

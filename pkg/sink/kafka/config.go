@@ -201,9 +201,10 @@ func (c Config) Describe() sink.Description {
 	return sink.Description{Target: scheme + strings.Join(c.Brokers, ",") + "/" + c.Topic, Check: check, About: "Kafka topics"}
 }
 
-// Limits hands a Write batch_max_events events: the producer sends them as
-// record batches per partition and Write waits until every one is
-// acknowledged.
+// Limits hands a Write about batch_max_events events (a queue entry of more
+// comes whole): the producer buffers at most batch_max_events records,
+// sends them as record batches per partition, and Write waits until every
+// one is acknowledged.
 func (c Config) Limits() sink.Limits {
 	return sink.Limits{MaxEvents: c.BatchMaxEvents, BatchTimeout: c.BatchTimeout}
 }
