@@ -2,6 +2,7 @@
 // build, and syslog-ng accepts the http() configuration with a reliable disk
 // buffer that the script writes (`bench.sh --check`). The benchmark itself
 // is never run by tests: timings are not asserted.
+
 package packaging
 
 import (

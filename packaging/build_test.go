@@ -1,3 +1,7 @@
+// Tests of packaging/build.sh: the package version made from git describe,
+// the maintainer (nfpm.yaml's unless $MAINTAINER is set), and the .deb and
+// .rpm it builds, unpacked and compared with their sources.
+
 package packaging
 
 import (

@@ -1,3 +1,7 @@
+// Checks of the documentation the .deb ships, run by TestBuildPackages: the
+// man page, the changelog, a copyright paragraph per compiled-in module, the
+// packaged config validating as the install message says, and lintian.
+
 package packaging
 
 import (

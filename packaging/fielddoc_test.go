@@ -1,9 +1,9 @@
-package packaging
-
 // fielddoc_test.go keeps the field dictionaries honest: the project README
 // and the add-on's README list every key serfwd sends, one row each, in
 // the same table, and no SPL example in them keeps a revision by chance
 // (dedup … sortby, or dedup eventId without sorting first).
+
+package packaging
 
 import (
 	"os"

@@ -1,3 +1,7 @@
+// Helpers shared by the packaging tests: the repository's root, the tools a
+// test needs (skipped without one, except under CI), running commands,
+// building serfwd, and a reader of systemd unit files.
+
 package packaging
 
 import (

@@ -1,10 +1,10 @@
-package packaging
-
 // qradar_test.go checks packaging/qradar/README.md: its custom event
 // property list covers every event key with the right type, its regexes
 // read every key back from LEEF messages that serfwd's syslog sink really
 // sends (values chosen to imitate keys included), and its sample message
 // agrees with SPEC §4 and §5 (eventId, sev, usrName, devTime).
+
+package packaging
 
 import (
 	"bufio"

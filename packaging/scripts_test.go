@@ -1,3 +1,8 @@
+// Tests of the maintainer scripts in packaging/scripts/: each run as dpkg and
+// rpm call it, against a stand-in systemctl, with and without systemd
+// running; and a deb purge that removes the state directory but keeps logs
+// and secrets.
+
 package packaging
 
 import (

@@ -1,9 +1,9 @@
-package packaging
-
 // splunk_addon_test.go builds dist/TA-serfwd-<version>.tgz with build.sh and
 // checks it as a Splunk admin (and Splunkbase) receives it. AppInspect
 // itself cannot run here, so the test applies the packaging rules the
 // add-on depends on, each named by AppInspect's check.
+
+package packaging
 
 import (
 	"archive/tar"

@@ -1,8 +1,8 @@
-package packaging
-
 // splunk_alerts_test.go checks the alerts of savedsearches.conf against
 // AppInspect's saved-search checks (named at each rule) and the add-on's
 // own promise: a data-gap and a failure-spike alert, shipped disabled.
+
+package packaging
 
 import (
 	"path/filepath"

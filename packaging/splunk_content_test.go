@@ -1,11 +1,11 @@
-package packaging
-
 // splunk_content_test.go checks what the add-on says about SER data: every
 // .conf and .meta file parses, every search (event types, dashboards,
 // alerts) passes the rules of splunkspl_test.go, event types stay pipe-free
 // and untagged for CIM Email, field aliases name real event keys, alerts
 // ship disabled and pass AppInspect's saved-search checks, and the
 // dashboards have the panels analysts need.
+
+package packaging
 
 import (
 	"encoding/json"

@@ -1,10 +1,10 @@
-package packaging
-
 // splunk_dashboard_test.go parses the add-on's Simple XML (every dashboard
 // and the navigation): well-formed, Simple XML version 1.1 (the jQuery 3.5
 // dashboards that current Splunk and Splunk Cloud expect), tokens that an
 // input sets, the panels analysts need, and a navigation that names views
 // and saved searches that exist.
+
+package packaging
 
 import (
 	"encoding/xml"

@@ -1,8 +1,8 @@
-package packaging
-
 // splunk_test.go checks the add-on's identity (app.conf, app.manifest,
 // metadata) in the source tree and applies props.conf's line breaking and
 // timestamp settings to NDJSON lines as serfwd's file sink writes them.
+
+package packaging
 
 import (
 	"encoding/json"

@@ -1,9 +1,9 @@
-package packaging
-
 // splunkconf_test.go reads Splunk .conf and .meta files the way Splunk does
 // (stanzas, "key = value" settings, "#" comments, a trailing backslash that
 // continues a value on the next line) and tests that reader on hand-written
 // input, so that the add-on's tests stand on a parser that is itself checked.
+
+package packaging
 
 import (
 	"fmt"

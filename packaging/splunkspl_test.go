@@ -1,11 +1,11 @@
-package packaging
-
 // splunkspl_test.go holds the checks that every search the add-on ships
 // (event types, dashboard panels, alerts) must pass: it starts with the
 // index macro, never uses "dedup … sortby", keeps the latest revision by
 // sorting before "dedup eventId", names only macros, sourcetypes and event
 // types that exist, and uses only fields that exist at that point of the
 // pipeline (a small model of what each command passes on).
+
+package packaging
 
 import (
 	"regexp"

@@ -1,3 +1,8 @@
+// Tests of the systemd unit (systemd/serfwd.service): the settings the
+// contract and the daemon rely on, agreement with the example config and with
+// `--credentials`, systemd-analyze verify, and the unit's security exposure
+// rating.
+
 package packaging
 
 import (

@@ -1,10 +1,10 @@
-package main
-
 // expect_e2e_test.go renders the events SPEC §4 says serfwd must deliver for
 // a simulator answer, independently of pkg/event: keys in the SPEC's order,
 // eventIds as SHA-256 of the SPEC's text (with the ordinal suffix for
 // repeated identities), window sums added up here, JSON from encoding/json.
 // The end-to-end tests compare serfwd's output with these lines.
+
+package main
 
 import (
 	"crypto/sha256"

@@ -1,8 +1,8 @@
-package main
-
 // faults_e2e_test.go: `serfwd once` against a simulator that misbehaves in
 // every way we know of still exits 0 and delivers exactly the expected
 // events, each once, in order.
+
+package main
 
 import (
 	"fmt"

@@ -1,3 +1,9 @@
+// Tests of the command line's help: --help, -h and `help CMD` agree for every
+// command and have the usual sections, the overview lists every command and
+// what every sink kind delivers to, usage errors say what is wrong (with a
+// suggestion for a typo), and the man page has a section for every command
+// and flag. runCLI runs serfwd in-process for these tests and svcenv_test.go.
+
 package main
 
 import (

@@ -1,10 +1,10 @@
-package main
-
 // hostile_e2e_test.go: the built binary against a hostile SER API and HEC
 // (SPEC §1, §5, §6): redirects of every kind from every endpoint go
 // nowhere, bodies built to exhaust memory stay within SPEC §8's bound, and
 // endpoints that echo credentials back get them redacted in every
 // encoding. The helpers are in hostile_helpers_test.go.
+
+package main
 
 import (
 	"bufio"

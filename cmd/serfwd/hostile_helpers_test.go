@@ -1,9 +1,9 @@
-package main
-
 // hostile_helpers_test.go: a hostile SER API and HEC on loopback, a second
 // server that records every connection (where redirects point), and a
 // runner of the built binary that measures the child's peak RSS. The tables
 // that use them are in hostile_e2e_test.go.
+
+package main
 
 import (
 	"bytes"

@@ -1,3 +1,6 @@
+// serfwd's logger: the zap logger the log section describes, writing JSON or
+// console lines through the redactor.
+
 package main
 
 import (

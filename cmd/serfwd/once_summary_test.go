@@ -1,3 +1,8 @@
+// End-to-end tests of the line `serfwd once` ends with for each sink: how
+// many events it delivered, how many stay queued and how many were
+// dead-lettered (naming the dead-letter file), agreeing with `checkpoint
+// show`.
+
 package main
 
 import (

@@ -1,5 +1,3 @@
-package main
-
 // security_e2e_test.go: the binary, run through every command and through
 // failures that print errors, never shows a secret from its config — in
 // stdout, stderr or any file it writes — not even base64- or URL-encoded;
@@ -7,6 +5,8 @@ package main
 // that others can read while it holds inline secrets, and about TLS
 // verification turned off; and no command takes a secret as an argument
 // (except `simulate --client-secret`, the simulator's own test credential).
+
+package main
 
 import (
 	"encoding/base64"

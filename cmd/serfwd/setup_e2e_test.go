@@ -1,3 +1,8 @@
+// End-to-end tests of setup errors: `serfwd run` exits 2 with a message
+// saying what to fix, before fetching anything, when the state path lies
+// under a file or cannot be written, or the metrics address is in use or a
+// host name.
+
 package main
 
 import (

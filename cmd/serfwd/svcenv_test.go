@@ -1,3 +1,7 @@
+// Tests of seeing the configuration as the service does (svcenv.go): reading
+// an EnvironmentFile=, `validate --credentials --env-file`, and the stand-in
+// credentials directory (regular files only, renamed serfwd_NAME, mode 0700).
+
 package main
 
 import (

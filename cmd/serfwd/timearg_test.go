@@ -1,3 +1,7 @@
+// Tests of time arguments: the dates and timestamps parseTimeArg accepts,
+// times before the earliest refused with the floor named, and dates taken by
+// backfill's plan and by `checkpoint set --time`.
+
 package main
 
 import (

@@ -1,3 +1,8 @@
+// Tests of debcopyright's licence handling on hand-written texts: the
+// licences a text is classified as, the copyright holders read from its
+// notices, and the Apache licence's terms replaced by a pointer to Debian's
+// common-licenses in DEP-5 continuation lines.
+
 package main
 
 import (

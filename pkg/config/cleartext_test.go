@@ -1,7 +1,7 @@
-package config
-
 // cleartext_test.go: which settings hold a credential that an http:// URL
 // would send unencrypted: set secrets only.
+
+package config
 
 import (
 	"reflect"

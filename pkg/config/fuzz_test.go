@@ -1,9 +1,9 @@
-package config_test
-
 // fuzz_test.go: Parse never panics on any input; a config it returns
 // validates without panic; and a secret (inline, from ${VAR} or from a
 // *_file) never appears in the text of a Load or Validate error, nor in the
 // config's formatted form. Seed corpus: testdata/fuzz/FuzzParse.
+
+package config_test
 
 import (
 	"errors"

@@ -1,3 +1,7 @@
+// Tests of the warnings Load gives beside its problems: inline secrets in a
+// file others can read, http:// URLs that would send a credential
+// unencrypted, and warnings of a sink kind's own, each under its full path.
+
 package config_test
 
 import (

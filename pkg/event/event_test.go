@@ -1,4 +1,5 @@
 // event_test.go checks the Event accessors that sinks use.
+
 package event
 
 import (

@@ -1,6 +1,7 @@
 // flatten_test.go checks that records flattened straight from the decoder
 // into packed batches give exactly the events FromReport makes of the same
 // answer, window constants and ordinals included.
+
 package event
 
 import (

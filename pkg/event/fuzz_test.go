@@ -1,6 +1,7 @@
 // fuzz_test.go holds the fuzz target for the JSON encoder (with flattening
 // in front of it, and a packed round trip behind it). Seeds live in
 // testdata/fuzz/; FuzzUnpack is in packed_test.go.
+
 package event
 
 import (

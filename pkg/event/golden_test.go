@@ -1,5 +1,6 @@
 // golden_test.go turns records and windows into events and compares their
 // JSON lines with testdata/golden/*.ndjson; run with -update to rewrite them.
+
 package event
 
 import (

@@ -1,5 +1,6 @@
 // hash_test.go checks CountersHash against its documented layout and that
 // every counter and unknown field takes part in it, and nothing else does.
+
 package event
 
 import (

@@ -1,5 +1,6 @@
 // helpers_test.go holds fixtures and random event generators shared by the
 // package's tests, fuzz targets and benchmarks.
+
 package event
 
 import (

@@ -1,5 +1,6 @@
 // id_test.go recomputes eventIds by hand from SPEC §4's recipe and checks
 // the timestamp formatting they rely on.
+
 package event
 
 import (

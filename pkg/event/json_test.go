@@ -1,5 +1,6 @@
 // json_test.go checks that AppendJSON always writes JSON that encoding/json
 // reads back into the same keys, in order, and the same values.
+
 package event
 
 import (

@@ -1,6 +1,7 @@
 // packed_test.go checks the packed batch form: round trips of random and
 // flattened events, texts written once, hex packing, independence of the
 // decoded events, and malformed batches that must fail without panicking.
+
 package event
 
 import (

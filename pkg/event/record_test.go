@@ -1,5 +1,6 @@
 // record_test.go checks flattening: the contract's key order for both event
 // types, list and entitlement handling, and the typing of unknown fields.
+
 package event
 
 import (

@@ -1,6 +1,7 @@
 // view_test.go checks opened packed batches (view.go) and their JSON
 // (viewjson.go) against Unpack and Event.AppendJSON: the same batches
 // accepted, the same events, the same bytes.
+
 package event
 
 import (

@@ -1,3 +1,8 @@
+// Tests of serfwd's HTTP client against httptest servers: redirects are never
+// followed and are reported without the target's credentials, bodies are
+// asked for uncoded and inflated only up to the limit, TLS comes from the
+// config, a relative proxy URL is refused, and response headers are capped.
+
 package httpx
 
 import (

@@ -1,3 +1,7 @@
+// The Poller: what it works with (Fetcher, Streamer, Observer, Config), Run's
+// loop of catching up and then sleeping until the next window is due, and
+// CatchUp and Backfill with where each starts and which windows it covers.
+
 package poller
 
 import (

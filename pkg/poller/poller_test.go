@@ -1,3 +1,9 @@
+// Tests of planning and committing windows with fake fetchers: alignment and
+// realignment, commits in order whatever order fetches end in, empty and
+// failing windows, a cursor kept over a changed start or window length,
+// backfill, a full queue pausing polling, cancellation, and a large window
+// staged in parts.
+
 package poller
 
 import (

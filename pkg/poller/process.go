@@ -1,3 +1,8 @@
+// Fetching and committing windows: up to Concurrency fetches in flight, each
+// retried with backoff and staged as it streams, then committed strictly in
+// order, a group of consecutive windows per transaction, while no routed
+// sink's queue is over its limit.
+
 package poller
 
 import (

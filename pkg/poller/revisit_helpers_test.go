@@ -1,3 +1,8 @@
+// Helpers of the revisit tests: a settable clock, a fetcher answering from a
+// script that may change between fetches, records and reports, a poller with
+// revisits on, and readers of what was queued and what the revisit list
+// holds.
+
 package poller
 
 import (

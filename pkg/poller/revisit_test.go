@@ -1,3 +1,9 @@
+// Tests of revisits: only records whose counts changed are sent again, with a
+// higher revision, until the window settles or ages out; the spacing doubles
+// up to 6h; a failing revisit blocks no new window; a pass and the list are
+// bounded; Run revisits when due; and records of one identity are numbered
+// and matched by ordinal.
+
 package poller
 
 import (

@@ -1,3 +1,8 @@
+// Tests of a huge window with the id tables in their scratch files from the
+// first record on: duplicate identities numbered in answer order, revisits
+// sending exactly what changed, records an answer lacks, and a restarted
+// revisit.
+
 package poller
 
 import (

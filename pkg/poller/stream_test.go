@@ -1,3 +1,7 @@
+// Tests of streamed fetches: a restarted answer forgets what its first
+// attempt saw, and failed or cancelled fetches leave nothing staged in the
+// state file.
+
 package poller
 
 import (

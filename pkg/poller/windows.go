@@ -1,3 +1,6 @@
+// Window arithmetic: aligning a time to the window length, the window that
+// starts at a cursor, and the plan of windows up to a time.
+
 package poller
 
 import (

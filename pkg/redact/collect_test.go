@@ -1,3 +1,7 @@
+// Tests that Collect finds every secret of a config, also in sink configs it
+// does not know (behind interfaces, in maps, in passwords of URLs, through a
+// cycle), and nothing else.
+
 package redact
 
 import (

@@ -1,3 +1,9 @@
+// Tests of the redactor: every encoded form of a secret is replaced, also in
+// what the standard library's encoders make of it; secrets added while in
+// use; the longer of two overlapping secrets wins; excerpts, quotes and
+// writers redact and stay short; and formatting a Redactor never prints its
+// secrets.
+
 package redact
 
 import (

@@ -1,3 +1,6 @@
+// Tests of URL: user information and query values are redacted, the rest of
+// the URL is kept, also in text that does not parse as a URL.
+
 package redact
 
 import "testing"

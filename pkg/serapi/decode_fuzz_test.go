@@ -1,6 +1,7 @@
 // decode_fuzz_test.go holds FuzzDecode and its model: an independent reading
 // of SPEC §1's tolerance rules over encoding/json's token stream, which the
 // decoder must agree with on every input.
+
 package serapi
 
 import (

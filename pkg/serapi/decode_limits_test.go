@@ -1,3 +1,8 @@
+// Tests of the decoder's limits (SPEC §1) at and just past each one, with
+// errors naming the limit and where it was met; of decoding from readers that
+// hand out one byte at a time or fail half-way; and of endless values and
+// numbers cut by a read.
+
 package serapi
 
 import (

@@ -1,3 +1,8 @@
+// Tests of decoding report answers: golden files under testdata/decode/, the
+// variants the API sends (a list as a string or null, counters as strings,
+// …), and errors for bodies that are not a report, with field paths for bad
+// records.
+
 package serapi
 
 import (

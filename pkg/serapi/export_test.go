@@ -1,4 +1,5 @@
 // export_test.go shares test fixtures with the external test package.
+
 package serapi
 
 import (

@@ -1,3 +1,8 @@
+// A fake SER API for the client tests: a token endpoint issuing numbered
+// tokens and a report endpoint answering as each test chooses, checking
+// credentials and bearer tokens like the real one; with clients for it and an
+// observer that counts what the client reports.
+
 package serapi
 
 import (

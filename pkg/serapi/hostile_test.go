@@ -1,3 +1,8 @@
+// Tests of the client against a hostile API: redirects fail the request and
+// reach nothing, coded answers count their inflated size, token lifetimes are
+// clamped and odd ones read, a huge token answer is capped, and errors say
+// each thing once.
+
 package serapi
 
 import (

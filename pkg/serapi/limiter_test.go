@@ -1,3 +1,9 @@
+// Tests of the rate limiter: no period-long interval meets more than N
+// requests, counted from each request's start to its answer; waits end on
+// cancel; callers run concurrently when the limit allows; waiters start a
+// period after a release; a limit of zero limits nothing; and the wait hooks.
+// With a benchmark of Acquire.
+
 package serapi
 
 import (

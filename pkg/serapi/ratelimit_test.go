@@ -1,3 +1,7 @@
+// End-to-end test of the rate limit: many windows fetched in parallel, with
+// token requests and retries, keep to N requests per period as seen by both
+// client and server, while `concurrency` requests stay in flight.
+
 package serapi
 
 import (

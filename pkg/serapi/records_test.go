@@ -1,3 +1,8 @@
+// Tests of Records, the compact store of a report's records: round trips of
+// varied records, stored values independent of the caller's, values past the
+// shared tables' bound, stopping All early, and decoded strings that do not
+// point into the reused buffer.
+
 package serapi
 
 import (

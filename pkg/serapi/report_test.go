@@ -1,3 +1,8 @@
+// Tests of Report against the fake API: the query it sends and the API URL's
+// path, Retry-After, retries that succeed or give up (5xx, non-JSON answers),
+// client errors not retried, the body cap, cancellation, and the timeout of
+// each attempt.
+
 package serapi
 
 import (

@@ -1,5 +1,6 @@
 // scan_string_test.go checks plainRun, which looks at eight bytes at a
 // time, against the byte-at-a-time definition of a plain byte.
+
 package serapi
 
 import (

@@ -1,3 +1,7 @@
+// Tests that the client secret and tokens never appear in an error or log
+// line, also from a server that echoes what it received, and that turning TLS
+// verification off warns.
+
 package serapi
 
 import (

@@ -1,3 +1,8 @@
+// Tests of the OAuth token: reused while valid, fetched once for concurrent
+// callers, refreshed before expiry and after a 401 (once for many callers,
+// and again when a newer token is rejected too), and the errors of failed or
+// refused token requests.
+
 package serapi
 
 import (

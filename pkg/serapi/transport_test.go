@@ -1,3 +1,7 @@
+// Tests of New's transport: TLS options against a TLS fake API, a proxy from
+// the config, bad URLs refused, and the defaults (rate limit, concurrency,
+// report URL).
+
 package serapi
 
 import (

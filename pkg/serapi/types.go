@@ -1,3 +1,6 @@
+// The API's data types: Window and its time format, Report and Record with
+// its blocks, the raw record DecodeStream hands over, and unknown fields.
+
 package serapi
 
 import (

@@ -2,6 +2,7 @@
 // Peek, DecodeBatch, Write to a sink that does nothing, Ack, over a queue
 // prefilled outside the timed part. Run with
 // `go test -run '^$' -bench . -benchmem ./pkg/sink/`; no test asserts a timing.
+
 package sink_test
 
 import (

@@ -1,3 +1,8 @@
+// Batches, the form events take in the queues: the Encoder that packs events
+// into batches as they are added, the entry header with its format byte, the
+// window constants an entry may carry, and DecodeBatch and OpenBatch that
+// read an entry back.
+
 package state
 
 import (

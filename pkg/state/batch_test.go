@@ -1,5 +1,6 @@
 // batch_test.go checks the queue entry header: the format byte, and that an
 // entry of another format is refused with a clear error, not misread.
+
 package state
 
 import (

@@ -1,3 +1,7 @@
+// Tests that Open compacts a state file that is mostly free space: the file
+// shrinks, keeps its cursor, queue, mode and lock, leaves no temporary file,
+// and stays writable.
+
 package state
 
 import (

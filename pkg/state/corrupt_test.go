@@ -1,8 +1,8 @@
-package state
-
 // corrupt_test.go: a damaged state file — garbage, cut short at any length,
 // or with its meta pages wiped — is refused by Open with ErrCorrupt and a
 // message naming the file and how to recover, never a panic or a hang.
+
+package state
 
 import (
 	"errors"

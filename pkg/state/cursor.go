@@ -1,3 +1,6 @@
+// Each input's cursor: reading one or all of them, and the operator's
+// `checkpoint set` and `checkpoint reset`.
+
 package state
 
 import (

@@ -1,3 +1,8 @@
+// Tests of the revisit list: entries and their fingerprint sets round trip;
+// an entry keeps or replaces its records as its commit says; dropping some
+// entries keeps the others; damaged entries are refused; and Open moves the
+// entries of a format 2 file into sets.
+
 package state
 
 import (

@@ -1,3 +1,9 @@
+// Tests of staging: a staged window stays invisible until its commit
+// publishes it, batches leave the batch store with their last reference,
+// stages left by a crash or dropped leave nothing, staged events get the
+// window's constants, and what older serfwd versions left (staging leftovers,
+// inline entries, staged batches) is handled at Open.
+
 package state
 
 import (

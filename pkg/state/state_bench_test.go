@@ -2,6 +2,7 @@
 // 1000-event window into batches and committing it, and reading it back for
 // delivery (Peek, DecodeBatch, Ack). Run with
 // `go test -run '^$' -bench . -benchmem ./pkg/state/`; no test asserts a timing.
+
 package state
 
 import (

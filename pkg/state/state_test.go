@@ -1,3 +1,8 @@
+// Tests of the Store's basics: the Encoder's round trip, commit, peek and ack
+// across a reopen, the lock against a second Open, a file of junk refused,
+// notifications on commit, CommitAll as one ordered transaction, the time
+// each batch was queued, and errors naming the path once.
+
 package state
 
 import (

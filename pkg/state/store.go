@@ -1,3 +1,8 @@
+// The Store: Open (lock, format checks and upgrade, removing leftovers,
+// compaction) with errors that name the file and say how to recover, Close,
+// the notifications of queues growing and shrinking, and the key encodings
+// the buckets share.
+
 package state
 
 import (

@@ -1,3 +1,8 @@
+// Tests of the table against a Go map: random puts and gets in memory, in a
+// file and moving from one to the other, the memory budget that tables share,
+// failures to make a scratch file, and keys crowded to one prefix; and a
+// benchmark of numbering keys as the poller does.
+
 package idtable
 
 import (

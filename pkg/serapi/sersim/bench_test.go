@@ -1,3 +1,5 @@
+// Benchmark of generating and encoding one window of 50,000 records.
+
 package sersim
 
 import (

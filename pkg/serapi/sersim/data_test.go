@@ -1,3 +1,8 @@
+// Tests of the generated data: every record's counters consistent with each
+// other, whatever the window's length and settling; counters scaling with the
+// window; address fields as bare strings or lists; and the JSON string
+// escaping of the encoder.
+
 package sersim
 
 import (

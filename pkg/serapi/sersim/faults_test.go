@@ -1,3 +1,7 @@
+// Tests of fault injection: 5xx answers, non-JSON bodies and reset
+// connections on exactly the Nth requests, and the most requests in flight at
+// once that Stats reports.
+
 package sersim
 
 import (

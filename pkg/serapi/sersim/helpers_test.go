@@ -1,3 +1,8 @@
+// Helpers of the simulator tests: a settable clock, windows, a simulator on
+// an httptest server with a client that asks for tokens and reports, and a
+// strict decoder of served bodies that catches any drift from the documented
+// shape.
+
 package sersim
 
 import (

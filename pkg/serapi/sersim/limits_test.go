@@ -1,3 +1,7 @@
+// Tests of the simulated rate limit: 429 (with or without Retry-After) past
+// the burst per account, a sliding period on a fake clock, and the limit
+// turned off.
+
 package sersim
 
 import (

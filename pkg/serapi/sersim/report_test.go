@@ -1,3 +1,8 @@
+// Tests of the report endpoint: timestamps not in the strict format refused
+// with 400, omitted timestamps defaulted, the same body for the same window
+// and seed, Expected agreeing with what is served, and windows that have no
+// records.
+
 package sersim
 
 import (

@@ -1,3 +1,7 @@
+// Tests of settling: after SettleAfter every tempFailure and inProgress count
+// of a record has moved to success or failure, identity and totals unchanged,
+// and what is served follows the clock.
+
 package sersim
 
 import (

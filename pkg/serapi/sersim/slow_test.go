@@ -1,7 +1,7 @@
-package sersim
-
 // slow_test.go: SlowEvery makes every Nth report request wait SlowLatency,
 // so that a client's per-request timeout can be hit for some requests only.
+
+package sersim
 
 import (
 	"context"

@@ -1,3 +1,6 @@
+// Tests of Start and Close on a real address, of a second Start on a busy
+// address failing, and of the request log's cap.
+
 package sersim
 
 import (

@@ -1,3 +1,6 @@
+// Tests that a big window is streamed (no Content-Length) and decodes record
+// by record, each as Expected says and none twice.
+
 package sersim
 
 import (

@@ -1,3 +1,7 @@
+// Tests of the token endpoint (credentials, grant types, lifetimes and their
+// errors, method and HTTP basic authentication) and of the report endpoint's
+// bearer token check up to and past expiry.
+
 package sersim
 
 import (

@@ -1,6 +1,7 @@
 //go:build !unix
 
 // Permission probing where access(2) is missing: try it for real.
+
 package file
 
 import "os"

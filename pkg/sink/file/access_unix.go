@@ -2,6 +2,7 @@
 
 // Permission probing with access(2), which answers for this process's
 // credentials, and for read-only mounts, without touching anything.
+
 package file
 
 import "syscall"

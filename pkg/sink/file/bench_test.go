@@ -1,5 +1,6 @@
 // Benchmark of Write for a 500-event batch: encoding, the record of the
 // write, one write, one fsync.
+
 package file
 
 import (

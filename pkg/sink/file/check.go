@@ -1,5 +1,6 @@
 // Check: can this sink write its file? Answered without creating or writing
 // anything.
+
 package file
 
 import (

@@ -1,5 +1,6 @@
 // Tests of Check: what it accepts, what it refuses, and that it creates
 // nothing.
+
 package file
 
 import (

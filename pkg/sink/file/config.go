@@ -1,5 +1,6 @@
 // The file kind's configuration (SPEC §3): its keys and defaults, Validate,
 // how the sink describes itself, and its entry in the table of kinds.
+
 package file
 
 import (

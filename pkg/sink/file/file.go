@@ -1,4 +1,5 @@
 // The file sink's type, constructor and the Write/Reopen/Close cycle.
+
 package file
 
 import (

@@ -1,5 +1,6 @@
 // Tests of writing: exact lines, appending across restarts, torn lines,
 // errors, Reopen and Close.
+
 package file
 
 import (

@@ -2,6 +2,7 @@
 
 // Without device and inode numbers a file cannot be recognised again: the
 // sink treats an existing file as foreign (never cuts, starts on a new line).
+
 package file
 
 import "io/fs"

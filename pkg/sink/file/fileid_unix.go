@@ -2,6 +2,7 @@
 
 // A file's identity (device and inode), to tell the file this sink wrote
 // from one that replaced it at the same path.
+
 package file
 
 import (

@@ -1,4 +1,5 @@
 // Test helpers: events, sinks on t.TempDir() files, reading lines back.
+
 package file
 
 import (

@@ -3,6 +3,7 @@
 // Tests that the configured mode wins over the umask on files the sink
 // creates, that an existing file keeps its own mode, and that new
 // directories get 0750.
+
 package file
 
 import (

@@ -1,5 +1,6 @@
 // Opening the sink's file: directory, append mode, permissions of a new
 // file, and what the end of an existing one holds.
+
 package file
 
 import (

@@ -2,6 +2,7 @@
 // wrote stays as it is, also without its final newline; a write of this
 // sink that a crash or a short write interrupted is cut back to its last
 // complete line, also after a restart.
+
 package file
 
 import (

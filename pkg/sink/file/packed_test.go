@@ -1,6 +1,7 @@
 // packed_test.go checks that lines rendered straight from packed batches are
 // byte for byte those rendered from the events the batches decode into, and
 // runs the sink's tests again on the packed path (TestPackedPath).
+
 package file
 
 import (

@@ -2,6 +2,7 @@
 
 // A read-only directory that stops root too: a read-only bind mount in a
 // mount namespace of one locked thread, so nothing leaks to the machine.
+
 package file
 
 import (

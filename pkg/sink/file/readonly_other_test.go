@@ -1,6 +1,7 @@
 //go:build !linux
 
 // Elsewhere a read-only mount for root is not set up by the tests.
+
 package file
 
 import "testing"

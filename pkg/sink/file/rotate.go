@@ -1,4 +1,5 @@
 // Size-based rotation: path → path.1 → … → path.<max_backups>.
+
 package file
 
 import (

@@ -1,4 +1,5 @@
 // Tests of size-based rotation: backups kept, contents, batches never split.
+
 package file
 
 import (

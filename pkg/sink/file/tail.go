@@ -1,5 +1,6 @@
 // Which tail of the file this sink wrote: a small record, kept beside the
 // state file, of the write in progress.
+
 package file
 
 import (

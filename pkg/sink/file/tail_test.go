@@ -1,5 +1,6 @@
 // Tests of the record of the write in progress: what is stored reads back,
 // and what is not a whole record is none.
+
 package file
 
 import (

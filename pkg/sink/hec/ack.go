@@ -2,6 +2,7 @@
 // of /services/collector/ack, resending requests whose ack does not come,
 // and the acks still outstanding when a Write failed, which the next Write
 // polls for instead of sending their events again.
+
 package hec
 
 import (

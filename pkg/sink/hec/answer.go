@@ -1,5 +1,6 @@
 // answer.go reads HEC answers and sorts them into what the sink does next,
 // following Splunk's documented status codes.
+
 package hec
 
 import (

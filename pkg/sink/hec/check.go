@@ -1,5 +1,6 @@
 // check.go implements sink.Checker for `serfwd check`: the HEC health
 // endpoint, then a harmless request that tells whether the token is accepted.
+
 package hec
 
 import (

@@ -1,6 +1,7 @@
 // config.go is the splunk_hec kind's configuration (SPEC §3): its keys and
 // defaults, Validate, how the sink describes itself and its batch limits,
 // and the resolved settings the sink works with.
+
 package hec
 
 import (

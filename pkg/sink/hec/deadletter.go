@@ -1,5 +1,6 @@
 // deadletter.go records events Splunk refused for good in the sink's
 // dead-letter file, so that nothing is dropped silently.
+
 package hec
 
 import (

@@ -1,6 +1,7 @@
 // encode.go renders a batch's envelopes into one pooled buffer, cuts the
 // batch into requests within the size limits and builds (gzipped) request
 // bodies from pooled buffers.
+
 package hec
 
 import (

@@ -2,6 +2,7 @@
 // form {"time":…,"host":…,"source":…,"sourcetype":…,"index":…,"event":{…}},
 // or with format: metric one multi-metric data point
 // {"time":…,"event":"metric","host":…,"source":…,"sourcetype":…,"index":…,"fields":{…}}.
+
 package hec
 
 import (

@@ -2,6 +2,7 @@
 // batches (event.Packed), byte for byte as renderer does from events: every
 // text of a batch is quoted once, and the fields an envelope looks up are
 // found once per key order instead of once per event.
+
 package hec
 
 import (

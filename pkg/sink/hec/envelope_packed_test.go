@@ -1,6 +1,7 @@
 // envelope_packed_test.go checks that envelopes rendered straight from
 // packed batches are byte for byte those rendered from the events the
 // batches decode into, in both formats and for every kind of source.
+
 package hec
 
 import (

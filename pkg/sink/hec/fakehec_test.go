@@ -1,6 +1,7 @@
 // fakehec_test.go is a small programmable HTTP Event Collector for the tests:
 // it decodes (gzipped) bodies, records envelopes, and answers each request as
 // scripted: status, code, invalid-event-number, Retry-After, acknowledgments.
+
 package hec
 
 import (

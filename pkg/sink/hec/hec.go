@@ -1,4 +1,5 @@
 // hec.go defines the splunk_hec sink, its constructor and factory.
+
 package hec
 
 import (

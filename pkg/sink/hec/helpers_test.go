@@ -1,4 +1,5 @@
 // helpers_test.go builds test events and sinks (metrics recorded by sinktest).
+
 package hec
 
 import (

@@ -2,6 +2,7 @@
 // time; returned as sink.Permanent errors, which the delivery loop logs at
 // most once a minute, or logged here at most once a minute when the Write
 // still succeeds (a token that does not acknowledge).
+
 package hec
 
 import (

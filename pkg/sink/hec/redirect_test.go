@@ -1,3 +1,7 @@
+// Tests that a HEC answering with a redirect gets treated as a configuration
+// problem: nothing is delivered to the redirect target, Write keeps the batch
+// queued and Check fails.
+
 package hec
 
 import (

@@ -2,6 +2,7 @@
 // (pkg/httpx: TLS 1.2 or later, system roots plus an optional CA file,
 // keep-alive reuse, redirects never followed) with a per-request timeout —
 // and classifies the round trips that fail.
+
 package hec
 
 import (

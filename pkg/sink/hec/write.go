@@ -1,6 +1,7 @@
 // write.go delivers a batch: requests within the limits, the reply handling
 // of SPEC §5 (split on 413, isolate and dead-letter invalid events, classify
 // refusals), and the memory of what a failed Write had already delivered.
+
 package hec
 
 import (

@@ -1,5 +1,3 @@
-package syslog
-
 // cef.go renders the CEF payload (SPEC §5):
 //
 //	CEF:0|Proofpoint|SER|<version>|<eventType>|<title>|<severity>|<extension>
@@ -12,6 +10,8 @@ package syslog
 // event in order: SPEC §4 keys as cefMapping says (dictionary keys, or
 // custom fields preceded by their label), every other key under the name
 // keys.go gives it, so no key appears twice and none takes a mapped key.
+
+package syslog
 
 import (
 	"strconv"

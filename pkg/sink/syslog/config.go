@@ -1,9 +1,9 @@
-package syslog
-
 // config.go is the syslog kind's configuration (SPEC §3): its keys and
 // defaults, the facility table and the message size limits (kept here once),
 // Validate, how the sink describes itself, and the resolved settings the
 // sink works with.
+
+package syslog
 
 import (
 	"errors"

@@ -1,8 +1,8 @@
-package syslog
-
 // config_test.go: the syslog kind's defaults and how they resolve, Validate
 // with paths relative to the sink (the one place the size limits and the
 // facility table are checked), and the description per network.
+
+package syslog
 
 import (
 	"strings"

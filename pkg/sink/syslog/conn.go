@@ -1,5 +1,3 @@
-package syslog
-
 // conn.go owns the connection: dial on first use (with a timeout, TCP
 // keepalive, TLS handshake), probe an idle stream connection before each
 // batch, and write with a deadline. One attempt per batch: when dialing or
@@ -7,6 +5,8 @@ package syslog
 // delivery loop owns retrying (with backoff), and its retry resends the
 // whole batch on a new connection (the old one may have delivered any
 // prefix of it: duplicates carry the same eventId).
+
+package syslog
 
 import (
 	"context"

@@ -1,9 +1,9 @@
-package syslog
-
 // e2e_helpers_test.go holds what the end-to-end tests with real syslog
 // receivers share (started by syslogtest, writing the raw messages they
 // received to a file that the tests parse): certificates from the openssl
 // CLI, waiting for delivery, and checking what arrived.
+
+package syslog
 
 import (
 	"context"

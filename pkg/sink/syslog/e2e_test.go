@@ -1,9 +1,9 @@
-package syslog
-
 // e2e_test.go delivers events to real rsyslog and syslog-ng receivers and
 // checks, from what they wrote to disk, that every event arrived exactly once
 // with the right headers and LEEF fields — and that a receiver killed and
 // restarted in the middle of a run loses nothing.
+
+package syslog
 
 import (
 	"fmt"

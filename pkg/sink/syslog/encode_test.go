@@ -1,7 +1,7 @@
-package syslog
-
 // encode_test.go: golden files for headers and payloads, round-trip
 // properties of LEEF and CEF, and the size limit.
+
+package syslog
 
 import (
 	"fmt"

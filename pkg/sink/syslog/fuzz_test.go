@@ -1,5 +1,3 @@
-package syslog
-
 // fuzz_test.go: the encoders must always yield exactly one well-formed
 // message without CR or LF, whatever the keys and values. For LEEF and CEF
 // the payload, read back by the test's own parsers, must hold every key of
@@ -7,6 +5,8 @@ package syslog
 // values, and the other keys under names the documented rule allows
 // (props_test.go); the severity follows the failure rate; rendered from a
 // packed batch, the message is the same. Seed corpora are in testdata/fuzz/.
+
+package syslog
 
 import (
 	"bytes"

@@ -1,5 +1,3 @@
-package syslog
-
 // header.go renders the syslog headers: RFC 5424
 // `<PRI>1 TIMESTAMP HOSTNAME APP-NAME - MSGID - ` and RFC 3164
 // `<PRI>Mmm dd hh:mm:ss HOSTNAME TAG: `, both in UTC.
@@ -10,6 +8,8 @@ package syslog
 // length (HOSTNAME 255, APP-NAME 48, MSGID 32; the RFC 3164 TAG 32, where ':',
 // '[' and ']' also become "_"), and an empty field becomes the NILVALUE "-".
 // The MSG carries no BOM.
+
+package syslog
 
 import (
 	"strconv"

@@ -1,7 +1,7 @@
-package syslog
-
 // helpers_test.go holds what the tests share: sample events, golden files,
 // small parsers for RFC 5424, LEEF and CEF, certificates and sink builders.
+
+package syslog
 
 import (
 	"bytes"

@@ -1,5 +1,3 @@
-package syslog
-
 // keys.go decides under which name each event key travels in a LEEF or CEF
 // payload, so that every key appears once in a message and the keys of SPEC
 // §4 keep their own names and values (SPEC §5), whatever names the SER API
@@ -29,6 +27,8 @@ package syslog
 // "act" in CEF as extra_act, and a field "a b" beside a field "a_b" as
 // extra_a_b. Values are never renamed or moved: each stays
 // with its key.
+
+package syslog
 
 import (
 	"strconv"

@@ -1,8 +1,8 @@
-package syslog
-
 // keys_test.go: the encoders' list of SPEC §4 keys matches what pkg/event
 // produces (so a key added there cannot silently become a droppable extra
 // here), and the key rule on hand-picked names.
+
+package syslog
 
 import (
 	"fmt"

@@ -1,5 +1,3 @@
-package syslog
-
 // leef.go renders the LEEF 2.0 payload for QRadar (SPEC §5):
 //
 //	LEEF:2.0|Proofpoint|SER|<version>|<eventType>|^|devTime=<ms>^cat=<eventType>^sev=<1–10>[^usrName=<user>]^key=value^…
@@ -15,6 +13,8 @@ package syslog
 // '|'), as are control characters. Values lose '^' and every ASCII control
 // character (tab, CR, LF included). Invalid UTF-8 becomes U+FFFD; other
 // non-ASCII text is kept.
+
+package syslog
 
 import (
 	"strconv"

@@ -1,5 +1,3 @@
-package syslog
-
 // message.go assembles one syslog message (header + payload) per event,
 // keeps it within max_message_bytes, and frames it for the wire.
 //
@@ -13,6 +11,8 @@ package syslog
 // inside an escape sequence). Either way the message is counted in the
 // Truncated metric and a warning names the eventId. A truncated JSON payload
 // is not valid JSON any more; the receiver sees that it was cut.
+
+package syslog
 
 import (
 	"bytes"

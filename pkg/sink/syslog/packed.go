@@ -1,5 +1,3 @@
-package syslog
-
 // packed.go renders messages straight from the queue's packed batches
 // (event.Packed), byte for byte as formatter does from events: per batch
 // every text is escaped once for the payload, per key order the payload
@@ -7,6 +5,8 @@ package syslog
 // and the header is rendered again only when the time, the eventType or
 // the severity change. A message longer than max_message_bytes is copied
 // out as an event and shortened by the formatter's own rules.
+
+package syslog
 
 import (
 	"strconv"

@@ -1,8 +1,8 @@
-package syslog
-
 // packed_head.go renders the start of a message from a packed batch: the
 // syslog header and the payload up to its severity, kept from message to
 // message while the time and the eventType stay the same.
+
+package syslog
 
 import (
 	"strconv"

@@ -1,9 +1,9 @@
-package syslog
-
 // packed_test.go checks that messages rendered straight from packed batches
 // are byte for byte those rendered from the events the batches decode into,
 // in every protocol and format, shortened ones included; and runs the
 // sink's tests again on the packed path (TestPackedPath).
+
+package syslog
 
 import (
 	"bytes"

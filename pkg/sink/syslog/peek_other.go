@@ -1,8 +1,8 @@
 //go:build !unix
 
-package syslog
-
 // peek_other.go: without MSG_PEEK the probe falls back to a short read.
+
+package syslog
 
 import "net"
 

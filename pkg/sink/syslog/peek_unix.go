@@ -1,9 +1,9 @@
 //go:build unix
 
-package syslog
-
 // peek_unix.go looks at a TCP socket without blocking and without consuming
 // anything, to tell a live idle connection from one the peer has closed.
+
+package syslog
 
 import (
 	"errors"

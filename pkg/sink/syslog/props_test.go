@@ -1,5 +1,3 @@
-package syslog
-
 // props_test.go checks what SPEC §5 promises of a LEEF or CEF payload,
 // reading the payload back with the small parsers of helpers_test.go and
 // knowing only the SPEC and the documented key rule: the leading attributes
@@ -8,6 +6,8 @@ package syslog
 // mapping) with their values, every other key under a name the rule allows,
 // and no name twice. It shares no code with the encoders: the lists below
 // are typed from SPEC §4 and the README.
+
+package syslog
 
 import (
 	"fmt"

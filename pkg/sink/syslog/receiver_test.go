@@ -1,8 +1,8 @@
-package syslog
-
 // receiver_test.go is a syslog receiver for the transport tests: a real
 // TCP, TLS or UDP listener on 127.0.0.1:0 that records the raw bytes and the
 // messages of every connection.
+
+package syslog
 
 import (
 	"bufio"

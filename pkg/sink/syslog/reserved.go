@@ -1,10 +1,10 @@
-package syslog
-
 // reserved.go lists the attribute names a SIEM gives a meaning of its own,
 // so that no unknown field of a SER record can pose as one of them (SPEC §5:
 // such a field travels as extra_<name>, keys.go's rule): a record field
 // "src" or "act" must not fill QRadar's Source IP or ArcSight's Device
 // Action.
+
+package syslog
 
 import "strings"
 

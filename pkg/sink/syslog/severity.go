@@ -1,7 +1,7 @@
-package syslog
-
 // severity.go computes the 1–10 severity that LEEF carries as sev and CEF
 // as its header's Severity (SPEC §5), from the event's failure rate.
+
+package syslog
 
 import (
 	"math/bits"

@@ -1,7 +1,7 @@
-package syslog
-
 // severity_test.go: SPEC §5's sev for hand-picked failure rates, halves and
 // the edges included.
+
+package syslog
 
 import (
 	"fmt"

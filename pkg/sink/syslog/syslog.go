@@ -1,7 +1,7 @@
-package syslog
-
 // syslog.go is the sink itself: construction from config, Write (encode a
 // batch, then send it), Check and Close.
+
+package syslog
 
 import (
 	"context"

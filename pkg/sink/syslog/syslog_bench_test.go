@@ -2,6 +2,7 @@
 // payload format and header protocol: the CPU work of one Write before the
 // socket. Run with `go test -run '^$' -bench . -benchmem ./pkg/sink/syslog/`;
 // no test asserts a timing.
+
 package syslog
 
 import (

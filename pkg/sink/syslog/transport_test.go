@@ -1,8 +1,8 @@
-package syslog
-
 // transport_test.go drives the sink against real listeners on 127.0.0.1:
 // exact bytes per transport and framing, reconnects, resends, TLS
 // verification, mutual TLS, Check and Close.
+
+package syslog
 
 import (
 	"bytes"
