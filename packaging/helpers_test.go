@@ -98,11 +98,11 @@ func envWith(set ...string) []string {
 	return append(env, set...)
 }
 
-// unitFile is a systemd unit or Splunk .conf file read as sections of
+// unitFile is a systemd unit file read as sections of
 // key/value lines; a key may repeat.
 type unitFile map[string][][2]string
 
-// parseINI reads systemd unit and Splunk .conf syntax: [section] headers,
+// parseINI reads systemd unit syntax: [section] headers,
 // "key = value" or "key=value" lines, # and ; comments, blank lines.
 // A line that is none of these is an error.
 func parseINI(t *testing.T, path string) unitFile {

@@ -84,7 +84,7 @@ func (f *streamFetcher) records(ctx context.Context, w serapi.Window, h serapi.H
 	return nil
 }
 
-// staged fails unless nothing is left staged in st.
+// noneStaged fails unless nothing is left staged in st.
 func noneStaged(t *testing.T, st *state.Store) {
 	t.Helper()
 	if n, err := st.Staged(); err != nil || n != 0 {

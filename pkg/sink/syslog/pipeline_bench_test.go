@@ -2,7 +2,7 @@
 // records to LEEF messages, as one window goes through it: flatten
 // (the poller's streamed fetch: event.Flattener into state batches, one
 // commit), read it back as a delivery loop does (Peek,
-// DecodeBatch, Ack) and render + frame the syslog messages. Run it on one core:
+// OpenBatch, Ack) and render + frame the syslog messages. Run it on one core:
 //
 //	go test -run '^$' -bench Pipeline -cpu 1 ./pkg/sink/syslog/
 //
