@@ -27,7 +27,9 @@ import (
 )
 
 // e2eOTLPSecret is the value of the otlp sinks' authorization header.
-const e2eOTLPSecret = "Bearer otlp e2e/t0ken+Hf7&Kq=2%Lw$" // $, space, /, +, &, =, %
+// The credential after "Bearer " holds $, /, +, &, = and % but no space (a
+// bearer credential is one token); the whole value has one.
+const e2eOTLPSecret = "Bearer otlp-e2e/t0ken+Hf7&Kq=2%Lw$"
 
 func otlpSinkYAML(name, endpoint, encoding, compression string) string {
 	return fmt.Sprintf(`  - name: %s
