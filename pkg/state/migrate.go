@@ -1,9 +1,11 @@
 // migrate.go brings a state file of format 2 to format 3: batches that an
 // older serfwd staged before a crash (no staging index listed them) are
 // removed, the records of each revisit list entry move from the entry
-// itself into a fingerprint set (prints.go), one entry per transaction,
-// and the file is then marked 3. A crash halfway leaves a file of format 2
-// with some of it done; the next Open does the rest.
+// itself into a fingerprint set (prints.go), one entry per transaction.
+// The first transaction marks the file 3 and "migrating", the last removes
+// the mark: a crash halfway leaves a file that an older serfwd refuses
+// (rather than misreading the entries already moved) and that the next
+// Open finishes.
 
 package state
 
@@ -27,8 +29,10 @@ func (s *Store) upgrade() error {
 	var current bool
 	var old []oldEntry
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketMeta).Get(keySchema)
-		if current = len(v) == 8 && binary.BigEndian.Uint64(v) >= schemaVersion; current {
+		meta := tx.Bucket(bucketMeta)
+		v := meta.Get(keySchema)
+		current = len(v) == 8 && binary.BigEndian.Uint64(v) >= schemaVersion && meta.Get(keyMigrating) == nil
+		if current {
 			return nil
 		}
 		top := tx.Bucket(bucketRevisit)
@@ -44,6 +48,16 @@ func (s *Store) upgrade() error {
 	if err != nil || current {
 		return err
 	}
+	err = s.update("marking the state file's format", func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Put(keySchema, u64(schemaVersion)); err != nil {
+			return err
+		}
+		return meta.Put(keyMigrating, []byte{1})
+	})
+	if err != nil {
+		return err
+	}
 	orphans, err := s.unreferenced()
 	if err == nil {
 		err = s.dropStagedBatches(orphans)
@@ -56,8 +70,8 @@ func (s *Store) upgrade() error {
 			return err
 		}
 	}
-	return s.update("marking the state file's format", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(keySchema, u64(schemaVersion))
+	return s.update("ending the state file's move to a new format", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Delete(keyMigrating)
 	})
 }
 

@@ -51,20 +51,22 @@ func (s *Store) CommitAll(cs []Commit) error {
 	if err != nil {
 		return err
 	}
+	// Every stage learns what the transaction took before anything else
+	// can fail: a stage the caller discards after an error below then
+	// holds nothing that the queues or the revisit list own.
 	written := 0
+	var drops []*Stage
 	for i := range cs {
 		c := &cs[i]
 		for _, b := range c.Batches {
 			written += len(b.Data)
 		}
 		written += len(c.Records) * minRecordBytes
-		if c.Stage != nil && len(c.Sinks) == 0 {
+		switch {
+		case c.Stage != nil && len(c.Sinks) == 0:
 			c.Stage.set, c.Stage.records = 0, 0 // the revisit list or the trash has it
-			if err := c.Stage.Drop(); err != nil {
-				return err
-			}
-		}
-		if c.Stage != nil {
+			drops = append(drops, c.Stage)      // its batches went to no queue
+		case c.Stage != nil:
 			c.Stage.forget() // the queues and the revisit list own them now
 		}
 		if c.Stage != nil || len(c.Batches) > 0 {
@@ -72,6 +74,11 @@ func (s *Store) CommitAll(cs []Commit) error {
 		}
 	}
 	s.afterMapped(int64(written))
+	for _, st := range drops {
+		if err := st.Drop(); err != nil {
+			return err
+		}
+	}
 	return s.sweep()
 }
 

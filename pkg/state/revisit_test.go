@@ -271,6 +271,51 @@ func TestOpenMovesOldRevisitEntries(t *testing.T) {
 		if v := tx.Bucket(bucketMeta).Get(keySchema); binary.BigEndian.Uint64(v) != schemaVersion {
 			t.Fatalf("schema %d after Open, want %d", binary.BigEndian.Uint64(v), schemaVersion)
 		}
+		if tx.Bucket(bucketMeta).Get(keyMigrating) != nil {
+			t.Error("the migrating mark is still there after Open")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOpenFinishesAnInterruptedMove: Open marks the file 3 and "migrating"
+// before it moves anything, so that a serfwd of format 2 refuses a file
+// left halfway; the next Open moves what is left and removes the mark.
+func TestOpenFinishesAnInterruptedMove(t *testing.T) {
+	s, path := openTemp(t)
+	start := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	recs := testRecords(0, 50)
+	slices.SortFunc(recs, func(a, b Record) int { return compareID(a.ID, b.ID) })
+	err := s.db.Update(func(tx *bolt.Tx) error { // as a crash after the first move left it
+		b, err := tx.Bucket(bucketRevisit).CreateBucketIfNotExists([]byte("i"))
+		if err != nil {
+			return err
+		}
+		if err := b.Put(timeKey(start), encodeRevisitV1(testRevisit(start), recs)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMeta).Put(keySchema, u64(3)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keyMigrating, []byte{1})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	requireRecords(t, listed(t, s, "i", start), recs)
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keyMigrating); v != nil {
+			t.Error("the migrating mark is still there after Open")
+		}
 		return nil
 	})
 	if err != nil {

@@ -34,6 +34,7 @@ var (
 	bucketQueueStat = []byte("queuestat") // sink → events, bytes
 	bucketRevisit   = []byte("revisit")   // one nested bucket per input
 	keySchema       = []byte("schema")
+	keyMigrating    = []byte("migrating") // present while Open moves the file to a new format (migrate.go)
 )
 
 // ErrLocked means another process holds the state file.
