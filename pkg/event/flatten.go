@@ -7,7 +7,7 @@ package event
 
 import (
 	"crypto/sha256"
-	"strconv"
+	"slices"
 
 	"github.com/serfwd/serfwd/pkg/internal/arena"
 	"github.com/serfwd/serfwd/pkg/serapi"
@@ -66,14 +66,6 @@ func NewFlattener(input string, w serapi.Window) *Flattener {
 	return f
 }
 
-// Numberer numbers the records of one answer that share an identity:
-// Ordinal returns 1 for the first record with identity id, then 2, 3, …
-// Ordinals (a map) is one; the poller brings its own, whose memory does
-// not grow with the answer (see Flattener.Number).
-type Numberer interface {
-	Ordinal(id Identity) int
-}
-
 // Number makes f number records with n instead of its own Ordinals, until
 // the next Reset.
 func (f *Flattener) Number(n Numberer) { f.numberer = n }
@@ -86,8 +78,7 @@ func (f *Flattener) Reset(input string, w serapi.Window) {
 	}
 	f.start = appendTime(f.start[:0], w.Start)
 	f.end = appendTime(f.end[:0], w.End)
-	f.ords = Ordinals{seen: f.ords.seen}
-	clear(f.ords.seen)
+	f.ords.reset()
 	f.numberer = &f.ords
 	f.sums, f.records = [counterCount]int64{}, 0
 	f.inputName = input
@@ -95,21 +86,19 @@ func (f *Flattener) Reset(input string, w serapi.Window) {
 }
 
 // Next numbers the next record of the answer and counts it into the
-// window's sums. It returns the record's eventId (SPEC §4: the n-th record
-// with one identity hashes the identity text followed by ␟n for n > 1).
-// Every record must pass through Next once, in answer order.
+// window's sums. It returns the record's eventId (SPEC §4: the record of
+// ordinal n of an identity hashes the identity text followed by ␟n for
+// n > 1; see number for which ordinal it takes). Every record must pass
+// through Next once, in answer order.
 func (f *Flattener) Next(r *serapi.RawRecord) ID {
 	f.records++
 	c := rawCounters(r)
 	for j := range f.sums {
 		f.sums[j] = addSat(f.sums[j], c[j])
 	}
-	f.scratch = appendRawIdentity(f.scratch[:0], f.input, f.start, r)
-	id := ID(sha256.Sum256(f.scratch))
-	if n := f.numberer.Ordinal(Identity(id)); n > 1 {
-		f.scratch = strconv.AppendInt(append(f.scratch, idSep), int64(n), 10)
-		id = sha256.Sum256(f.scratch)
-	}
+	// room for ␟ and an ordinal, so that numbering never allocates
+	f.scratch = slices.Grow(appendRawIdentity(f.scratch[:0], f.input, f.start, r), 1+20)
+	id, _ := number(f.numberer, f.scratch)
 	return id
 }
 

@@ -21,54 +21,22 @@ const idLen = 2 * sha256.Size
 // input␟windowStart␟applicationName␟applicationUserName␟fromEnvelope␟fromHeader,
 // lists joined with "," in their given order. Text is hashed as the event
 // carries it: invalid UTF-8 is replaced by U+FFFD byte by byte (see Clean).
-// It is the eventId of the first record of an answer with this identity;
-// RecordIDOrdinal gives those of the later ones.
+// It is the eventId of the first record of an answer with this identity
+// (unless an earlier record took it, see number); RecordIDOrdinal gives
+// those of the later ones.
 func RecordID(input string, windowStart time.Time, r *serapi.Record) string {
 	return RecordIDOrdinal(input, windowStart, r, 1)
 }
 
-// RecordIDOrdinal is the eventId of the n-th record (n ≥ 1) of one answer
-// with r's identity (SPEC §4): for n > 1 the hashed text ends in ␟n.
+// RecordIDOrdinal is the eventId of ordinal n (n ≥ 1) of r's identity
+// (SPEC §4): for n > 1 the hashed text ends in ␟n. Ordinals.Number tells
+// which ordinal a record of an answer takes.
 func RecordIDOrdinal(input string, windowStart time.Time, r *serapi.Record, n int) string {
 	var scratch [256]byte
 	var out [idLen]byte
 	text := appendIdentity(scratch[:0], input, windowStart, r)
 	return string(appendOrdinalID(out[:0], text, n))
 }
-
-// Identity is a record's identity within a window: the SHA-256 of the text
-// its first eventId hashes (so that its hex form is that eventId).
-type Identity [sha256.Size]byte
-
-// Ordinals numbers the records of one answer that share an identity, in
-// answer order (SPEC §4). The zero value is ready.
-type Ordinals struct {
-	seen map[Identity]uint32
-}
-
-// Next returns the ordinal of the next record with identity id: 1 the first
-// time, then 2, 3, …
-func (o *Ordinals) Next(id Identity) int {
-	if o.seen == nil {
-		o.seen = make(map[Identity]uint32)
-	}
-	n := o.seen[id] + 1
-	o.seen[id] = n
-	return int(n)
-}
-
-// Ordinal is Next, as a Numberer.
-func (o *Ordinals) Ordinal(id Identity) int { return o.Next(id) }
-
-// Number returns the ordinal of record r of window start of input among the
-// records of its answer numbered so far: Next of its identity.
-func (o *Ordinals) Number(input string, start time.Time, r *serapi.Record) int {
-	var scratch [256]byte
-	return o.Next(sha256.Sum256(appendIdentity(scratch[:0], input, start, r)))
-}
-
-// Len is how many distinct identities were seen.
-func (o *Ordinals) Len() int { return len(o.seen) }
 
 // WindowID is the eventId of a ser.window event: SHA-256 of
 // input␟windowStart␟ser.window.
@@ -78,7 +46,7 @@ func WindowID(input string, windowStart time.Time) string {
 	return string(appendWindowID(out[:0], scratch[:0], input, windowStart))
 }
 
-// appendRecordID appends the eventId of the n-th record with r's identity
+// appendRecordID appends the eventId of ordinal n of r's identity
 // to dst, building the hashed text in scratch (which may grow).
 func appendRecordID(dst, scratch []byte, input string, start time.Time, r *serapi.Record, n int) []byte {
 	return appendOrdinalID(dst, appendIdentity(scratch, input, start, r), n)

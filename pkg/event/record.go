@@ -82,8 +82,8 @@ func FromRecord(input string, w serapi.Window, r *serapi.Record, ent *serapi.Ent
 	return FromRecordOrdinal(input, w, r, ent, revision, 1)
 }
 
-// FromRecordOrdinal is FromRecord for the n-th record (n ≥ 1) of an answer
-// with r's identity (SPEC §4: the second gets the eventId of the text
+// FromRecordOrdinal is FromRecord for a record that takes ordinal n (n ≥ 1)
+// of r's identity (SPEC §4: ordinal 2 gets the eventId of the text
 // suffixed ␟2, and so on); Ordinals.Number tells n.
 func FromRecordOrdinal(input string, w serapi.Window, r *serapi.Record, ent *serapi.Entitlement, revision int64, n int) Event {
 	f := flatteners.Get().(*Flattener)
@@ -106,7 +106,7 @@ func FromRecordOrdinal(input string, w serapi.Window, r *serapi.Record, ent *ser
 // flatteners holds the Flatteners of FromRecord.
 var flatteners = sync.Pool{New: func() any { return new(Flattener) }}
 
-// ordinalID is the eventId of the n-th record with the identity text.
+// ordinalID is the eventId of ordinal n of the identity text.
 // text's spare capacity may be overwritten.
 func ordinalID(text []byte, n int) ID {
 	if n > 1 {

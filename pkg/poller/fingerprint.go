@@ -1,7 +1,8 @@
 // fingerprint.go keeps what a fetch of a window needs per record without
-// holding it in memory: the number of records seen so far per identity (to
-// number those that share one, SPEC §4) and, on a revisit, what was last
-// sent per eventId (to send only what changed). Both are id tables
+// holding it in memory: the eventIds handed out so far and the last ordinal
+// of each identity (to number records so that no two share an eventId,
+// SPEC §4) and, on a revisit, what was last sent per eventId (to send only
+// what changed). Both are id tables
 // (pkg/internal/idtable) that move to a scratch file beside the state file
 // once they outgrow their share of memory. The fingerprints of what a fetch
 // sends are staged in the state file as it goes (window.go); a hash of the
@@ -37,8 +38,10 @@ const tableMemory = 16 << 20
 // tables is the budget every Poller takes its tables' memory from.
 var tables = idtable.NewBudget(tableMemory)
 
-// identities numbers the records of one answer that share an identity
-// (event.Numberer). A failure of its table sticks: Ordinal then answers 1
+// identities is the memory of numbering the records of one answer
+// (event.Numberer): an entry per eventId handed out, holding for an
+// identity's first eventId the last ordinal the identity took. A failure
+// of its table sticks: Taken then answers "free", so that numbering ends,
 // and the fetch fails on err.
 type identities struct {
 	t   *idtable.Table[uint32]
@@ -55,22 +58,24 @@ func (p *Poller) newIdentities() *identities {
 	return &identities{t: idtable.New(countCodec, p.budget, p.scratch)}
 }
 
-// Ordinal numbers the next record with identity id: 1, 2, 3, … in the
-// order they come.
-func (n *identities) Ordinal(id event.Identity) int {
+// Taken is event.Numberer's.
+func (n *identities) Taken(id *event.ID) (uint32, bool) {
 	if n.err != nil {
-		return 1
+		return 0, false
 	}
-	k := idtable.Key(id)
-	c, _, err := n.t.Get(&k)
-	if err == nil {
-		err = n.t.Put(&k, c+1)
-	}
+	last, ok, err := n.t.Get((*idtable.Key)(id))
 	if err != nil {
 		n.err = err
-		return 1
+		return 0, false
 	}
-	return int(c) + 1
+	return last, ok
+}
+
+// Take is event.Numberer's.
+func (n *identities) Take(id *event.ID, last uint32) {
+	if n.err == nil {
+		n.err = n.t.Put((*idtable.Key)(id), last)
+	}
 }
 
 // sent is what the last fetch of a window sent for one eventId, and in
