@@ -81,21 +81,45 @@ func (n *identities) Take(id *event.ID, last uint32) {
 // sent is what the last fetch of a window sent for one eventId, and in
 // which attempt of the current revisit fetch the record was seen again.
 type sent struct {
-	hash uint64
-	rev  int64
-	seen uint32 // the attempt (windowJob.attempt) that saw it; 0 for none
+	hash  uint64
+	rev   int64
+	seen  uint32 // the attempt (windowJob.attempt) that saw it; 0 for none
+	mixed bool   // two fingerprints shared the eventId (see merged): hash proves nothing
 }
 
 var sentCodec = idtable.Codec[sent]{
-	Size: 20,
+	Size: 21,
 	Put: func(b []byte, v sent) {
 		binary.LittleEndian.PutUint64(b, v.hash)
 		binary.LittleEndian.PutUint64(b[8:], uint64(v.rev))
 		binary.LittleEndian.PutUint32(b[16:], v.seen)
+		b[20] = 0
+		if v.mixed {
+			b[20] = 1
+		}
 	},
 	Get: func(b []byte) sent {
-		return sent{binary.LittleEndian.Uint64(b), int64(binary.LittleEndian.Uint64(b[8:])), binary.LittleEndian.Uint32(b[16:])}
+		return sent{binary.LittleEndian.Uint64(b), int64(binary.LittleEndian.Uint64(b[8:])), binary.LittleEndian.Uint32(b[16:]), b[20] != 0}
 	},
+}
+
+// merged is the one entry loadSent keeps for two fingerprints of a window
+// that share an eventId, as a serfwd that numbered records by ordinal alone
+// could stage (a field holding U+001F could make one record's text
+// another's with ␟2). It holds the higher revision, so that a re-send goes
+// out above both; when the two hashes differ it is mixed, since a SIEM may
+// hold either record under that eventId: the record that now takes the
+// eventId is then sent once more at revision + 1, whatever its counts, and
+// its fingerprint is single from then on (the other record has an eventId
+// of its own now, and is sent under it as new). An entry the answer lacks
+// keeps the higher revision's hash.
+func merged(a, b sent) sent {
+	m := b
+	if a.rev > b.rev {
+		m = a
+	}
+	m.mixed = a.mixed || b.mixed || a.hash != b.hash
+	return m
 }
 
 func combineHash(a, b uint64) uint64 {

@@ -28,8 +28,9 @@ type revisitOutcome struct {
 
 // decide says whether a record is sent, at which revision: a first fetch
 // sends every record at revision 0; a revisit those it never sent
-// (revision 0) and those whose counts changed (revision + 1), matching
-// records by eventId, that is by identity and ordinal. It marks the
+// (revision 0) and those whose counts changed, or whose entry is mixed
+// (merged), at revision + 1, matching records by eventId, that is by
+// identity and ordinal. It marks the
 // records it saw, so that finishRevisit can tell which ones the answer
 // lacks.
 func (j *windowJob) decide(id event.ID, hash uint64) (int64, bool, error) {
@@ -47,14 +48,16 @@ func (j *windowJob) decide(id event.ID, hash uint64) (int64, bool, error) {
 			return 0, false, err
 		}
 	}
-	if v.hash != hash {
+	if v.hash != hash || v.mixed {
 		return v.rev + 1, true, nil
 	}
 	return v.rev, false, nil
 }
 
-// loadSent reads what e says was last sent into a new table. A table that
-// fails fails as the state file does (ErrStateWrite).
+// loadSent reads what e says was last sent into a new table, one entry per
+// eventId: two fingerprints that share one (an entry staged before records
+// were numbered so that none do) become one (merged). A table that fails
+// fails as the state file does (ErrStateWrite).
 func (p *Poller) loadSent(e *state.Revisit) (*idtable.Table[sent], error) {
 	t := idtable.New(sentCodec, p.budget, p.scratch)
 	scratch := func(err error) error {
@@ -66,7 +69,15 @@ func (p *Poller) loadSent(e *state.Revisit) (*idtable.Table[sent], error) {
 	err := scratch(t.Expect(e.Records))
 	if err == nil {
 		err = p.Store.RevisitRecords(e, func(r *state.Record) error {
-			return scratch(t.Put((*idtable.Key)(&r.ID), sent{hash: r.Hash, rev: r.Revision}))
+			k, v := (*idtable.Key)(&r.ID), sent{hash: r.Hash, rev: r.Revision}
+			old, dup, err := t.Get(k)
+			if dup {
+				v = merged(old, v)
+			}
+			if err == nil {
+				err = t.Put(k, v)
+			}
+			return scratch(err)
 		})
 	}
 	if err != nil {
