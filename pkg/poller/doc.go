@@ -20,8 +20,10 @@
 // per record go elsewhere (fingerprint.go):
 //
 //   - Numbering records that share an identity (SPEC §4: the first keeps
-//     the plain eventId, the second hashes ␟2, …, in answer order) needs
-//     every identity seen so far in the answer, with its count. They live
+//     the plain eventId, the second hashes ␟2, …, in answer order, each
+//     moving on to a free ordinal when a field holding ␟ made its eventId
+//     another's) needs every eventId handed out so far in the answer, and
+//     each identity's last ordinal (event.Numberer). They live
 //     in an id table (pkg/internal/idtable): a map while it fits its share
 //     of a process-wide budget (16 MiB, four windows of about 50,000
 //     records), then 4 KiB pages in a scratch file beside the state file,
