@@ -121,8 +121,9 @@ func (p *Packed) constFields() int {
 }
 
 // setConsts adds the constants' texts after the batch's and resolves the
-// kinds of the fields they hold (a slot the batch uses but consts lacks is
-// an error of the walk, as Unpack finds it).
+// kinds of the fields they hold. A slot that consts lacks becomes an
+// ordinary field: an event of its shape is an error of the walk, as Unpack
+// finds it, and renderers that prepare every shape never look it up.
 func (p *Packed) setConsts(consts []Field) {
 	p.consts = p.consts[:0]
 	for i := range consts {
@@ -145,8 +146,11 @@ func (p *Packed) setConsts(consts []Field) {
 	for i := range p.shapes {
 		sh := &p.shapes[i]
 		for j, s := range sh.slots {
-			if s >= 0 && int(s) < len(p.consts) {
+			switch {
+			case s >= 0 && int(s) < len(p.consts):
 				sh.Kinds[j] = p.consts[s].Kind
+			case s >= 0:
+				sh.slots[j] = -1
 			}
 		}
 	}

@@ -120,3 +120,22 @@ func TestViewWalkIsRepeatable(t *testing.T) {
 		t.Fatal("a second walk rendered other bytes")
 	}
 }
+
+// TestViewUnusedShapeOfAMissingConstant: a batch whose shape that no event
+// uses names a window constant the batch lacks is read as Unpack reads it
+// (accepted), and rendering its events does not look the constant up. The
+// bytes: 1 event, 1 text, 2 shapes, 1 field; text "v"; shape 0: a string
+// field "a"; shape 1: a field "b" held by window constant 5 (kind 0x45);
+// the event: shape 0, text 0.
+func TestViewUnusedShapeOfAMissingConstant(t *testing.T) {
+	b := []byte{1, 1, 2, 1, 0, 2, 'v', 1, 0x01, 2, 'a', 1, 0x45, 2, 'b', 0, 0}
+	var p Packed
+	var j JSON
+	if !viewSame(t, &p, &j, b, nil) {
+		t.Fatal("the batch was refused; Unpack accepts it")
+	}
+	evs, err := UnpackWith(b, nil)
+	if err != nil || len(evs) != 1 || string(evs[0].AppendJSON(nil)) != `{"a":"v"}` {
+		t.Fatalf("Unpack: %v, %d events", err, len(evs))
+	}
+}

@@ -139,17 +139,24 @@ func responseHost(resp *http.Response) string {
 // do sends req through hc; when hc gives up after more than one attempt,
 // the error becomes a *RetriedError that counts them.
 func do(hc *retryablehttp.Client, req *retryablehttp.Request) (*http.Response, error) {
+	resp, _, err := doCounting(hc, req)
+	return resp, err
+}
+
+// doCounting is do that also tells how many attempts failed before the
+// answer it returns.
+func doCounting(hc *retryablehttp.Client, req *retryablehttp.Request) (*http.Response, int, error) {
 	l := &attemptLog{}
 	req = req.WithContext(context.WithValue(req.Context(), attemptLogKey{}, l))
 	began := time.Now()
 	resp, err := hc.Do(req)
-	if err == nil || req.Context().Err() != nil {
-		return resp, err
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err == nil || req.Context().Err() != nil {
+		return resp, l.n, err
+	}
 	if l.n > 1 {
 		err = &RetriedError{Attempts: l.n, Took: time.Since(began), Same: !l.differ && l.last == err.Error(), Err: err}
 	}
-	return resp, err
+	return resp, l.n, err
 }

@@ -48,10 +48,13 @@ func (e *RetryAfterError) Error() string {
 }
 
 // retry wraps a CheckRetry with the one-shot policy: a 429/503 that asks
-// for a wait over maxWait is not tried again, nor any failure when another
-// attempt (the longest wait, then a whole timeout) would not end before the
-// deadline. So an attempt that got no answer within a 30 s timeout is the
-// last one, and says so, rather than a second one cut by the deadline.
+// for a wait over maxWait is not tried again, nor any failure when the
+// longest wait would not end before the deadline, nor an attempt that got
+// no answer within the timeout when another one (the wait, then a whole
+// timeout) would not: that attempt is the last one, and says so, rather
+// than a second one cut by the deadline. An answer or a quick failure is
+// tried again while the wait fits, whatever the timeout; the deadline cuts
+// an attempt that then runs over.
 func (d *deadline) retry(next retryablehttp.CheckRetry, maxWait, timeout time.Duration) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
@@ -60,7 +63,12 @@ func (d *deadline) retry(next retryablehttp.CheckRetry, maxWait, timeout time.Du
 			}
 		}
 		again, cerr := next(ctx, resp, err)
-		if again && !d.fits(time.Now().Add(maxWait+timeout)) {
+		need := maxWait
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			need += timeout
+		}
+		if again && !d.fits(time.Now().Add(need)) {
 			if resp != nil {
 				// Through giveUp, so that the answer is counted with the
 				// attempts before it (a transport error goes there anyway).

@@ -102,6 +102,34 @@ func TestOneShotRetriesATimeoutOnlyWithinTheDeadline(t *testing.T) {
 	}
 }
 
+// A quick failure is tried again however long the input's timeout: only a
+// timed-out attempt needs room for a whole timeout more.
+func TestOneShotRetriesAQuickFailureWithALongTimeout(t *testing.T) {
+	for _, timeout := range []time.Duration{30 * time.Second, 5 * time.Minute} {
+		t.Run(timeout.String(), func(t *testing.T) {
+			f := newFakeSER(t)
+			var calls atomic.Int32
+			f.onToken = func(w http.ResponseWriter, _ *http.Request) bool {
+				if calls.Add(1) == 1 {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return true
+				}
+				return false
+			}
+			c := f.client(func(in *config.Input, o *Options) {
+				in.Timeout = timeout
+				o.FailFast, o.GiveUpAfter = true, time.Minute
+			})
+			if err := c.Token(context.Background()); err != nil {
+				t.Fatalf("Token: %v", err)
+			}
+			if n := f.tokenCalls.Load(); n != 2 {
+				t.Errorf("the server saw %d token requests, want 2 (a 503, then the token)", n)
+			}
+		})
+	}
+}
+
 func TestOneShotGivesUpOnALongRetryAfter(t *testing.T) {
 	f := newFakeSER(t)
 	f.onToken = func(w http.ResponseWriter, _ *http.Request) bool {
@@ -120,9 +148,9 @@ func TestOneShotGivesUpOnALongRetryAfter(t *testing.T) {
 	}
 }
 
-// A request that starts while the input fails and hangs past the
-// deadline is ended by it, naming it and the last failure; later calls
-// fail at once.
+// A request tried again after a quick failure whose next attempt hangs
+// past the deadline is ended by it, naming it and the last failure; later
+// calls fail at once.
 func TestOneShotDeadlineEndsARequestThatHangs(t *testing.T) {
 	f := newFakeSER(t)
 	f.report = func(w http.ResponseWriter, r *http.Request, n int) {
@@ -133,27 +161,20 @@ func TestOneShotDeadlineEndsARequestThatHangs(t *testing.T) {
 		<-r.Context().Done() // hang until the client gives up
 	}
 	c := f.client(func(in *config.Input, o *Options) {
-		in.Timeout = time.Minute // no retry fits in the deadline; the second request would hang a minute
+		in.Timeout = time.Minute // the second attempt would hang a minute
 		o.FailFast, o.GiveUpAfter = true, 300*time.Millisecond
 	})
 	host := strings.TrimPrefix(f.srv.URL, "http://")
-	if _, err := c.Report(context.Background(), testWindow); err == nil || err.Error() != "requesting report: HTTP 503 from "+host {
-		t.Fatalf("the first Report: %v, want the 503 without a retry", err)
-	}
-	_, err := c.Report(context.Background(), testWindow)
-	var gu *GaveUpError
-	if !errors.As(err, &gu) {
-		t.Fatalf("the second Report: %v, want a *GaveUpError", err)
-	}
 	want := "no good answer for 300ms, as long as a one-shot run waits; the last attempt: HTTP 503 from " + host
-	if err.Error() != want {
-		t.Errorf("the second Report: %q\nwant %q", err, want)
-	}
-	if _, err := c.Report(context.Background(), testWindow); !errors.As(err, &gu) {
-		t.Errorf("a later Report: %v, want the *GaveUpError", err)
+	var gu *GaveUpError
+	for _, which := range []string{"the first", "a later"} {
+		_, err := c.Report(context.Background(), testWindow)
+		if !errors.As(err, &gu) || !strings.HasSuffix(err.Error(), want) {
+			t.Fatalf("%s Report: %v\nwant a *GaveUpError ending %q", which, err, want)
+		}
 	}
 	if n := f.reportCalls.Load(); n != 2 {
-		t.Errorf("%d report requests, want 2 (none after the deadline passed)", n)
+		t.Errorf("%d report requests, want 2 (the 503, the attempt the deadline ended; none after)", n)
 	}
 }
 

@@ -67,32 +67,38 @@ func (c *Client) stream(ctx context.Context, w Window, h StreamHandler) error {
 }
 
 // fetchReport makes one report request, and after a 401 asks for a newer
-// token and tries again: at most one token is fetched for the window
-// (refreshes counts them over its fetches), but a newer token that another
-// request fetched meanwhile and the API refuses too (it expired there
-// before serfwd expected) does not count.
+// token and tries again. The API's 401 is final for a token fetched for
+// the window that it refused at once; a token it refused only after
+// earlier attempts of the request had failed may have expired while they
+// were retried (the API's lifetime can be shorter than it said), so a
+// newer one is fetched again, up to maxRefreshes for the window. A newer
+// token that another request fetched meanwhile does not count (refreshes
+// counts the fetches over the window's tries).
 func (c *Client) fetchReport(ctx context.Context, w Window, refreshes *int, h StreamHandler) error {
 	tok, err := c.tokens.get(ctx, false, "")
 	if err != nil {
 		return err
 	}
-	resp, err := c.get(ctx, w, tok)
+	resp, failed, err := c.get(ctx, w, tok)
 	if err != nil {
 		return err
 	}
-	for resp.StatusCode == http.StatusUnauthorized && *refreshes < 1 {
+	final := false // a 401 now is the API's last word
+	for resp.StatusCode == http.StatusUnauthorized && !final && *refreshes < maxRefreshes {
 		drainClose(resp.Body)
 		c.log.Info("report request unauthorized; fetching a new token", zap.Stringer("window", w))
 		before := c.tokens.fetches()
 		if tok, err = c.tokens.get(ctx, true, tok); err != nil {
 			return err
 		}
-		if c.tokens.fetches() != before {
-			*refreshes++ // a token was fetched: the API's answer to it is final
+		fetched := c.tokens.fetches() != before
+		if fetched {
+			*refreshes++
 		}
-		if resp, err = c.get(ctx, w, tok); err != nil {
+		if resp, failed, err = c.get(ctx, w, tok); err != nil {
 			return err
 		}
+		final = fetched && failed == 0
 	}
 	defer drainClose(resp.Body)
 	switch code := resp.StatusCode; {
@@ -105,21 +111,25 @@ func (c *Client) fetchReport(ctx context.Context, w Window, refreshes *int, h St
 	return c.decodeBody(resp.Body, w, tok, h)
 }
 
-// get sends the report request for w with the given token.
-func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response, error) {
+// maxRefreshes bounds the tokens fetched for one window after a 401.
+const maxRefreshes = 3
+
+// get sends the report request for w with the given token, and tells how
+// many attempts failed before the answer.
+func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response, int, error) {
 	u := *c.reportURL
 	u.RawQuery = "startTimeStamp=" + FormatTime(w.Start) + "&endTimeStamp=" + FormatTime(w.End)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("requesting report: %w", err)
+		return nil, 0, fmt.Errorf("requesting report: %w", err)
 	}
 	req.Header.Set("Authorization", bearer(tok))
 	req.Header.Set("Accept", "application/json")
-	resp, err := do(c.http, req)
+	resp, failed, err := doCounting(c.http, req)
 	if err != nil {
-		return nil, fmt.Errorf("requesting report: %w", redirectHint(err, "api_url"))
+		return nil, 0, fmt.Errorf("requesting report: %w", redirectHint(err, "api_url"))
 	}
-	return resp, nil
+	return resp, failed, nil
 }
 
 // decodeBody stream-decodes an answer under max_body_bytes, counted on

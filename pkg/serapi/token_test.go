@@ -201,6 +201,36 @@ func TestToken401AfterAnotherRefresh(t *testing.T) {
 	}
 }
 
+// TestTokenExpiringWhileRetried: a token fetched for the window expires
+// at the API while an attempt is retried after a 503; the 401 that follows
+// is not the API's last word, so a newer token is fetched and the report
+// read. A token refused at once stays final (TestTokenPersistent401).
+func TestTokenExpiringWhileRetried(t *testing.T) {
+	f := newFakeSER(t)
+	f.report = func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 || n == 3 { // the answer is late, and the token expires meanwhile
+			f.revoke()
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, oneRecord)
+	}
+	c := f.client()
+	ctx := context.Background()
+	if err := c.Token(ctx); err != nil { // bearer-tok-1
+		t.Fatal(err)
+	}
+	rep, err := c.Report(ctx, testWindow)
+	if err != nil {
+		t.Fatalf("Report: %v", err)
+	}
+	// tok-1: 503, 401; tok-2 (fetched): 503, 401 after the retry; tok-3: answered.
+	if rep.Users.Len() != 1 || f.tokenCalls.Load() != 3 || f.reportCalls.Load() != 5 {
+		t.Errorf("users %d, token requests %d, report requests %d; want 1, 3, 5",
+			rep.Users.Len(), f.tokenCalls.Load(), f.reportCalls.Load())
+	}
+}
+
 func TestTokenErrors(t *testing.T) {
 	tests := []struct {
 		name   string
