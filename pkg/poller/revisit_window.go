@@ -31,7 +31,7 @@ type revisitOutcome struct {
 // (revision 0) and those whose counts changed, or whose entry is mixed
 // (merged), at revision + 1, matching records by eventId, that is by
 // identity and ordinal. It marks the
-// records it saw, so that finishRevisit can tell which ones the answer
+// records it saw, so that keepUnseen can tell which ones the answer
 // lacks.
 func (j *windowJob) decide(id event.ID, hash uint64) (int64, bool, error) {
 	if j.last == nil {
