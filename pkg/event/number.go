@@ -23,11 +23,11 @@ import (
 type Numberer interface {
 	// Taken reports whether id was handed out, and the last ordinal taken
 	// by the identity whose first eventId is id (0: none yet).
-	Taken(id *ID) (last uint32, taken bool)
+	Taken(id ID) (last uint32, taken bool)
 	// Take marks id handed out and sets last as the last ordinal of the
 	// identity whose first eventId is id (0 for an id no identity seen so
 	// far has as its first).
-	Take(id *ID, last uint32)
+	Take(id ID, last uint32)
 }
 
 // number returns the eventId and ordinal of the next record of the answer
@@ -45,16 +45,16 @@ type Numberer interface {
 // ordinal n of the identity its text minus ␟n is).
 func number(nb Numberer, text []byte) (ID, int) {
 	first := ID(sha256.Sum256(text))
-	last, taken := nb.Taken(&first)
+	last, taken := nb.Taken(first)
 	if last == 0 && !taken {
-		nb.Take(&first, 1)
+		nb.Take(first, 1)
 		return first, 1
 	}
 	for n := max(int(last), 1) + 1; ; n++ {
 		id := ordinalID(text, n)
-		if _, taken := nb.Taken(&id); !taken {
-			nb.Take(&id, 0)
-			nb.Take(&first, uint32(n))
+		if _, taken := nb.Taken(id); !taken {
+			nb.Take(id, 0)
+			nb.Take(first, uint32(n))
 			return id, n
 		}
 	}
@@ -68,20 +68,20 @@ type Ordinals struct {
 }
 
 // Taken is Numberer's.
-func (o *Ordinals) Taken(id *ID) (uint32, bool) {
-	last, ok := o.taken[*id]
+func (o *Ordinals) Taken(id ID) (uint32, bool) {
+	last, ok := o.taken[id]
 	return last, ok
 }
 
 // Take is Numberer's.
-func (o *Ordinals) Take(id *ID, last uint32) {
+func (o *Ordinals) Take(id ID, last uint32) {
 	if o.taken == nil {
 		o.taken = make(map[ID]uint32)
 	}
-	if last > 0 && o.taken[*id] == 0 {
+	if last > 0 && o.taken[id] == 0 {
 		o.identities++
 	}
-	o.taken[*id] = last
+	o.taken[id] = last
 }
 
 // Number numbers record r of window start of input as the next record of

@@ -59,11 +59,11 @@ func (p *Poller) newIdentities() *identities {
 }
 
 // Taken is event.Numberer's.
-func (n *identities) Taken(id *event.ID) (uint32, bool) {
+func (n *identities) Taken(id event.ID) (uint32, bool) {
 	if n.err != nil {
 		return 0, false
 	}
-	last, ok, err := n.t.Get((*idtable.Key)(id))
+	last, ok, err := n.t.Get((*idtable.Key)(&id))
 	if err != nil {
 		n.err = err
 		return 0, false
@@ -72,9 +72,9 @@ func (n *identities) Taken(id *event.ID) (uint32, bool) {
 }
 
 // Take is event.Numberer's.
-func (n *identities) Take(id *event.ID, last uint32) {
+func (n *identities) Take(id event.ID, last uint32) {
 	if n.err == nil {
-		n.err = n.t.Put((*idtable.Key)(id), last)
+		n.err = n.t.Put((*idtable.Key)(&id), last)
 	}
 }
 
