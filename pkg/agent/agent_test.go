@@ -25,6 +25,7 @@ import (
 	"github.com/serfwd/serfwd/pkg/agent"
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/crash"
 	"github.com/serfwd/serfwd/pkg/serapi/sersim"
 	"github.com/serfwd/serfwd/pkg/sink"
 )
@@ -233,4 +234,32 @@ func readEvents(t *testing.T, path string) []map[string]any {
 		out = append(out, m)
 	}
 	return out
+}
+
+// panickingSink's Write panics, as a bug in a sink would.
+type panickingSink struct{}
+
+func (panickingSink) Write(context.Context, []event.Event) error { panic("sink bug") }
+func (panickingSink) Close(context.Context) error                { return nil }
+
+// TestSinkPanicStopsTheDaemonWithAnError: a panic in a delivery loop stops
+// Run with an error (exit 1 under systemd, restarted), not the process
+// with Go's exit status 2 that RestartPreventExitStatus=2 leaves down; the
+// events stay queued for that sink.
+func TestSinkPanicStopsTheDaemonWithAnError(t *testing.T) {
+	sim := startSim(t)
+	cfg, _ := loadConfig(t, onceConfig, sim)
+	a, err := agent.New(cfg, agent.Options{Logger: zaptest.NewLogger(t), Version: "test", Extra: map[string]sink.Sink{"console": panickingSink{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Run(t.Context(), agent.Hooks{})
+	a.Close(context.Background())
+	var ce *crash.Error
+	if !errors.As(err, &ce) || ce.Value != "sink bug" || ce.What != `delivery to sink "console"` {
+		t.Fatalf("Run = %v, want the sink's panic as a *crash.Error", err)
+	}
+	if agent.IsSetupError(err) {
+		t.Errorf("a panic is reported as a setup error (exit 2): %v", err)
+	}
 }

@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
 	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/serapi"
 )
@@ -40,6 +43,9 @@ func (a *Agent) Once(ctx context.Context, maxAttempts int) Result {
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
 	}
 	left := p.drain(a.cfg.ShutdownTimeout)
+	if st := stackField(err); st.Type != zapcore.SkipType {
+		a.log.Error("fetching stopped on an internal error", zap.Error(err), st)
+	}
 	return Result{Windows: int(windows.Load()), Err: err, Left: left, Sinks: a.tally(left)}
 }
 
@@ -68,6 +74,9 @@ func (a *Agent) Backfill(ctx context.Context, input string, from, to time.Time, 
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
 	}
 	left := p.drain(a.cfg.ShutdownTimeout)
+	if st := stackField(err); st.Type != zapcore.SkipType {
+		a.log.Error("fetching stopped on an internal error", zap.Error(err), st)
+	}
 	return Result{Windows: n, Events: counted.events.Load(), Err: err, Left: left, Sinks: a.tally(left)}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/serfwd/serfwd/pkg/internal/crash"
 	"github.com/serfwd/serfwd/pkg/poller"
 )
 
@@ -43,7 +44,8 @@ func (a *Agent) deliveries(ctx context.Context, stop <-chan struct{}, onFatal fu
 	failed := map[string]error{}
 	for _, l := range a.loops {
 		wg.Go(func() {
-			if err := l.Run(ctx, stop); err != nil {
+			err := crash.Call(fmt.Sprintf("delivery to sink %q", l.Name), func() error { return l.Run(ctx, stop) })
+			if err != nil {
 				if ctx.Err() == nil {
 					onFatal(err)
 				}
@@ -67,7 +69,8 @@ func (p *pipeline) poll(ctx context.Context, pollers []*poller.Poller, fn func(c
 	var errs []error
 	for _, pl := range pollers {
 		wg.Go(func() {
-			if err := fn(ctx, pl); err != nil && ctx.Err() == nil {
+			err := crash.Call(fmt.Sprintf("polling input %q", pl.Input.Name), func() error { return fn(ctx, pl) })
+			if err != nil && (ctx.Err() == nil || errors.As(err, new(*crash.Error))) {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
@@ -89,7 +92,7 @@ func (p *pipeline) drain(timeout time.Duration) (left map[string]int64) {
 	left = p.a.remaining()
 	for name, err := range failed {
 		if !errors.Is(err, context.Canceled) {
-			p.a.log.Error("delivery stopped", zap.String("sink", name), zap.Error(err))
+			p.a.log.Error("delivery stopped", zap.String("sink", name), zap.Error(err), stackField(err))
 		}
 	}
 	return left
@@ -124,4 +127,13 @@ func DescribeLeftWith(left map[string]int64, fate string) []string {
 		lines = append(lines, fmt.Sprintf("sink %q: %d events still queued; %s", n, left[n], fate))
 	}
 	return lines
+}
+
+// stackField is the stack of a recovered panic in err (crash.Error) for a
+// log line, or no field.
+func stackField(err error) zap.Field {
+	if st := crash.Stack(err); st != "" {
+		return zap.String("stack", st)
+	}
+	return zap.Skip()
 }

@@ -63,7 +63,7 @@ func (a *Agent) Run(ctx context.Context, h Hooks) error {
 		a.log.Warn(line)
 	}
 	if err := errors.Join(pollErr, fatal); err != nil {
-		a.log.Error("serfwd stopped on an error", zap.Error(err))
+		a.log.Error("serfwd stopped on an error", zap.Error(err), stackField(err))
 		return err
 	}
 	a.log.Info("serfwd stopped")

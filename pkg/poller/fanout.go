@@ -9,6 +9,8 @@ package poller
 import (
 	"context"
 	"sync"
+
+	"github.com/serfwd/serfwd/pkg/internal/crash"
 )
 
 // maxGroup bounds how many results go into one transaction.
@@ -27,6 +29,9 @@ type fanOut[R any] struct {
 	failed  func(R) error
 	commit  func([]R) error
 	discard func(R)
+	// crashed is the result of a task that panicked (a *crash.Error that
+	// failed then reports), so that the run ends on it as on any failure.
+	crashed func(error) R
 }
 
 // slot is one started task, in order.
@@ -39,15 +44,17 @@ func (f *fanOut[R]) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	order := make(chan *slot[R], max(f.limit-1, 0))
+	var planErr error // a panic of next
 	wg.Go(func() {
 		defer close(order)
+		defer cancelOnCrash(&planErr, cancel)
 		for {
 			task, ok := f.next(ctx)
 			if !ok {
 				return
 			}
 			s := &slot[R]{done: make(chan R, 1)}
-			wg.Go(func() { s.done <- task(ctx) })
+			wg.Go(func() { s.done <- f.call(ctx, task) })
 			select {
 			case order <- s:
 			case <-ctx.Done():
@@ -61,7 +68,31 @@ func (f *fanOut[R]) run(ctx context.Context) error {
 	cancel()
 	g.drain(f.discard)
 	wg.Wait()
+	if planErr != nil {
+		return planErr
+	}
 	return err
+}
+
+// call runs task, turning a panic into the crashed result.
+func (f *fanOut[R]) call(ctx context.Context, task func(context.Context) R) (r R) {
+	var err error
+	defer func() {
+		if err != nil {
+			r = f.crashed(err)
+		}
+	}()
+	defer crash.Catch("fetching a window", &err)
+	return task(ctx)
+}
+
+// cancelOnCrash, deferred, recovers a panic of the planning goroutine into
+// *err and ends the run.
+func cancelOnCrash(err *error, cancel context.CancelFunc) {
+	if v := recover(); v != nil {
+		*err = crash.Recovered("planning the windows to fetch", v)
+		cancel()
+	}
 }
 
 // drive commits groups until the tasks run out or something fails.

@@ -61,7 +61,8 @@ func (p *Poller) process(ctx context.Context, from, until time.Time, moveCursor 
 			w = nextWindow(w.End, p.Input.Window)
 			return func(ctx context.Context) result { return p.fetch(ctx, this, moveCursor) }, true
 		},
-		failed: result.failed,
+		failed:  result.failed,
+		crashed: func(err error) result { return result{err: err} },
 		commit: func(group []result) error {
 			if err := p.commitGroup(group, moveCursor); err != nil {
 				return err

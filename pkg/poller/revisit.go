@@ -112,6 +112,7 @@ func (p *Poller) revisitAll(ctx context.Context, due []state.RevisitInfo, st *re
 			return func(ctx context.Context) result { return p.revisitWindow(ctx, in) }, true
 		},
 		failed:  result.failed,
+		crashed: func(err error) result { return result{err: err} },
 		commit:  func(group []result) error { return p.commitRevisits(group, st) },
 		discard: p.discard,
 	}
