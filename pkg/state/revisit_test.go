@@ -234,8 +234,20 @@ func encodeRevisitV1(r *Revisit, recs []Record) []byte {
 
 // TestOpenMovesOldRevisitEntries: a state file of format 2, whose revisit
 // list entries hold their records, is moved to format 3 at Open: the
-// records go into sets, unchanged; a damaged entry is dropped.
+// records go into sets, unchanged; a damaged entry is dropped. The same
+// holds for a file that a crash left halfway: Open marks it 3 and
+// "migrating" before it moves anything (so that a serfwd of format 2
+// refuses it), and the next Open moves what is left and removes the mark.
 func TestOpenMovesOldRevisitEntries(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		migrating bool
+	}{{"format 2", false}, {"interrupted move", true}} {
+		t.Run(tc.name, func(t *testing.T) { testOpenMovesOldRevisitEntries(t, tc.migrating) })
+	}
+}
+
+func testOpenMovesOldRevisitEntries(t *testing.T, migrating bool) {
 	s, path := openTemp(t)
 	start := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	recs := testRecords(0, 40_000) // more than one chunk
@@ -251,6 +263,12 @@ func TestOpenMovesOldRevisitEntries(t *testing.T) {
 		damaged := encodeRevisitV1(testRevisit(start), recs[:2])
 		if err := b.Put(timeKey(start.Add(time.Hour)), damaged[:len(damaged)-3]); err != nil {
 			return err
+		}
+		if migrating {
+			if err := tx.Bucket(bucketMeta).Put(keyMigrating, []byte{1}); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketMeta).Put(keySchema, u64(3))
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, u64(2))
 	})
@@ -272,48 +290,6 @@ func TestOpenMovesOldRevisitEntries(t *testing.T) {
 			t.Fatalf("schema %d after Open, want %d", binary.BigEndian.Uint64(v), schemaVersion)
 		}
 		if tx.Bucket(bucketMeta).Get(keyMigrating) != nil {
-			t.Error("the migrating mark is still there after Open")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestOpenFinishesAnInterruptedMove: Open marks the file 3 and "migrating"
-// before it moves anything, so that a serfwd of format 2 refuses a file
-// left halfway; the next Open moves what is left and removes the mark.
-func TestOpenFinishesAnInterruptedMove(t *testing.T) {
-	s, path := openTemp(t)
-	start := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	recs := testRecords(0, 50)
-	slices.SortFunc(recs, func(a, b Record) int { return compareID(a.ID, b.ID) })
-	err := s.db.Update(func(tx *bolt.Tx) error { // as a crash after the first move left it
-		b, err := tx.Bucket(bucketRevisit).CreateBucketIfNotExists([]byte("i"))
-		if err != nil {
-			return err
-		}
-		if err := b.Put(timeKey(start), encodeRevisitV1(testRevisit(start), recs)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketMeta).Put(keySchema, u64(3)); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put(keyMigrating, []byte{1})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	requireRecords(t, listed(t, s, "i", start), recs)
-	err = s.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketMeta).Get(keyMigrating); v != nil {
 			t.Error("the migrating mark is still there after Open")
 		}
 		return nil
