@@ -115,7 +115,10 @@ func TestE2EOnceGivesUpOnAHangingAPI(t *testing.T) {
 	default:
 		t.Fatal("serfwd exited without closing its connection")
 	}
-	if waited := conns[0].ClosedAt.Sub(conns[0].Accepted); waited < 30*time.Second || waited >= onceGiveUpBound {
+	// serfwd's timeout starts before the listener accepts (the connect and
+	// the accept loop's wake-up fall inside it), so the listener sees a
+	// little less than 30 s: a second's allowance, not a race with it.
+	if waited := conns[0].ClosedAt.Sub(conns[0].Accepted); waited < 29*time.Second || waited >= onceGiveUpBound {
 		t.Errorf("serfwd gave up on the connection after %s by the listener's clock, want its 30s timeout (less than %s)", waited, onceGiveUpBound)
 	}
 }
