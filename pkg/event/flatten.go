@@ -206,12 +206,7 @@ func nilIfEmpty(items [][]byte) [][]byte {
 
 // rawCounters returns r's counters in counterKeys order.
 func rawCounters(r *serapi.RawRecord) [counterCount]int64 {
-	s, z, d := &r.Status, &r.Size, &r.Details
-	return [counterCount]int64{
-		s.Success, s.Failure, s.TempFailure, s.PartialSuccess, s.InProgress, s.Total, s.RecipientsTotal,
-		z.MessageSizeTotal, z.DeliveredSizeTotal,
-		d.DSN2xx, d.DSN3xx, d.DSN4xx, d.DSN5xx,
-	}
+	return counterValues(&r.Status, &r.Size, &r.Details)
 }
 
 // appendRawIdentity appends the text a record's first eventId hashes:

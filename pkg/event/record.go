@@ -50,7 +50,11 @@ var counterIndex = func() map[string]struct{} {
 
 // counters returns r's counters in counterKeys order.
 func counters(r *serapi.Record) [counterCount]int64 {
-	s, z, d := &r.Status, &r.Size, &r.Details
+	return counterValues(&r.Status, &r.Size, &r.Details)
+}
+
+// counterValues lists a record's counter blocks in counterKeys order.
+func counterValues(s *serapi.Status, z *serapi.Size, d *serapi.Details) [counterCount]int64 {
 	return [counterCount]int64{
 		s.Success, s.Failure, s.TempFailure, s.PartialSuccess, s.InProgress, s.Total, s.RecipientsTotal,
 		z.MessageSizeTotal, z.DeliveredSizeTotal,
