@@ -4,9 +4,7 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"reflect"
 	"strconv"
 	"strings"
@@ -98,13 +96,8 @@ func (d *decoder) decodeSecretFile(path string, n *yaml.Node, v reflect.Value) {
 		d.problems.add(path, "empty file name")
 		return
 	}
-	data, err := d.readFile(name)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		d.problems.add(path, "reading %s: %v", name, err)
+	data, ok := d.readKeyFile(path, name)
+	if !ok {
 		return
 	}
 	s := string(data)

@@ -23,15 +23,15 @@ func (d *decoder) checkTLSFiles(path string, v reflect.Value) {
 		return
 	}
 	if t.CAFile != "" {
-		if pem, ok := d.readTLSFile(field(path, "ca_file"), t.CAFile); ok && !x509.NewCertPool().AppendCertsFromPEM(pem) {
+		if pem, ok := d.readKeyFile(field(path, "ca_file"), t.CAFile); ok && !x509.NewCertPool().AppendCertsFromPEM(pem) {
 			d.problems.add(field(path, "ca_file"), "%s holds no PEM certificate", t.CAFile)
 		}
 	}
 	if t.CertFile == "" || t.KeyFile == "" {
 		return // one without the other: Validate says so
 	}
-	cert, certOK := d.readTLSFile(field(path, "cert_file"), t.CertFile)
-	key, keyOK := d.readTLSFile(field(path, "key_file"), t.KeyFile)
+	cert, certOK := d.readKeyFile(field(path, "cert_file"), t.CertFile)
+	key, keyOK := d.readKeyFile(field(path, "key_file"), t.KeyFile)
 	if certOK && keyOK {
 		if _, err := tls.X509KeyPair(cert, key); err != nil {
 			d.problems.add(field(path, "cert_file"), "%s and key_file %s are not a certificate and its key (%s)",
@@ -63,8 +63,9 @@ func tlsOf(v reflect.Value) (TLS, bool) {
 	return t, found && enabled
 }
 
-// readTLSFile reads the file name that the key at path names.
-func (d *decoder) readTLSFile(path, name string) ([]byte, bool) {
+// readKeyFile reads the file name that the key at path names; a failure
+// is a problem at path naming the file and the cause (never its content).
+func (d *decoder) readKeyFile(path, name string) ([]byte, bool) {
 	data, err := d.readFile(name)
 	if err != nil {
 		var pe *fs.PathError
