@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -36,6 +37,9 @@ func cmdRun(ctx context.Context, io stdio, args []string) int {
 // fails.
 func runDaemon(ctx context.Context, io stdio, cfg *config.Config, log *zap.Logger) int {
 	a, err := newDaemonAgent(ctx, cfg, log)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return exitOK // stopped (SIGTERM) while waiting for the state file
+	}
 	if err != nil {
 		return startFailed(ctx, io, "run", cfg, err)
 	}

@@ -32,7 +32,10 @@ func newDaemonAgent(ctx context.Context, cfg *config.Config, log *zap.Logger) (*
 	deadline := time.Now().Add(runLockWait)
 	for logged := false; ; {
 		a, err := agent.New(cfg, agentOptions(log, nil))
-		if !errors.Is(err, state.ErrLocked) || ctx.Err() != nil || time.Now().After(deadline) {
+		if errors.Is(err, state.ErrLocked) && ctx.Err() != nil {
+			return nil, ctx.Err() // stopped while waiting: not a setup error
+		}
+		if !errors.Is(err, state.ErrLocked) || time.Now().After(deadline) {
 			return a, err
 		}
 		if _, daemon := daemonHolding(ctx, cfg); daemon {

@@ -29,17 +29,19 @@ func TestDaemonAnswersOnItsSocket(t *testing.T) {
 	}
 	defer a.Close(context.Background())
 	ctx, stop := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- a.Run(ctx, agent.Hooks{}) }()
-	socket := control.SocketPath(cfg.StatePath)
-	var c *control.Client
-	deadline := time.Now().Add(20 * time.Second)
-	for c == nil {
-		if c, err = control.Dial(ctx, socket); c == nil && time.Now().After(deadline) {
-			t.Fatalf("no daemon on %s: %v", socket, err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	ran, ready := make(chan error, 1), make(chan struct{})
+	go func() { ran <- a.Run(ctx, agent.Hooks{Ready: func() { close(ready) }}) }()
+	select { // the socket answers once systemd would hear READY=1
+	case <-ready:
+	case err := <-ran:
+		t.Fatalf("Run ended before it was ready: %v", err)
 	}
+	socket := control.SocketPath(cfg.StatePath)
+	c, err := control.Dial(ctx, socket)
+	if c == nil {
+		t.Fatalf("ready, but no daemon answers on %s: %v", socket, err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
 	start := cfg.Inputs[0].Start.Truncate(time.Hour)
 	end := start.Add(3 * time.Hour)
 	var st control.Status

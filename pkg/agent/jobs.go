@@ -16,10 +16,12 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/serfwd/serfwd/pkg/config"
 	"github.com/serfwd/serfwd/pkg/control"
 	"github.com/serfwd/serfwd/pkg/event"
+	"github.com/serfwd/serfwd/pkg/internal/crash"
 	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/serapi"
 )
@@ -193,7 +195,7 @@ func (d daemon) Backfill(ctx context.Context, req control.BackfillRequest, follo
 	j.subs = map[chan control.JobEvent]bool{}
 	ch := j.subscribe()
 	if err := a.jobs.add(j, a.runJob); err != nil {
-		return &control.RequestError{Msg: err.Error()}
+		return err // not the request's fault: worth trying again (exit 1, not 2)
 	}
 	a.log.Info("backfill job accepted", zap.Int("job", j.id), zap.String("input", j.input),
 		zap.String("from", event.FormatTime(j.from)), zap.String("to", event.FormatTime(j.to)))
@@ -259,11 +261,18 @@ func (a *Agent) runJob(ctx context.Context, j *job) {
 		}
 		j.publish(control.JobEvent{Type: control.JobWait, WaitSeconds: secs})
 	})
-	n, err := pl.Backfill(hooked, j.from, j.to, func(done, total int) {
-		events := counted.events.Load()
-		j.update(func(j *job) { j.done, j.events = done, events })
-		j.publish(control.JobEvent{Type: control.JobProgress, Done: done, Total: total})
+	var n int
+	err := crash.Call(fmt.Sprintf("backfill job %d", j.id), func() (err error) {
+		n, err = pl.Backfill(hooked, j.from, j.to, func(done, total int) {
+			events := counted.events.Load()
+			j.update(func(j *job) { j.done, j.events = done, events })
+			j.publish(control.JobEvent{Type: control.JobProgress, Done: done, Total: total})
+		})
+		return err
 	})
+	if st := stackField(err); st.Type != zapcore.SkipType {
+		a.log.Error("backfill job stopped on an internal error", zap.Error(err), st)
+	}
 	if err != nil && ctx.Err() != nil {
 		err = errors.New("the daemon is stopping: the job ended early")
 	}

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/serfwd/serfwd/pkg/internal/crash"
 	"github.com/serfwd/serfwd/pkg/poller"
 	"github.com/serfwd/serfwd/pkg/serapi"
 )
@@ -39,21 +40,29 @@ func (a *Agent) Once(ctx context.Context, maxAttempts int) Result {
 		windows.Add(int64(n))
 		return err
 	})
-	if ctx.Err() != nil && err == nil {
-		err = fmt.Errorf("interrupted: %w", ctx.Err())
-	}
-	left := p.drain(a.cfg.ShutdownTimeout)
-	if st := stackField(err); st.Type != zapcore.SkipType {
-		a.log.Error("fetching stopped on an internal error", zap.Error(err), st)
-	}
+	left, err := p.finish(ctx, err)
 	return Result{Windows: int(windows.Load()), Err: err, Left: left, Sinks: a.tally(left)}
 }
 
+// finish ends a one-shot pass whose fetching ended with err: it says so
+// when ctx interrupted it, logs the stack of an internal error, and gives
+// the pipeline's sinks shutdown_timeout to drain.
+func (p *pipeline) finish(ctx context.Context, err error) (map[string]int64, error) {
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	if st := stackField(err); st.Type != zapcore.SkipType {
+		p.a.log.Error("fetching stopped on an internal error", zap.Error(err), st)
+	}
+	return p.drain(p.a.cfg.ShutdownTimeout), err
+}
+
 // Backfill re-fetches the windows of input in [from, to) and delivers their
-// events to the input's sinks without moving its cursor; progress is told
-// of each window, and fetched (when not nil) once fetching ended, before the
-// sinks drain. maxAttempts bounds the fetches of one failing window. To be
-// told of waits for the input's rate limit, see Limiter.
+// events to the input's sinks (only theirs run and drain) without moving
+// its cursor; progress is told of each window, and fetched (when not nil)
+// once fetching ended, before the sinks drain. maxAttempts bounds the
+// fetches of one failing window. To be told of waits for the input's rate
+// limit, see Limiter.
 func (a *Agent) Backfill(ctx context.Context, input string, from, to time.Time, maxAttempts int,
 	progress func(done, total int), fetched func(ok bool)) Result {
 	i := slices.IndexFunc(a.pollers, func(p *poller.Poller) bool { return p.Input.Name == input })
@@ -65,19 +74,17 @@ func (a *Agent) Backfill(ctx context.Context, input string, from, to time.Time, 
 	counted := &countingObserver{Observer: pl.Observer}
 	pl.Observer = counted
 
-	p := a.start()
-	n, err := pl.Backfill(ctx, from, to, progress)
+	p := a.start(pl.Input.Sinks...)
+	var n int
+	err := crash.Call(fmt.Sprintf("backfill of input %q", input), func() (err error) {
+		n, err = pl.Backfill(ctx, from, to, progress)
+		return err
+	})
 	if fetched != nil {
 		fetched(err == nil)
 	}
-	if err == nil && ctx.Err() != nil {
-		err = fmt.Errorf("interrupted: %w", ctx.Err())
-	}
-	left := p.drain(a.cfg.ShutdownTimeout)
-	if st := stackField(err); st.Type != zapcore.SkipType {
-		a.log.Error("fetching stopped on an internal error", zap.Error(err), st)
-	}
-	return Result{Windows: n, Events: counted.events.Load(), Err: err, Left: left, Sinks: a.tally(left)}
+	left, err := p.finish(ctx, err)
+	return Result{Windows: n, Events: counted.events.Load(), Err: err, Left: left}
 }
 
 // Limiter is the rate limiter every request of input goes through (nil for

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -16,11 +17,13 @@ import (
 
 	"github.com/serfwd/serfwd/pkg/internal/crash"
 	"github.com/serfwd/serfwd/pkg/poller"
+	"github.com/serfwd/serfwd/pkg/sink"
 )
 
 // pipeline is an agent's delivery loops at work.
 type pipeline struct {
 	a        *Agent
+	loops    []*sink.Loop  // the loops at work: all, or those a backfill feeds
 	stop     chan struct{} // closed when no more events will be committed
 	hard     context.Context
 	hardStop context.CancelFunc
@@ -28,21 +31,26 @@ type pipeline struct {
 	fatal    chan error // a state file failure in a loop
 }
 
-// start runs every delivery loop until drain.
-func (a *Agent) start() *pipeline {
-	p := &pipeline{a: a, stop: make(chan struct{}), fatal: make(chan error, len(a.loops)+len(a.pollers))}
+// start runs the delivery loops of the named sinks (every sink when none
+// is named) until drain.
+func (a *Agent) start(only ...string) *pipeline {
+	loops := a.loops
+	if len(only) > 0 {
+		loops = slices.DeleteFunc(slices.Clone(loops), func(l *sink.Loop) bool { return !slices.Contains(only, l.Name) })
+	}
+	p := &pipeline{a: a, loops: loops, stop: make(chan struct{}), fatal: make(chan error, len(loops)+len(a.pollers))}
 	p.hard, p.hardStop = context.WithCancel(context.Background())
-	p.waitSink = a.deliveries(p.hard, p.stop, func(err error) { p.fatal <- err })
+	p.waitSink = deliveries(p.hard, loops, p.stop, func(err error) { p.fatal <- err })
 	return p
 }
 
-// deliveries runs every delivery loop until they drain after stop is closed
-// or ctx ends. The returned wait reports, per sink, why it did not drain.
-func (a *Agent) deliveries(ctx context.Context, stop <-chan struct{}, onFatal func(error)) (wait func() map[string]error) {
+// deliveries runs loops until they drain after stop is closed or ctx ends.
+// The returned wait reports, per sink, why it did not drain.
+func deliveries(ctx context.Context, loops []*sink.Loop, stop <-chan struct{}, onFatal func(error)) (wait func() map[string]error) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	failed := map[string]error{}
-	for _, l := range a.loops {
+	for _, l := range loops {
 		wg.Go(func() {
 			err := crash.Call(fmt.Sprintf("delivery to sink %q", l.Name), func() error { return l.Run(ctx, stop) })
 			if err != nil {
@@ -89,7 +97,7 @@ func (p *pipeline) drain(timeout time.Duration) (left map[string]int64) {
 	failed := p.waitSink()
 	timer.Stop()
 	p.hardStop()
-	left = p.a.remaining()
+	left = p.remaining()
 	for name, err := range failed {
 		if !errors.Is(err, context.Canceled) {
 			p.a.log.Error("delivery stopped", zap.String("sink", name), zap.Error(err), stackField(err))
@@ -98,12 +106,12 @@ func (p *pipeline) drain(timeout time.Duration) (left map[string]int64) {
 	return left
 }
 
-// remaining reports the queued events of every sink that has some.
-func (a *Agent) remaining() map[string]int64 {
+// remaining reports the queued events of every sink of p that has some.
+func (p *pipeline) remaining() map[string]int64 {
 	out := map[string]int64{}
-	for name := range a.sinks {
-		if st, err := a.store.Stat(name); err == nil && st.Events > 0 {
-			out[name] = st.Events
+	for _, l := range p.loops {
+		if st, err := p.a.store.Stat(l.Name); err == nil && st.Events > 0 {
+			out[l.Name] = st.Events
 		}
 	}
 	return out

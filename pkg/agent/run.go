@@ -36,15 +36,16 @@ func (a *Agent) Run(ctx context.Context, h Hooks) error {
 	}
 	defer stopMetrics()
 	p := a.start()
-	if h.Ready != nil {
-		h.Ready()
-	}
-	a.log.Info("serfwd started", zap.Int("inputs", len(a.pollers)), zap.Int("sinks", len(a.loops)), zap.String("state", a.cfg.StatePath))
-
+	// The control socket answers (status, backfill jobs) before systemd
+	// hears READY=1, so that `systemctl start` returning means it does.
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	a.jobs.open(pollCtx)
 	stopControl := a.startControl()
 	defer stopControl()
+	if h.Ready != nil {
+		h.Ready()
+	}
+	a.log.Info("serfwd started", zap.Int("inputs", len(a.pollers)), zap.Int("sinks", len(a.loops)), zap.String("state", a.cfg.StatePath))
 	var pollErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
