@@ -93,6 +93,9 @@ var packaged = []struct{ path, source string }{
 	{"/etc/serfwd/serfwd.yaml", "configs/serfwd.example.yaml"},
 	{"/usr/share/doc/serfwd/README.md", ""},
 	{"/usr/share/doc/serfwd/LICENSE", "LICENSE"},
+	{"/usr/share/doc/serfwd/packaging.md", "packaging/README.md"},
+	{"/usr/share/doc/serfwd/qradar.md", "packaging/qradar/README.md"},
+	{"/usr/share/doc/serfwd/serfwd.example.yaml", "configs/serfwd.example.yaml"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/default/props.conf", "packaging/splunk/TA-serfwd/default/props.conf"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/LICENSE", "LICENSE"}, // the add-on as build.sh staged it
 	{"/usr/share/man/man1/serfwd.1.gz", ""},
