@@ -170,11 +170,13 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 }
 
 // retry calls write until it succeeds, with capped backoff, and returns how
-// many of the n events the sink dead-lettered on the way.
+// many of the n events the sink dead-lettered on the way, in any attempt: a
+// sink remembers what a failed attempt dead-lettered and skips it on the
+// retry, so the count is taken once for the whole batch.
 func (l *Loop) retry(ctx context.Context, n int, write func() error) (int64, error) {
 	var lastLoud time.Time
+	before := l.DeadLettered.Total()
 	for attempt := 1; ; attempt++ {
-		before := l.DeadLettered.Total()
 		err := write()
 		if err == nil {
 			return l.DeadLettered.Total() - before, nil
