@@ -73,6 +73,23 @@ func CheckURL(path, raw string, schemes ...string) error {
 	return nil
 }
 
+// CheckBaseURL requires an http(s) base URL the sink adds its paths to: a
+// host, no user:password (credentials says where they go instead) and no
+// query or fragment, which the sink's own paths would silently break.
+func CheckBaseURL(path, raw, credentials string) error {
+	if err := CheckURL(path, raw, "http", "https"); err != nil {
+		return err
+	}
+	u, _ := url.Parse(raw)
+	switch {
+	case u.User != nil:
+		return Problemf(path, "must not carry user:password; %s", credentials)
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return Problemf(path, "must not have a query or fragment")
+	}
+	return nil
+}
+
 // CheckHostPort requires host:port with a numeric port; the host may be
 // empty only when allowEmptyHost ("listen on every interface").
 func CheckHostPort(path, addr string, allowEmptyHost bool) error {

@@ -170,11 +170,13 @@ func (l *Loop) deliver(ctx context.Context, entries []state.Entry) error {
 }
 
 // retry calls write until it succeeds, with capped backoff, and returns how
-// many of the n events the sink dead-lettered on the way.
+// many of the n events the sink dead-lettered on the way, in any attempt: a
+// sink remembers what a failed attempt dead-lettered and skips it on the
+// retry, so the count is taken once for the whole batch.
 func (l *Loop) retry(ctx context.Context, n int, write func() error) (int64, error) {
 	var lastLoud time.Time
+	before := l.DeadLettered.Total()
 	for attempt := 1; ; attempt++ {
-		before := l.DeadLettered.Total()
 		err := write()
 		if err == nil {
 			return l.DeadLettered.Total() - before, nil
@@ -182,8 +184,9 @@ func (l *Loop) retry(ctx context.Context, n int, write func() error) (int64, err
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		l.Observer.Failed(l.Name, err)
 		wait := l.backoff(attempt, err)
+		err = Bounded(err) // a destination's text can be any length
+		l.Observer.Failed(l.Name, err)
 		fields := []zap.Field{zap.String("sink", l.Name), zap.Int("attempt", attempt), zap.Int("events", n), zap.Duration("retry_in", wait), zap.Error(err)}
 		switch {
 		case IsPermanent(err) && time.Since(lastLoud) >= time.Minute:
@@ -316,7 +319,7 @@ func (l *Loop) setAside(e state.Entry, cause error) error {
 	if err := l.DeadLetters.WriteCounting(max(e.Events, 1), letter); err != nil {
 		return fmt.Errorf("sink %q: setting aside an unreadable queue entry (%v): %w", l.Name, cause, err)
 	}
-	l.Observer.Failed(l.Name, cause)
+	l.Observer.Failed(l.Name, Bounded(cause))
 	if err := l.Queue.Ack(l.Name, []state.Entry{e}); err != nil {
 		return fmt.Errorf("removing a set-aside entry of sink %q: %w", l.Name, err)
 	}

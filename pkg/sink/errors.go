@@ -6,7 +6,9 @@ package sink
 
 import (
 	"errors"
+	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // permanentError marks an error that retrying the same batch cannot fix.
@@ -55,4 +57,36 @@ func RetryAfterDelay(err error) (time.Duration, bool) {
 		return r.after, true
 	}
 	return 0, false
+}
+
+// MaxErrorText is the most bytes of an error's text that the delivery loop
+// logs or reports (LastError, configuration problem): a destination's
+// message (a broker's, a proxy's page) can be any length.
+const MaxErrorText = 1 << 10
+
+// boundedError shows at most MaxErrorText bytes of err's text and unwraps
+// to err, so that its class (Permanent, RetryAfter) and cause still count.
+type boundedError struct{ err error }
+
+func (e *boundedError) Error() string {
+	s := e.err.Error()
+	if len(s) <= MaxErrorText {
+		return s
+	}
+	cut := MaxErrorText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… [cut: %d more bytes]", len(s)-cut)
+}
+
+func (e *boundedError) Unwrap() error { return e.err }
+
+// Bounded returns err with its text cut to MaxErrorText bytes when it is
+// longer (nil stays nil).
+func Bounded(err error) error {
+	if err == nil || len(err.Error()) <= MaxErrorText {
+		return err
+	}
+	return &boundedError{err}
 }

@@ -124,6 +124,15 @@ func (c *DeadLetterCount) DeadLetter(sink string, n int) {
 	c.Metrics.DeadLetter(sink, n)
 }
 
+// ConfigProblem passes the problem on with its text bounded (Bounded): a
+// destination's refusal can quote any length of text.
+func (c *DeadLetterCount) ConfigProblem(sink string, err error) {
+	if c == nil {
+		return
+	}
+	c.Metrics.ConfigProblem(sink, Bounded(err))
+}
+
 // Total is how many events were dead-lettered since the count was made.
 func (c *DeadLetterCount) Total() int64 {
 	if c == nil {

@@ -134,14 +134,13 @@ func hint(a answer) string {
 
 const ackDisabledHint = "indexer acknowledgment is not enabled for this HEC token; set ack: false or enable it in Splunk"
 
-// firstLine shortens a non-JSON body for messages.
+// firstLine keeps the first line of a non-JSON body for messages. It does
+// not shorten it: readAnswer's redact.Quote removes the token first and only
+// then cuts, so a token the cut would split is already gone.
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
-	}
-	if len(s) > 200 {
-		s = s[:200] + "…"
 	}
 	return s
 }

@@ -83,7 +83,7 @@ func DefaultConfig() Config {
 
 // Validate checks the settings, with paths relative to the sink.
 func (c Config) Validate() error {
-	errs := []error{config.CheckURL("url", c.URL, "http", "https")}
+	errs := []error{config.CheckBaseURL("url", c.URL, "the HEC token goes in token (or token_file)")}
 	if u, err := url.Parse(c.URL); err == nil && strings.Contains(u.Path, "/services/collector") {
 		errs = append(errs, config.Problemf("url", "give the base URL: /services/collector/event is added"))
 	}

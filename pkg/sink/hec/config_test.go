@@ -28,6 +28,12 @@ func TestConfigValidate(t *testing.T) {
 		{"no url, no token", func(c *Config) { c.URL, c.Token = "", "" }, []string{"url: required", "token: required (or token_file)"}},
 		{"endpoint path given", func(c *Config) { c.URL += "/services/collector/event" }, []string{"url: give the base URL: /services/collector/event is added"}},
 		{"ftp", func(c *Config) { c.URL = "ftp://splunk:21" }, []string{"url: the scheme must be http or https"}},
+		{"query", func(c *Config) { c.URL += "/?a=b" }, []string{"url: must not have a query or fragment"}},
+		{"fragment", func(c *Config) { c.URL += "#frag" }, []string{"url: must not have a query or fragment"}},
+		{"user and password", func(c *Config) { c.URL = "https://user:url-pw@splunk.example.com:8088" },
+			[]string{"url: must not carry user:password; the HEC token goes in token (or token_file)"}},
+		{"user alone", func(c *Config) { c.URL = "https://user@splunk.example.com:8088" },
+			[]string{"url: must not carry user:password; the HEC token goes in token (or token_file)"}},
 		{"batch limits", func(c *Config) { c.BatchMaxEvents, c.BatchMaxBytes, c.BatchTimeout = 0, 0, 0 },
 			[]string{"batch_max_events: must be at least 1 (got 0)", "batch_max_bytes: must be greater than 0", "batch_timeout: must be greater than 0 (got 0s)"}},
 		{"compression", func(c *Config) { c.Compression = "zip" }, []string{`compression: "zip" is not one of gzip, none; did you mean gzip?`}},
@@ -43,7 +49,7 @@ func TestConfigValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.change(&c)
-			sinktest.CheckProblems(t, c.Validate(), tt.want, "hec-token-value")
+			sinktest.CheckProblems(t, c.Validate(), tt.want, "hec-token-value", "url-pw")
 		})
 	}
 }

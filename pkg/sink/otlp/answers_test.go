@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -84,7 +85,7 @@ func (f *fakeReceiver) serve(w http.ResponseWriter, r *http.Request) {
 		out = []byte(rp.text)
 	case rp.status/100 == 2:
 		resp := plogotlp.NewExportResponse()
-		if rp.rejected > 0 || rp.message != "" {
+		if rp.rejected != 0 || rp.message != "" {
 			resp.PartialSuccess().SetRejectedLogRecords(rp.rejected)
 			resp.PartialSuccess().SetErrorMessage(rp.message)
 		}
@@ -161,6 +162,14 @@ func TestAnswers(t *testing.T) {
 		{"partial success", []reply{{status: 200, rejected: 3, message: "3 records had no body"}}, want{dead: 3, letters: 4,
 			code: "partial", reason: `partial success: the receiver rejected 3 of 4 log records: 3 records had no body`,
 			warnLogged: "written to the dead-letter file"}},
+		{"more rejected than sent", []reply{{status: 200, rejected: 1 << 62}}, want{dead: 4, letters: 4, code: "partial",
+			reason: "partial success: the receiver rejected 4611686018427387904 of 4 log records", warnLogged: "written to the dead-letter file"}},
+		// A count below zero (in protobuf: a varint of 2^63 or more) is a
+		// malformed answer: the events are kept and the request retried.
+		{"negative rejected count", []reply{{status: 200, rejected: -5, message: "m"}},
+			want{retry: true, errHas: `HTTP 200 "m": a partial success with -5 rejected log records`}},
+		{"rejected count of 2^63", []reply{{status: 200, rejected: math.MinInt64}},
+			want{retry: true, errHas: "a partial success with -9223372036854775808 rejected log records"}},
 		{"a warning without rejections", []reply{{status: 200, message: "deprecated field"}}, want{warnLogged: "accepted a request with a warning"}},
 		{"401", []reply{{status: 401, text: "no"}}, want{permanent: true, errHas: "check headers"}},
 		{"403", []reply{{status: 403}}, want{permanent: true, errHas: "check headers"}},

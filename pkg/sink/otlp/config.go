@@ -72,16 +72,11 @@ func (c Config) Validate() error {
 // validateEndpoint wants an http(s) base URL without credentials, query or
 // the logs path.
 func (c Config) validateEndpoint() error {
-	if err := config.CheckURL("endpoint", c.Endpoint, "http", "https"); err != nil {
+	err := config.CheckBaseURL("endpoint", c.Endpoint, "send credentials in headers (e.g. authorization)")
+	if err != nil {
 		return err
 	}
-	u, _ := url.Parse(c.Endpoint)
-	switch {
-	case u.User != nil:
-		return config.Problemf("endpoint", "must not carry user:password; send credentials in headers (e.g. authorization)")
-	case u.RawQuery != "" || u.Fragment != "":
-		return config.Problemf("endpoint", "must not have a query or fragment")
-	case strings.HasSuffix(strings.TrimRight(u.Path, "/"), logsPath):
+	if u, _ := url.Parse(c.Endpoint); strings.HasSuffix(strings.TrimRight(u.Path, "/"), logsPath) {
 		return config.Problemf("endpoint", "give the base URL: %s is added", logsPath)
 	}
 	return nil

@@ -18,7 +18,7 @@
 // (rejectedLogRecords > 0) is logged with its message, counted as that many
 // dead letters, and the request's events are written to the dead-letter file
 // with code "partial" for replay (the answer does not say which were
-// rejected). 429, 502, 503, 504, 408 and network errors are retried by the
+// rejected); a negative count is a malformed answer, retried. 429, 502, 503, 504, 408 and network errors are retried by the
 // delivery loop, after Retry-After when given. 413 splits the request in
 // halves; one record still too large is dead-lettered. 401, 403, 404, 405,
 // 407, 415, 501, redirects (never followed) and certificates that do not

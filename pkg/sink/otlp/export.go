@@ -65,9 +65,16 @@ func (s *Sink) exportHalves(ctx context.Context, p part) error {
 // request's events are written to the dead-letter file marked partial,
 // since the answer does not say which records were rejected, counting the
 // rejected ones (the file logs it, with the receiver's message in the
-// reason); a message without rejections is a warning.
+// reason); a message without rejections is a warning. A count below zero
+// (a JSON -5, or a protobuf varint of 2^63 or more read as int64) is a
+// malformed answer, not a success: the events are kept and the request is
+// retried, as nothing says what the receiver took. A count above the
+// request's records counts them all.
 func (s *Sink) accepted(p part, a answer) error {
 	switch {
+	case a.rejected < 0:
+		return fmt.Errorf("otlp %s: %s: a partial success with %d rejected log records is not a valid answer; retrying the request",
+			s.opt.url, a, a.rejected)
 	case a.rejected > 0:
 		reason := fmt.Sprintf("partial success: the receiver rejected %d of %d log records", a.rejected, len(p.events))
 		if a.message != "" {

@@ -30,7 +30,7 @@ func decodeResponseProto(b []byte) (partialSuccess, error) {
 		return eachField(v, func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error {
 			switch {
 			case num == 1 && typ == protowire.VarintType:
-				ps.rejected = int64(n)
+				ps.rejected = int64(n) // 2^63 and more read as negative: accepted refuses those
 			case num == 2 && typ == protowire.BytesType:
 				ps.message = string(v)
 			}
