@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // FuzzDecode checks, for any body: Decode accepts it exactly when the model
@@ -38,7 +40,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(tolerantBody(3))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rep, err := Decode(bytes.NewReader(body))
-		if err != nil && len(err.Error()) > 2*quoteLen+200 {
+		if err != nil && len(err.Error()) > 2*redact.MaxQuote+200 {
 			t.Fatalf("error message of %d bytes", len(err.Error()))
 		}
 		if err == nil && !json.Valid(body) {
