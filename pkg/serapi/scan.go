@@ -103,20 +103,18 @@ func (s *scanner) leave() { s.depth-- }
 
 // skip consumes any value, checking it, and returns its bytes.
 func (s *scanner) skip() []byte {
-	begin := s.i
-	switch s.peek() {
+	c := s.peek()
+	begin := s.i // after white space
+	switch c {
 	case '{':
-		begin = s.i
 		for _, ok := s.firstKey(); ok; _, ok = s.nextKey() {
 			s.skip()
 		}
 	case '[':
-		begin = s.i
 		for ok := s.firstItem(); ok; ok = s.nextItem() {
 			s.skip()
 		}
 	default:
-		begin = s.i
 		s.scalar()
 	}
 	if s.err != nil {
