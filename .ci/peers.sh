@@ -64,33 +64,24 @@ apt_update() {
 	apt_updated=1
 }
 
-# Tools for packaging/'s tests (none of them starts a service on install).
+# Tools for packaging/'s tests (none of them starts a service on install),
+# and kcat, which runs the README's Kafka consumer example in
+# pkg/sink/kafka's tests (against a kfake cluster the test starts).
 pkg_missing=""
 have_cmd systemd-analyze || pkg_missing="$pkg_missing systemd"
 have_cmd dpkg-deb || pkg_missing="$pkg_missing dpkg"
 have_cmd rpm || pkg_missing="$pkg_missing rpm"
 have_cmd strace || pkg_missing="$pkg_missing strace"
 have_cmd lintian || pkg_missing="$pkg_missing lintian"
+have_cmd kcat || pkg_missing="$pkg_missing kcat"
 if [ -z "$pkg_missing" ]; then
-	echo "peers.sh: systemd-analyze, dpkg-deb, rpm, strace and lintian are present"
+	echo "peers.sh: systemd-analyze, dpkg-deb, rpm, strace, lintian and kcat are present"
 elif [ "$(id -u)" != 0 ]; then
-	echo "peers.sh: missing:$pkg_missing (not root: not installing; the packaging tests skip, or fail when CI=true)" >&2
+	echo "peers.sh: missing:$pkg_missing (not root: not installing; the tests that need them skip, or fail when CI=true)" >&2
 else
 	echo "peers.sh: installing:$pkg_missing"
 	apt_update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkg_missing
-fi
-
-# kcat, which runs the README's Kafka consumer example in pkg/sink/kafka's
-# tests (against a kfake cluster the test starts; nothing else is needed).
-if have_cmd kcat; then
-	echo "peers.sh: kcat is present"
-elif [ "$(id -u)" != 0 ]; then
-	echo "peers.sh: missing: kcat (not root: not installing; the kcat test skips, or fails when CI=true)" >&2
-else
-	echo "peers.sh: installing: kcat"
-	apt_update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends kcat
 fi
 
 missing=""

@@ -13,7 +13,7 @@
 # Environment: GOARCH (default amd64), VERSION (default: git describe, made
 # valid for deb and rpm), COMMIT (default: git's short HEAD), DIST (the
 # output folder, default dist/ in the repository), MAINTAINER (the packages'
-# "Name <email>", default: the project's, as packaging/nfpm.yaml names it).
+# "Name <email>", default: the project's, set here).
 set -euo pipefail
 
 NFPM=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
@@ -179,7 +179,7 @@ GOARCH=${GOARCH:-amd64}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 DIST=${DIST:-dist}
 SERFWD_STAGE=$DIST/.stage-$GOARCH
-MAINTAINER=${MAINTAINER:-$(sed -n 's/^maintainer: *//p' packaging/nfpm.yaml)}
+MAINTAINER=${MAINTAINER:-serfwd maintainers <maintainers@serfwd.example>}
 export VERSION GOARCH SOURCE_DATE_EPOCH SERFWD_STAGE MAINTAINER
 if [[ ${1:-} == maintainer ]]; then
 	echo "$MAINTAINER"
@@ -232,16 +232,12 @@ changelog() {
 }
 changelog | gzip -9n >"$SERFWD_STAGE/changelog.gz"
 
-# The recipe with $MAINTAINER as the maintainer (the project's by default).
-awk '/^maintainer:/ { print "maintainer: " ENVIRON["MAINTAINER"]; next } { print }' \
-	packaging/nfpm.yaml >"$SERFWD_STAGE/nfpm.yaml"
-
 # nfpm itself is built for this machine, whatever GOARCH the package is for.
 nfpm() { host_go run "$NFPM" "$@"; }
 for pkg in deb rpm; do
 	out=$DIST/serfwd_${VERSION}_${GOARCH}.$pkg
 	rm -f "$out"
-	nfpm package --config "$SERFWD_STAGE/nfpm.yaml" --packager "$pkg" --target "$out"
+	nfpm package --config packaging/nfpm.yaml --packager "$pkg" --target "$out"
 done
 rm -rf "$SERFWD_STAGE"
 echo "build.sh: built $DIST/serfwd_${VERSION}_${GOARCH}.deb and .rpm"

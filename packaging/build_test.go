@@ -47,7 +47,7 @@ func TestPackageVersion(t *testing.T) {
 
 var validVersion = regexp.MustCompile(`^[0-9][A-Za-z0-9.+~]*$`)
 
-// The packages' maintainer is the project's, fixed in nfpm.yaml, not
+// The packages' maintainer is the project's, fixed in build.sh, not
 // whoever made the last commit; $MAINTAINER replaces it.
 func TestBuildMaintainer(t *testing.T) {
 	needTool(t, "bash")
@@ -83,7 +83,7 @@ func TestBuildPackages(t *testing.T) {
 }
 
 // testMaintainer is the MAINTAINER the build test packages with.
-const testMaintainer = "Jane Packager <jane@packaging.example.org>"
+const testMaintainer = "Jane Packager #2: releases <jane@packaging.example.org>" // YAML would cut a raw " #" and choke on ": "
 
 // packaged lists what both packages must hold, with the repository file
 // each must equal ("" = not compared).
@@ -93,6 +93,9 @@ var packaged = []struct{ path, source string }{
 	{"/etc/serfwd/serfwd.yaml", "configs/serfwd.example.yaml"},
 	{"/usr/share/doc/serfwd/README.md", ""},
 	{"/usr/share/doc/serfwd/LICENSE", "LICENSE"},
+	{"/usr/share/doc/serfwd/packaging.md", "packaging/README.md"},
+	{"/usr/share/doc/serfwd/qradar.md", "packaging/qradar/README.md"},
+	{"/usr/share/doc/serfwd/serfwd.example.yaml", "configs/serfwd.example.yaml"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/default/props.conf", "packaging/splunk/TA-serfwd/default/props.conf"},
 	{"/usr/share/serfwd/splunk/TA-serfwd/LICENSE", "LICENSE"}, // the add-on as build.sh staged it
 	{"/usr/share/man/man1/serfwd.1.gz", ""},

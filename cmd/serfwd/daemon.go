@@ -26,19 +26,12 @@ func reachDaemon(ctx context.Context, cfg *config.Config) (*control.Client, erro
 
 // refuseBesideDaemon prints why cmd, which writes the state file, does not
 // run while a daemon answers on it and returns exitUsage; it returns -1
-// when no daemon answers.
+// when no daemon answers (a daemon it cannot reach still holds the lock,
+// which opening the state file then reports).
 func refuseBesideDaemon(ctx context.Context, io stdio, cmd string, cfg *config.Config) int {
-	c, err := reachDaemon(ctx, cfg)
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "serfwd %s: %v\n", cmd, err)
-		return exitUsage
-	}
-	if c == nil {
+	who, ok := daemonHolding(ctx, cfg)
+	if !ok {
 		return -1
-	}
-	who := "serfwd run"
-	if st, err := c.Status(ctx); err == nil {
-		who = fmt.Sprintf("serfwd run (pid %d)", st.PID)
 	}
 	fmt.Fprintf(io.Stderr, "serfwd %s: %s holds the state file %s; stop it first (systemctl stop serfwd), "+
 		"then run this again; checkpoint show and status work beside it\n", cmd, who, cfg.StatePath)

@@ -22,7 +22,8 @@ fi
 if [ -z "$upgrade" ] && { [ "${1:-}" = configure ] || [ "${1:-}" = 1 ]; }; then
 	cat <<'MSG'
 serfwd is installed but not started. Next:
-  1. edit /etc/serfwd/serfwd.yaml: inputs and sinks, no secrets
+  1. edit /etc/serfwd/serfwd.yaml: inputs and sinks (delete the example
+     sinks you do not use: check tests every sink), no secrets
   2. one file per secret in /etc/serfwd/credentials/ (root only): the SER
      client secret in acme.secret, the HEC token in splunk.token; and
      SER_CLIENT_ID=... in /etc/serfwd/serfwd.env (chmod 600)

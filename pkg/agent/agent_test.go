@@ -263,3 +263,61 @@ func TestSinkPanicStopsTheDaemonWithAnError(t *testing.T) {
 		t.Errorf("a panic is reported as a setup error (exit 2): %v", err)
 	}
 }
+
+// downSink refuses every batch as a destination that is down would.
+type downSink struct{}
+
+func (downSink) Write(context.Context, []event.Event) error { return errors.New("connection refused") }
+func (downSink) Close(context.Context) error                { return nil }
+
+// TestBackfillDrainsOnlyItsInputsSinks: a one-shot backfill of one input
+// runs and drains the sinks that input feeds; another input's sink that is
+// down (events queued for it) neither holds it up nor is reported as left.
+func TestBackfillDrainsOnlyItsInputsSinks(t *testing.T) {
+	sim := startSim(t)
+	cfg, dir := loadConfig(t, `
+state_path: @DIR@/state/state.db
+shutdown_timeout: 1s
+inputs:
+  - {name: acme, client_id: id, client_secret: s, api_url: "@API@", token_url: "@TOKEN@", start: "@START@", delay: 0s, revisit: 0s, sinks: [archive]}
+  - {name: beta, client_id: id, client_secret: s, api_url: "@API@", token_url: "@TOKEN@", start: "@START@", delay: 0s, revisit: 0s, sinks: [console]}
+sinks:
+  - {name: archive, type: file, path: "@DIR@/out/events.ndjson"}
+  - {name: console, type: file, path: "@DIR@/unused.ndjson"}
+`, sim)
+	opts := agent.Options{Logger: zaptest.NewLogger(t), Version: "test", Extra: map[string]sink.Sink{"console": downSink{}}}
+	a, err := agent.New(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(context.Background())
+	if res := a.Once(t.Context(), 3); res.Left["console"] == 0 || res.Left["archive"] != 0 {
+		t.Fatalf("Once left %v, want events queued for the console sink only", res.Left)
+	}
+	from := cfg.Inputs[0].Start.Truncate(time.Hour)
+	res := a.Backfill(t.Context(), "acme", from, from.Add(2*time.Hour), 3, nil, nil)
+	if res.Err != nil || res.Windows != 2 || len(res.Left) != 0 {
+		t.Fatalf("Backfill = %+v, want 2 windows delivered and nothing reported left", res)
+	}
+	if n := len(readEvents(t, filepath.Join(dir, "out", "events.ndjson"))); int64(n) <= res.Events {
+		t.Errorf("the archive holds %d events after a backfill that queued %d more", n, res.Events)
+	}
+}
+
+// TestBackfillPanicIsAnError: a panic where a backfill commits (here its
+// progress callback) ends the backfill with a *crash.Error, not the process.
+func TestBackfillPanicIsAnError(t *testing.T) {
+	sim := startSim(t)
+	cfg, _ := loadConfig(t, onceConfig, sim)
+	a, err := agent.New(cfg, agent.Options{Logger: zaptest.NewLogger(t), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(context.Background())
+	from := cfg.Inputs[0].Start.Truncate(time.Hour)
+	res := a.Backfill(t.Context(), "acme", from, from.Add(2*time.Hour), 3, func(int, int) { panic("progress bug") }, nil)
+	var ce *crash.Error
+	if !errors.As(res.Err, &ce) || ce.Value != "progress bug" || ce.What != `backfill of input "acme"` {
+		t.Fatalf("Backfill = %+v, want the panic as a *crash.Error", res)
+	}
+}

@@ -26,8 +26,11 @@ import (
 	"github.com/serfwd/serfwd/pkg/serapi"
 )
 
-// JobMaxAttempts bounds the fetches of one failing window of a backfill,
-// as for `once`: the job fails and says so; the range can be sent again.
+// JobMaxAttempts bounds the fetches of one failing window of a backfill job
+// in the daemon. Its requests go through the daemon's patient client (not
+// the one-shot policy of `once` and `backfill` alone, which fetch a window
+// once), so a few fetches suffice; then the job fails and says so, and the
+// range can be sent again.
 const JobMaxAttempts = 3
 
 // keptJobs is how many ended jobs the status still lists.

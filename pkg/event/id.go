@@ -46,12 +46,6 @@ func WindowID(input string, windowStart time.Time) string {
 	return string(appendWindowID(out[:0], scratch[:0], input, windowStart))
 }
 
-// appendRecordID appends the eventId of ordinal n of r's identity
-// to dst, building the hashed text in scratch (which may grow).
-func appendRecordID(dst, scratch []byte, input string, start time.Time, r *serapi.Record, n int) []byte {
-	return appendOrdinalID(dst, appendIdentity(scratch, input, start, r), n)
-}
-
 // appendOrdinalID appends the hex SHA-256 of text, followed for n > 1 by
 // ␟n, to dst. text's spare capacity may be overwritten.
 func appendOrdinalID(dst, text []byte, n int) []byte {

@@ -65,12 +65,6 @@ func (f *scriptFetcher) Report(_ context.Context, w serapi.Window) (*serapi.Repo
 	return &serapi.Report{Users: serapi.RecordsOf(rec("other", w.Start.Format(time.RFC3339), 5, 0, 0))}, nil
 }
 
-func (f *scriptFetcher) setAnswer(a func(w serapi.Window, before int) (*serapi.Report, error)) {
-	f.mu.Lock()
-	f.answer = a
-	f.mu.Unlock()
-}
-
 // fetches is how often window start was fetched.
 func (f *scriptFetcher) fetches(start time.Time) int {
 	f.mu.Lock()

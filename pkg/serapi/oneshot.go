@@ -47,7 +47,7 @@ func (e *RetryAfterError) Error() string {
 	return fmt.Sprintf("HTTP %d from %s asking to retry after %s, longer than a one-shot run waits", e.Code, e.Host, e.After.Round(time.Second))
 }
 
-// retry wraps a CheckRetry with the one-shot policy: a 429/503 that asks
+// retry wraps a CheckRetry with the one-shot policy: a 429/5xx that asks
 // for a wait over maxWait is not tried again, nor any failure when the
 // longest wait would not end before the deadline, nor an attempt that got
 // no answer within the timeout when another one (the wait, then a whole
@@ -57,7 +57,7 @@ func (e *RetryAfterError) Error() string {
 // an attempt that then runs over.
 func (d *deadline) retry(next retryablehttp.CheckRetry, maxWait, timeout time.Duration) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if asksToWait(resp) {
 			if wait, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && wait > maxWait {
 				return false, &RetryAfterError{Code: resp.StatusCode, Host: responseHost(resp), After: wait}
 			}

@@ -53,18 +53,24 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 
 // backoff is the retryablehttp Backoff: pkg/backoff's capped exponential
 // backoff with equal jitter, attempt a waiting between half and all of
-// min·2^a (at most max). On 429 and 503 a Retry-After header (seconds or an
-// HTTP date) stretches the wait when it asks for longer, up to
+// min·2^a (at most max). On 429 and 5xx (SPEC §1) a Retry-After header
+// (seconds or an HTTP date) stretches the wait when it asks for longer, up to
 // backoff.MaxRetryAfter, and never shortens it: the delivery loop's policy
 // (backoff.AtLeast), so that every retry of serfwd honours a server alike.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	d := jitteredBackoff(minWait, maxWait, attempt)
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+	if asksToWait(resp) {
 		if after, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return retry.AtLeast(d, after)
 		}
 	}
 	return d
+}
+
+// asksToWait reports whether resp is an answer whose Retry-After counts:
+// 429 and 5xx, the answers SPEC §1 retries.
+func asksToWait(resp *http.Response) bool {
+	return resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500)
 }
 
 // jitteredBackoff is the exponential part of backoff.

@@ -40,7 +40,9 @@ func TestBackoffHonoursRetryAfterWithoutUndercutting(t *testing.T) {
 		{"shorter Retry-After does not cut the backoff", 5, answer(429, "1"), 16 * time.Second, 32 * time.Second},
 		{"Retry-After 0", 3, answer(429, "0"), 4 * time.Second, 8 * time.Second},
 		{"capped", 0, answer(429, strconv.Itoa(int(time.Hour/time.Second))), retry.MaxRetryAfter, retry.MaxRetryAfter},
-		{"ignored on 500", 0, answer(500, "30"), 500 * time.Millisecond, time.Second},
+		{"500 too (SPEC §1: 429 and 5xx)", 0, answer(500, "30"), 30 * time.Second, 30 * time.Second},
+		{"502 too", 0, answer(502, "30"), 30 * time.Second, 30 * time.Second},
+		{"ignored on other answers", 0, answer(408, "30"), 500 * time.Millisecond, time.Second},
 		{"no answer", 2, nil, 2 * time.Second, 4 * time.Second},
 	} {
 		for range 50 {

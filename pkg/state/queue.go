@@ -167,9 +167,6 @@ func appendRefs(tx *bolt.Tx, sink string, refs []ref) error {
 	if len(refs) == 0 {
 		return nil
 	}
-	if err := dropStaged(tx, sink); err != nil { // leftovers of an older serfwd's staging
-		return err
-	}
 	q, err := tx.Bucket(bucketQueues).CreateBucketIfNotExists([]byte(sink))
 	if err != nil {
 		return err

@@ -15,16 +15,6 @@ import (
 // EventID is an eventId in binary: the 32 bytes of its SHA-256.
 type EventID [32]byte
 
-// ParseEventID reads an eventId's lowercase hex form.
-func ParseEventID(s string) (EventID, bool) {
-	var id EventID
-	if len(s) != 2*len(id) {
-		return id, false
-	}
-	_, err := hex.Decode(id[:], []byte(s))
-	return id, err == nil
-}
-
 // String is the eventId's hex form, as events carry it.
 func (id EventID) String() string { return hex.EncodeToString(id[:]) }
 
