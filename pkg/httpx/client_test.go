@@ -6,6 +6,7 @@
 package httpx
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
@@ -13,8 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -251,5 +254,63 @@ func TestResponseHeadersAreCapped(t *testing.T) {
 	_, err := newClient(t, Options{}).Get(srv.URL)
 	if err == nil || !strings.Contains(err.Error(), "header") {
 		t.Fatalf("100 KiB of headers: err = %v, want the 64 KiB cap", err)
+	}
+}
+
+// TestTransportErrorsAreCut: a peer that sends a status line of 30000 bytes
+// gets an error of a few hundred, still telling what went wrong; a long
+// error keeps its cause for errors.Is/As and for url.Error.Timeout.
+func TestTransportErrorsAreCut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+					fmt.Fprintf(conn, "HTTP/1.1 %s\r\n\r\n", strings.Repeat("Z", 30000))
+				}
+			}()
+		}
+	}()
+	_, err = newClient(t, Options{}).Get("http://" + ln.Addr().String() + "/")
+	if err == nil {
+		t.Fatal("Get succeeded")
+	}
+	msg := err.Error()
+	if len(msg) > 400 || !strings.Contains(msg, "malformed HTTP") || !strings.HasSuffix(msg, "ZZZ…") {
+		t.Fatalf("error of %d bytes: %.500s", len(msg), msg)
+	}
+
+	cause := fmt.Errorf("%s: %w", strings.Repeat("y", 1000), &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded})
+	c := newClient(t, Options{Wrap: func(http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(*http.Request) (*http.Response, error) { return nil, cause })
+	}})
+	_, err = c.Get("http://" + ln.Addr().String() + "/")
+	var ue *url.Error
+	var op *net.OpError
+	var ce *CutError
+	switch {
+	case len(err.Error()) > 400:
+		t.Errorf("error of %d bytes", len(err.Error()))
+	case !errors.Is(err, cause) || !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &op) || !errors.As(err, &ce):
+		t.Errorf("the cause is lost: %v", err)
+	case !errors.As(err, &ue) || !ue.Timeout():
+		t.Errorf("a timeout is not one any more: %v", err)
+	}
+	// A short error stays as it was, type and all.
+	short := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	c = newClient(t, Options{Wrap: func(http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(*http.Request) (*http.Response, error) { return nil, short })
+	}})
+	if _, err = c.Get("http://" + ln.Addr().String() + "/"); !errors.As(err, &ue) || ue.Err != short {
+		t.Errorf("a short error was changed: %#v", err)
 	}
 }

@@ -1,9 +1,11 @@
 // The outermost RoundTripper of every client: identity encoding asked for,
-// 3xx turned into errors, coded answers inflated as they are read.
+// 3xx turned into errors, coded answers inflated as they are read, transport
+// errors cut to a length fit to quote.
 
 package httpx
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,7 +29,7 @@ func (e *edge) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := e.next.RoundTrip(req)
 	if err != nil {
-		return nil, err
+		return nil, cut(err)
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		discard(resp.Body)
@@ -48,6 +50,33 @@ func (e *edge) CloseIdleConnections() { e.closeIdle() }
 func discard(rc io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(rc, 4<<10))
 	_ = rc.Close()
+}
+
+// CutError is a transport error whose text was longer than redact.MaxQuote
+// or not printable: a peer chooses much of it (a status line of any length,
+// say). Its text is the start of the cause's, made printable; Unwrap gives
+// the cause, so errors.Is and errors.As see what it was.
+type CutError struct{ Err error }
+
+func (e *CutError) Error() string { return redact.Quote(e.Err.Error()) }
+
+func (e *CutError) Unwrap() error { return e.Err }
+
+// Timeout tells whether the cause was a timeout: *url.Error asks its Err
+// directly, not through Unwrap.
+func (e *CutError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.Err, &t) && t.Timeout()
+}
+
+// cut wraps err in a *CutError when its text needs cutting; other errors,
+// whose types callers (net/http, retryablehttp) assert directly, stay as
+// they are.
+func cut(err error) error {
+	if msg := err.Error(); redact.Quote(msg) != msg {
+		return &CutError{Err: err}
+	}
+	return err
 }
 
 // RedirectError is a 3xx answer, which serfwd never follows. It names only

@@ -21,17 +21,24 @@ const ExcerptSource = 4 << 10
 // redacted, then every character that is not printable (or not valid UTF-8)
 // shown as '.', then cut to at most MaxQuote bytes on a character boundary
 // with "…" marking the cut. Redacting before cutting means a secret that
-// the cut would split is already gone.
+// the cut would split is already gone. A b of ExcerptSource bytes or more
+// was cut here or by the caller: the start of a secret that the cut split
+// is dropped from its end, as redacting shortens what comes before it.
 func (r *Redactor) Excerpt(b []byte) string {
-	if len(b) > ExcerptSource {
+	split := len(b) >= ExcerptSource
+	if split {
 		b = b[:ExcerptSource]
+	}
+	red := r.String(string(b))
+	if split {
+		red = r.trimSplit(red)
 	}
 	s := strings.Map(func(c rune) rune {
 		if c == utf8.RuneError || !unicode.IsPrint(c) {
 			return '.'
 		}
 		return c
-	}, r.String(string(b)))
+	}, red)
 	if len(s) <= MaxQuote {
 		return s
 	}
@@ -40,6 +47,26 @@ func (r *Redactor) Excerpt(b []byte) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// trimSplit drops from the end of s the longest start of a form of a
+// secret.
+func (r *Redactor) trimSplit(s string) string {
+	if r == nil {
+		return s
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	end := len(s)
+	for _, f := range r.forms {
+		for i := max(len(s)-len(f.text)+1, 0); i < end; i++ {
+			if strings.HasPrefix(f.text, s[i:]) {
+				end = i
+				break
+			}
+		}
+	}
+	return s[:end]
 }
 
 // Quote is Excerpt for a string value.

@@ -165,6 +165,31 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
+// TestExcerptOfACutBody: a body cut at ExcerptSource (by Excerpt, Quote or
+// the caller) ends in the start of a copy of a secret; redacting the copies
+// before it shortens the text so that the start would come into view.
+func TestExcerptOfACutBody(t *testing.T) {
+	long := strings.Repeat("Zq7-", 52) + "ab" // 210 bytes
+	r := New(long)
+	body := strings.Repeat(long, 20) // 19 copies and 106 bytes of one in the first 4 KiB
+	want := strings.Repeat(Marker, 19)
+	for name, got := range map[string]string{
+		"Excerpt":          r.Excerpt([]byte(body)),
+		"Excerpt of 4 KiB": r.Excerpt([]byte(body[:ExcerptSource])),
+		"Quote":            r.Quote(body),
+		"Quote of 4 KiB":   r.Quote(body[:ExcerptSource]),
+	} {
+		if got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	// Whole text that is not cut keeps its end, even where it starts
+	// like a secret.
+	if got := r.Excerpt([]byte("x " + long[:20])); got != "x "+long[:20] {
+		t.Errorf("uncut text: %q", got)
+	}
+}
+
 func TestWriter(t *testing.T) {
 	r := New(secret)
 	var buf bytes.Buffer

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/serfwd/serfwd/pkg/internal/arena"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // FieldError is a value that cannot be read as its field's type, or that
@@ -80,11 +81,16 @@ func (h *handlerError) Entitlement(e Entitlement) error {
 // error; so is a value of the wrong type or one past a limit (limits.go), as
 // a *FieldError naming its path. An error of h ends decoding and is returned
 // as it is.
-func DecodeStream(r io.Reader, h Handler) error {
+func DecodeStream(r io.Reader, h Handler) error { return decodeStream(r, h, nil) }
+
+// decodeStream is DecodeStream with the secrets that the values and keys
+// its errors quote are redacted of, before they are cut.
+func decodeStream(r io.Reader, h Handler, red *redact.Redactor) error {
 	d := decoders.Get().(*decoder)
 	defer d.release()
 	d.reader = *newReader(r, d.reader.buf)
 	d.h = h
+	d.s.red = red
 	return d.answer()
 }
 
@@ -128,7 +134,7 @@ type decoder struct {
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
 func (d *decoder) release() {
-	d.r, d.h, d.rr.rec, d.rr.s = nil, nil, RawRecord{}, nil
+	d.r, d.h, d.rr.rec, d.rr.s, d.s.red = nil, nil, RawRecord{}, nil, nil
 	clear(d.rr.env[:cap(d.rr.env)])
 	clear(d.rr.hdr[:cap(d.rr.hdr)])
 	clear(d.rr.extra[:cap(d.rr.extra)]) // let go of the body's bytes
@@ -168,7 +174,9 @@ func (d *decoder) answer() error {
 		case "entitlement":
 			err = d.entitlement()
 		default:
-			err = d.skip(key, 1)
+			// The key names the value in a limit error: printable, cut and
+			// without secrets (a peer may echo anything).
+			err = d.skip(d.s.red.Quote(key), 1)
 		}
 		if err != nil {
 			return err

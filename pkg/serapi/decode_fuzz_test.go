@@ -17,6 +17,9 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode"
+
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // FuzzDecode checks, for any body: Decode accepts it exactly when the model
@@ -35,11 +38,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"applicationUsers":[{"status":{"success":"1e400"}}]}`))
 	f.Add([]byte(`{"applicationUsers":[{"fromEnvelope":[null,7,true,"\u00e9\ud800"],"x":{"a":[1,{"b":null}]}}],"entitlement":null}`))
 	f.Add([]byte(`<html>`))
+	f.Add([]byte(`{"\n` + strings.Repeat("k", 2000) + `\n":` + strings.Repeat("[", 2*MaxDepth) + `}`))
 	f.Add(tolerantBody(3))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rep, err := Decode(bytes.NewReader(body))
-		if err != nil && len(err.Error()) > 2*quoteLen+200 {
-			t.Fatalf("error message of %d bytes", len(err.Error()))
+		if err != nil && (len(err.Error()) > 2*redact.MaxQuote+200 || strings.ContainsFunc(err.Error(), unicode.IsControl)) {
+			t.Fatalf("error message of %d bytes: %.600q", len(err.Error()), err)
 		}
 		if err == nil && !json.Valid(body) {
 			t.Fatalf("accepted a body that is not JSON: %q", body)

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode"
+
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // nested returns n levels of lists around a 1.
@@ -40,6 +43,8 @@ func TestDecodeLimits(t *testing.T) {
 		{"nesting past the limit in a record", `{"applicationUsers":[{"x":` + nested(MaxDepth-2) + `}]}`, ErrTooDeep, "applicationUsers[0]"},
 		{"nesting at the limit in an unknown key", `{"x":` + nested(MaxDepth-1) + `}`, nil, ""},
 		{"nesting past the limit in an unknown key", `{"x":` + nested(MaxDepth) + `}`, ErrTooDeep, "x"},
+		{"long key with a newline, nesting past the limit", `{"\n` + strings.Repeat("k", 60000) + `":` + nested(MaxDepth) + `}`, ErrTooDeep, "." + strings.Repeat("k", 255) + "…"},
+		{"long key with a newline, endless string", `{"\n` + strings.Repeat("k", 60000) + `":"` + strings.Repeat("z", 3*MaxStringBytes) + `"}`, ErrStringTooLong, "." + strings.Repeat("k", 255) + "…"},
 		{"nesting past the limit in the entitlement", `{"entitlement":{"x":` + nested(MaxDepth-1) + `}}`, ErrTooDeep, "entitlement"},
 		{"record past the limit", `{"applicationUsers":[{"x":[` + strings.Repeat(`"`+strings.Repeat("r", 1000)+`",`, MaxRecordBytes/1000) + `1]}]}`, ErrRecordTooLarge, "applicationUsers[0]"},
 		{"unknown key of any size", `{"x":[` + strings.Repeat(`"`+strings.Repeat("r", 1000)+`",`, 3*MaxRecordBytes/1000) + `1],"applicationUsers":[{}]}`, nil, ""},
@@ -60,8 +65,8 @@ func TestDecodeLimits(t *testing.T) {
 			if !errors.Is(err, tt.want) || !errors.As(err, &ferr) || ferr.Path != tt.wantPath {
 				t.Fatalf("error %v, want %v at %s", err, tt.want, tt.wantPath)
 			}
-			if len(err.Error()) > 200 {
-				t.Fatalf("error message of %d bytes: %.300s", len(err.Error()), err)
+			if msg := err.Error(); len(msg) > redact.MaxQuote+100 || strings.ContainsFunc(msg, unicode.IsControl) {
+				t.Fatalf("error message of %d bytes: %.400q", len(msg), msg)
 			}
 		})
 	}

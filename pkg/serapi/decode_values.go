@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // fieldErr names the field of err, built only when there is an error.
@@ -138,7 +140,7 @@ func readInt(s *scanner, dst *int64) error {
 	if s.err != nil {
 		return nil
 	}
-	n, err := parseCount(text)
+	n, err := parseCount(text, s.red)
 	if err != nil {
 		return err
 	}
@@ -146,8 +148,9 @@ func readInt(s *scanner, dst *int64) error {
 	return nil
 }
 
-// parseCount parses an integer, also written as an integral float.
-func parseCount(b []byte) (int64, error) {
+// parseCount parses an integer, also written as an integral float; an error
+// quotes b without the secrets red knows.
+func parseCount(b []byte, red *redact.Redactor) (int64, error) {
 	if n, ok := plainInt(b); ok {
 		return n, nil
 	}
@@ -156,10 +159,10 @@ func parseCount(b []byte) (int64, error) {
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
-		return 0, fmt.Errorf("%s is not a number", quote(b))
+		return 0, fmt.Errorf("%q is not a number", red.Quote(string(b)))
 	}
 	if f != math.Trunc(f) || math.IsInf(f, 0) || f >= math.MaxInt64 || f < math.MinInt64 {
-		return 0, fmt.Errorf("%s is not a whole number in range", quote(b))
+		return 0, fmt.Errorf("%q is not a whole number in range", red.Quote(string(b)))
 	}
 	return int64(f), nil
 }

@@ -21,8 +21,6 @@ const (
 	// this bounds what one record can cost; real records take a few hundred
 	// bytes.
 	MaxRecordBytes = 1 << 20
-	// quoteLen is how much of a value an error quotes.
-	quoteLen = 256
 )
 
 // The limit errors; a *FieldError wraps them with where they were met.
@@ -45,14 +43,6 @@ func (e *SyntaxError) Error() string {
 
 // errEOF is the message of a body cut short.
 const errEOF = "unexpected end of JSON input"
-
-// quote renders v for an error message: quoted, at most quoteLen bytes of it.
-func quote(v []byte) string {
-	if len(v) > quoteLen {
-		return fmt.Sprintf("%q… (%d bytes)", v[:quoteLen], len(v))
-	}
-	return fmt.Sprintf("%q", v)
-}
 
 // isLimit reports whether err is one of the limit errors.
 func isLimit(err error) bool {

@@ -138,7 +138,7 @@ func (c *Client) get(ctx context.Context, w Window, tok string) (*http.Response,
 func (c *Client) decodeBody(body io.Reader, w Window, tok string, h StreamHandler) error {
 	rec := &prefixRecorder{r: httpx.LimitReader(body, c.maxBody, "max_body_bytes")}
 	herr := &handlerError{h: h}
-	err := DecodeStream(rec, herr)
+	err := decodeStream(rec, herr, c.redactor(tok))
 	var ferr *FieldError
 	switch {
 	case err == nil:

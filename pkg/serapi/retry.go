@@ -5,6 +5,7 @@ package serapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,6 +34,10 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	var redirect *httpx.RedirectError
 	if errors.As(err, &redirect) {
 		return false, nil // never retried, never followed
+	}
+	var cert *tls.CertificateVerificationError
+	if errors.As(err, &cert) {
+		return false, nil // the library asserts the type, which httpx.CutError hides
 	}
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)

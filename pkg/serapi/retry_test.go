@@ -5,12 +5,19 @@
 package serapi
 
 import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	retry "github.com/serfwd/serfwd/pkg/backoff"
+	"github.com/serfwd/serfwd/pkg/httpx"
 )
 
 func TestBackoffHonoursRetryAfterWithoutUndercutting(t *testing.T) {
@@ -43,5 +50,19 @@ func TestBackoffHonoursRetryAfterWithoutUndercutting(t *testing.T) {
 				t.Fatalf("%s: wait %s, want %s … %s", tt.name, d, tt.lo, tt.hi)
 			}
 		}
+	}
+}
+
+// TestCertificateErrorsAreNotRetried: a certificate error is final, also
+// when a long text (a hostile certificate's names) had it cut by httpx.
+func TestCertificateErrorsAreNotRetried(t *testing.T) {
+	cv := &tls.CertificateVerificationError{Err: errors.New("x509: certificate is valid for " + strings.Repeat("a.example, ", 100))}
+	for _, err := range []error{cv, &httpx.CutError{Err: cv}} {
+		if retry, _ := checkRetry(context.Background(), nil, &url.Error{Op: "Get", URL: "https://a", Err: err}); retry {
+			t.Errorf("%T retried", err)
+		}
+	}
+	if retry, _ := checkRetry(context.Background(), nil, &url.Error{Op: "Get", URL: "https://a", Err: &httpx.CutError{Err: io.ErrUnexpectedEOF}}); !retry {
+		t.Error("a cut transport error is not retried")
 	}
 }

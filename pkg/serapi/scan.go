@@ -8,8 +8,8 @@ package serapi
 
 import (
 	"fmt"
-
 	"github.com/serfwd/serfwd/pkg/internal/arena"
+	"github.com/serfwd/serfwd/pkg/redact"
 )
 
 // scanner walks b from i. The first error is kept in err and ends the walk:
@@ -21,7 +21,8 @@ type scanner struct {
 	depth int   // nesting depth at i, counted from the answer's top level
 	base  int64 // offset of b[0] in the body, for error messages
 	err   error
-	arena *arena.Arena // unescaped strings, compacted values
+	arena *arena.Arena     // unescaped strings, compacted values
+	red   *redact.Redactor // secrets kept out of the values errors quote; may be nil
 	// cut is set when the walk ran past the end of b: with more of the
 	// body read, it may succeed.
 	cut bool
@@ -102,20 +103,18 @@ func (s *scanner) leave() { s.depth-- }
 
 // skip consumes any value, checking it, and returns its bytes.
 func (s *scanner) skip() []byte {
-	begin := s.i
-	switch s.peek() {
+	c := s.peek()
+	begin := s.i // after white space
+	switch c {
 	case '{':
-		begin = s.i
 		for _, ok := s.firstKey(); ok; _, ok = s.nextKey() {
 			s.skip()
 		}
 	case '[':
-		begin = s.i
 		for ok := s.firstItem(); ok; ok = s.nextItem() {
 			s.skip()
 		}
 	default:
-		begin = s.i
 		s.scalar()
 	}
 	if s.err != nil {

@@ -61,10 +61,6 @@ func (s *scanner) rawString() (raw []byte, escaped, wide bool) {
 		}
 		switch c := b[i]; {
 		case c == '"':
-			if i-begin > MaxStringBytes {
-				s.limit(ErrStringTooLong)
-				return nil, false, false
-			}
 			s.i++
 			return b[begin:i], escaped, wide
 		case c == '\\':

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -26,27 +27,44 @@ func TestSecretsNeverLeak(t *testing.T) {
 		name  string
 		token func(w http.ResponseWriter, r *http.Request) bool
 		rep   func(w http.ResponseWriter, r *http.Request, n int)
+		want  string // in the error, when set
 	}{
 		{"token endpoint echoes the form with 401", func(w http.ResponseWriter, r *http.Request) bool {
 			r.ParseForm()
 			http.Error(w, "rejected "+r.PostForm.Encode()+" secret="+r.PostForm.Get("client_secret"), 401)
 			return true
-		}, nil},
+		}, nil, ""},
 		{"token endpoint echoes with 500", func(w http.ResponseWriter, r *http.Request) bool {
 			r.ParseForm()
 			http.Error(w, r.PostForm.Get("client_secret"), 500)
 			return true
-		}, nil},
+		}, nil, ""},
 		{"report echoes the bearer with 400", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
 			http.Error(w, r.Header.Get("Authorization"), 400)
-		}},
+		}, ""},
 		{"report echoes the bearer in a non-JSON 200", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
 			fmt.Fprint(w, "x"+r.Header.Get("Authorization"))
-		}},
+		}, ""},
 		{"report 401 twice", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
 			http.Error(w, r.Header.Get("Authorization"), 401)
-		}},
-		{"success", nil, nil},
+		}, ""},
+		{"report echoes the bearer as a counter", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			fmt.Fprintf(w, `{"applicationUsers":[{"status":{"success":%q}}]}`, r.Header.Get("Authorization"))
+		}, `applicationUsers[0].status.success: "Bearer [REDACTED]" is not a number`},
+		{"report echoes the client secret as a counter", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			fmt.Fprintf(w, `{"applicationUsers":[{"status":{"total":%q}}]}`, "was "+testSecret)
+		}, `applicationUsers[0].status.total: "was [REDACTED]" is not a number`},
+		{"report echoes the URL-encoded client secret as a counter", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			fmt.Fprintf(w, `{"entitlement":{"annual_throughput":%q}}`, url.QueryEscape(testSecret))
+		}, `entitlement.annual_throughput: "[REDACTED]" is not a number`},
+		{"report echoes the bearer across the quoted length", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			// 239+19 bytes: a cut at 256 before redacting would keep "Bearer bearer-tok".
+			fmt.Fprintf(w, `{"applicationUsers":[{"status":{"total":%q}}]}`, strings.Repeat("x", 239)+r.Header.Get("Authorization"))
+		}, `xBearer [REDACTED]" is not a number`},
+		{"report echoes the bearer as a key", nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+			fmt.Fprintf(w, `{%q:%s}`, r.Header.Get("Authorization"), strings.Repeat("[", 2*MaxDepth))
+		}, `Bearer [REDACTED]: JSON nested deeper`},
+		{"success", nil, nil, ""},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -60,6 +78,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 			_, err := c.Report(context.Background(), testWindow)
 			if sc.rep == nil && sc.token == nil && err != nil {
 				t.Fatal(err)
+			}
+			if sc.want != "" && !strings.Contains(fmt.Sprint(err), sc.want) {
+				t.Errorf("error %q does not contain %q", err, sc.want)
 			}
 			texts := []string{fmt.Sprint(err), fmt.Sprintf("%+v", err)}
 			for _, e := range logs.All() {

@@ -104,7 +104,7 @@ func (d *reader) offset() int64 { return d.base + int64(d.pos) }
 
 // scanner returns a scanner over buf[pos:pos+n] at nesting depth depth.
 func (d *reader) scanner(n, depth int, s *scanner) *scanner {
-	*s = scanner{b: d.buf[d.pos : d.pos+n], depth: depth, base: d.offset(), arena: s.arena}
+	*s = scanner{b: d.buf[d.pos : d.pos+n], depth: depth, base: d.offset(), arena: s.arena, red: s.red}
 	return s
 }
 
