@@ -70,7 +70,9 @@ func TestCheck(t *testing.T) {
 		wantFail []string // names whose row must say FAIL
 	}{
 		{name: "healthy", hecURL: hec.URL, wantCode: exitOK},
-		{name: "hec down", hecURL: "http://splunkuser:url-password-xyz@" + testnet.RefusingAddr(t), wantCode: exitFailure, wantFail: []string{"splunk"}},
+		{name: "hec down", hecURL: "http://" + testnet.RefusingAddr(t), wantCode: exitFailure, wantFail: []string{"splunk"}},
+		// A password in the url is refused as a config problem, never shown.
+		{name: "password in the hec url", hecURL: "http://splunkuser:url-password-xyz@" + testnet.RefusingAddr(t), wantCode: exitUsage},
 		{name: "wrong credentials", hecURL: hec.URL, secret: badSecret, wantCode: exitFailure, wantFail: []string{"acme"}},
 	}
 	for _, tc := range tests {
@@ -92,6 +94,12 @@ func TestCheck(t *testing.T) {
 						t.Fatalf("check output contains the secret %q (%s)", s, form)
 					}
 				}
+			}
+			if tc.wantCode == exitUsage {
+				if !strings.Contains(stderr, "url: must not carry user:password") {
+					t.Errorf("check does not name the url's problem:\n%s", stderr)
+				}
+				return
 			}
 			rows := opsCheckRows(t, stdout)
 			for _, name := range []string{"acme", "archive", "splunk"} {

@@ -133,7 +133,7 @@ func (c *crasher) checkNothingHalfVisible(cursor time.Time) {
 		for _, l := range out {
 			i := strings.Index(l, `"windowStart":"`) + len(`"windowStart":"`)
 			if i < len(`"windowStart":"`) || len(l) < i+len(limit) || l[i:i+len(limit)] >= limit {
-				t.Fatalf("after kill %d a sink has an event of a window the cursor (%s) has not passed: %.200s", c.kills, limit, l)
+				t.Fatalf("after kill %d a sink has an event of a window the cursor (%s) has not passed: %.600s", c.kills, limit, l)
 			}
 		}
 	}

@@ -1,7 +1,8 @@
 // The visible mark of each sink's queue: delivery reads entries up to it
 // only. serfwd before the batch store (batchstore.go) staged large windows
-// above the mark; their leftovers are still removed at Open and before each
-// commit, and every commit moves the mark past what it appended.
+// above the mark; their leftovers are still removed at Open (under the file
+// lock), and every commit appends and moves the mark past what it appended
+// in one transaction, so none arise since.
 
 package state
 
@@ -15,8 +16,7 @@ import (
 // Each sink's queue statistics record holds, after the event and byte
 // counts, the sequence of its last visible entry: entries above it are
 // staged by a commit still in progress, or left over from a crash during
-// one. Delivery reads only visible entries; every commit first removes
-// leftovers, and Open removes them too.
+// one. Delivery reads only visible entries; Open removes the leftovers.
 const statLen = 24
 
 // visible returns the sequence of sink's last visible entry.
